@@ -1,0 +1,148 @@
+"""Fixtures: every database test runs on SQLite and, when configured, PostgreSQL."""
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker import create_app
+from tracker.catalogue.loader import read_sdg_framework
+from tracker.catalogue.services import apply_revision
+from tracker.db import make_engine
+from tracker.db_cli import alembic_config
+
+pytest_plugins = ["tests.factories"]
+
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def migrate(engine: Engine, revision: str = "head", down: bool = False) -> None:
+    """Run Alembic on this engine's database."""
+    with engine.begin() as connection:
+        cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
+        cfg.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the URL of an empty test database for each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """Migrate the test database to head and load the SDG catalogue once per backend."""
+    engine = make_engine(database_url)
+    migrate(engine, "base", down=True)
+    migrate(engine)
+    app = create_app(app_settings(engine))
+    with app.app_context(), Session(engine) as session:
+        apply_revision(session, read_sdg_framework(), retire_unlisted=False)
+        session.commit()
+    yield engine
+    migrate(engine, "base", down=True)
+    engine.dispose()
+
+
+def app_settings(engine: Engine, **overrides: Any) -> dict[str, Any]:
+    """Return the settings of a test app on this engine."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "ENGINE": engine,
+        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SERVER_NAME": "localhost",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Extra settings a test module may override."""
+    return {}
+
+
+@pytest.fixture
+def app(engine: Engine, db: Session, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """A test app whose requests all use the test's rolled-back session."""
+    app = create_app(app_settings(engine, **app_config))
+    database = app.extensions["tracker_db"]
+    database.session_factory = lambda: db
+    database.closes_sessions = False
+    # No app context is held here: each test request must get a fresh `g`.
+    yield app
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    """An app context, for tests that call services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(engine: Engine) -> Callable[[], Any]:
+    """Count the SQL statements run inside a `with count_queries() as n:` block."""
+
+    @contextmanager
+    def counter() -> Iterator[Callable[[], int]]:
+        statements: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield lambda: len(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counter
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """Return the repository root."""
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,166 @@
+"""The access matrix: every route × every role, including crafted POSTs to other cities."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from tests.factories import Auth
+from tracker.auth.models import Role, User
+from tracker.cities.models import City, Network
+
+ROLES = ["anonymous", "admin", "secretariat_a", "secretariat_b", "officer_a", "officer_b",
+         "reviewer_a"]
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+@dataclass
+class World:
+    """Two networks: A holds city A and unpublished city U; B holds city B."""
+
+    networks: dict[str, Network]
+    cities: dict[str, City]
+    users: dict[str, User]
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(make_network, make_city, make_user) -> World:  # type: ignore[no-untyped-def]
+    net_a, net_b = make_network(slug="net-a"), make_network(slug="net-b")
+    cities = {
+        "a": make_city(slug="city-a", network=net_a),
+        "u": make_city(slug="city-u", network=net_a, is_published=False),
+        "b": make_city(slug="city-b", network=net_b),
+        "loose": make_city(slug="city-loose"),
+    }
+    users = {
+        "admin": make_user(Role.ADMIN),
+        "secretariat_a": make_user(Role.SECRETARIAT, network=net_a),
+        "secretariat_b": make_user(Role.SECRETARIAT, network=net_b),
+        "officer_a": make_user(Role.OFFICER, city=cities["a"]),
+        "officer_b": make_user(Role.OFFICER, city=cities["b"]),
+        "reviewer_a": make_user(Role.REVIEWER, network=net_a),
+    }
+    return World({"a": net_a, "b": net_b}, cities, users)
+
+
+def city_form(city: City, **changes: Any) -> dict[str, Any]:
+    """A complete, valid city profile form."""
+    data = {"expected_version": city.version, "name": city.name, "country_code": city.country_code,
+            "level": city.level, "parent_id": "", "population": "", "population_year": "",
+            "population_source": "", "fiscal_year_start_month": city.fiscal_year_start_month,
+            "website": "", "description": "", "is_published": "y" if city.is_published else ""}
+    return {**data, **changes}
+
+
+def expect(default: Any, **overrides: Any) -> dict[str, Any]:
+    """Expected outcome per role: a default and the exceptions."""
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+OK, REDIRECT, DENIED = 200, 302, 403
+ADMIN_ONLY_WRITE = expect(DENIED, anonymous=LOGIN, admin=REDIRECT)
+
+# (name, method, path, form, expected); "{x}" placeholders are filled from the world.
+MATRIX: list[tuple[str, str, str, Any, dict[str, Any]]] = [
+    ("main.home", "GET", "/", None, expect(OK)),
+    ("main.health", "GET", "/healthz", None, expect(OK)),
+    ("auth.login", "GET", "/login", None, expect(REDIRECT, anonymous=OK)),
+    ("auth.logout", "POST", "/logout", {}, expect(REDIRECT, anonymous=LOGIN)),
+    ("auth.password", "GET", "/account/password", None, expect(OK, anonymous=LOGIN)),
+    ("users.list_users", "GET", "/users/", None,
+     expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_a=OK, secretariat_b=OK)),
+    ("users.new_user", "GET", "/users/new", None,
+     expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_a=OK, secretariat_b=OK)),
+    ("users.disable_user", "POST", "/users/{officer_b}/disable", {},
+     expect(DENIED, anonymous=LOGIN, admin=REDIRECT, secretariat_b=REDIRECT)),
+    ("users.enable_user", "POST", "/users/{officer_b}/enable", {},
+     expect(DENIED, anonymous=LOGIN, admin=REDIRECT, secretariat_b=REDIRECT)),
+    ("catalogue.list_goals", "GET", "/sdg/", None, expect(OK)),
+    ("catalogue.show_goal", "GET", "/sdg/goals/11", None, expect(OK)),
+    ("catalogue.show_target", "GET", "/sdg/targets/11.6", None, expect(OK)),
+    ("catalogue.show_indicator", "GET", "/sdg/indicators/11.6.2", None, expect(OK)),
+    ("catalogue.search", "GET", "/sdg/search?q=water", None, expect(OK)),
+    ("catalogue.goal_colours", "GET", "/sdg/goal-colours.css", None, expect(OK)),
+    ("cities.list_cities", "GET", "/cities/", None, expect(OK)),
+    ("cities.show_city", "GET", "/cities/city-b", None, expect(OK)),
+    ("cities.show_city", "GET", "/cities/city-u", None,
+     expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_a=OK, reviewer_a=OK)),
+    ("cities.new_city", "GET", "/cities/new", None,
+     expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_a=OK, secretariat_b=OK)),
+    ("cities.new_city", "POST", "/cities/new",
+     {"slug": "brand-new", "name": "Brand New", "country_code": "IN", "level": "city",
+      "parent_id": "", "fiscal_year_start_month": 4},
+     expect(DENIED, anonymous=LOGIN, admin=REDIRECT, secretariat_a=REDIRECT,
+            secretariat_b=REDIRECT)),
+    ("cities.edit_city", "GET", "/cities/city-b/edit", None,
+     expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_b=OK, officer_b=OK)),
+    ("cities.edit_city", "POST", "/cities/city-b/edit", "city_b_form",
+     expect(DENIED, anonymous=LOGIN, admin=REDIRECT, secretariat_b=REDIRECT,
+            officer_b=REDIRECT)),
+    ("cities.edit_city", "POST", "/cities/city-a/edit", "city_a_form",
+     expect(DENIED, anonymous=LOGIN, admin=REDIRECT, secretariat_a=REDIRECT,
+            officer_a=REDIRECT)),
+    ("cities.list_networks", "GET", "/networks/", None, expect(OK)),
+    ("cities.show_network", "GET", "/networks/net-b", None, expect(OK)),
+    ("cities.new_network", "GET", "/networks/new", None,
+     expect(DENIED, anonymous=LOGIN, admin=OK)),
+    ("cities.new_network", "POST", "/networks/new", {"slug": "net-new", "name": "New net"},
+     ADMIN_ONLY_WRITE),
+    ("cities.edit_network", "GET", "/networks/net-b/edit", None,
+     expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_b=OK)),
+    ("cities.edit_network", "POST", "/networks/net-b/edit", {"name": "Renamed network", "expected_version": 1},
+     expect(DENIED, anonymous=LOGIN, admin=REDIRECT, secretariat_b=REDIRECT)),
+    ("cities.add_network_member", "POST", "/networks/net-b/members", {"city": "city-loose"},
+     ADMIN_ONLY_WRITE),
+    ("cities.remove_network_member", "POST", "/networks/net-b/members/city-b/remove", {},
+     ADMIN_ONLY_WRITE),
+    ("api.openapi", "GET", "/api/v1/openapi.json", None, expect(OK)),
+    ("api.list_goals", "GET", "/api/v1/sdg/goals", None, expect(OK)),
+    ("api.list_targets", "GET", "/api/v1/sdg/targets", None, expect(OK)),
+    ("api.list_indicators", "GET", "/api/v1/sdg/indicators", None, expect(OK)),
+    ("api.get_indicator", "GET", "/api/v1/sdg/indicators/11.6.2", None, expect(OK)),
+    ("api.list_networks", "GET", "/api/v1/networks", None, expect(OK)),
+    ("api.list_cities", "GET", "/api/v1/cities", None, expect(OK)),
+    ("api.show_city", "GET", "/api/v1/cities/city-u", None,
+     expect(DENIED, admin=OK, secretariat_a=OK, reviewer_a=OK)),
+]
+
+
+def test_the_matrix_covers_every_route(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    covered = {row[0] for row in MATRIX}
+    assert endpoints - covered == set(), "routes missing from the access matrix"
+
+
+def resolve(world: World, path: str, form: Any) -> tuple[str, Any]:
+    """Fill placeholders in the path and pick the form data."""
+    path = path.format(officer_b=world.users["officer_b"].id)
+    if form == "city_b_form":
+        form = city_form(world.cities["b"], name="Edited B")
+    elif form == "city_a_form":
+        form = city_form(world.cities["a"], name="Edited A")
+    return path, form
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", MATRIX, ids=[f"{r[1]} {r[2]}" for r in MATRIX])
+def test_access(row: tuple[Any, ...], role: str, world: World, client: FlaskClient,
+                auth: Auth, db: Session) -> None:
+    _name, method, path, form, expected = row
+    if role != "anonymous":
+        auth.login(world.users[role])
+    path, form = resolve(world, path, form)
+    before = {slug: (c.name, c.version) for slug, c in world.cities.items()}
+    response = client.open(path, method=method, data=form)
+    if expected[role] == LOGIN:
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == expected[role], response.get_data(as_text=True)[:500]
+    if response.status_code in (302, 403) and expected[role] in (DENIED, LOGIN):
+        db.expire_all()
+        assert {slug: (c.name, c.version) for slug, c in world.cities.items()} == before

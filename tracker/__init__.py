@@ -1,0 +1,105 @@
+"""SDG localisation tracker: a Flask app built by create_app from small named steps."""
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, render_template
+from flask_babel import gettext as _
+
+from tracker.config import ROOT, Config, as_dict
+from tracker.db import commit_session, init_db
+from tracker.extensions import babel, csrf, limiter, login_manager
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the tracker app; `config` overrides the environment-driven settings."""
+    settings = as_dict(Config()) | (config or {})
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(settings["INSTANCE_PATH"]),
+    )
+    app.config.from_mapping(settings)
+    init_db(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions to this app."""
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = ""
+    from tracker.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every domain's blueprint."""
+    from tracker.api.routes import bp as api_bp
+    from tracker.auth.routes import bp as auth_bp
+    from tracker.catalogue.routes import bp as catalogue_bp
+    from tracker.cities.routes import bp as cities_bp
+    from tracker.main.routes import bp as main_bp
+    from tracker.users.routes import bp as users_bp
+
+    for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Commit each successful request as one unit of work; add security headers."""
+    from tracker.security import add_security_headers
+
+    @app.after_request
+    def finish_unit_of_work(response: Response) -> Response:
+        if response.status_code < 400:
+            commit_session()
+        return response
+
+    app.after_request(add_security_headers)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render friendly pages for the common HTTP errors."""
+    messages = {
+        400: lambda: _("The request could not be understood."),
+        403: lambda: _("You do not have permission to see or change this."),
+        404: lambda: _("There is nothing at this address."),
+        413: lambda: _("The file is too large."),
+        429: lambda: _("Too many attempts. Please wait a minute and try again."),
+        500: lambda: _("Something went wrong on our side."),
+    }
+
+    def render_error(error: Any) -> tuple[str, int]:
+        code = getattr(error, "code", 500) or 500
+        message = messages.get(code, messages[500])()
+        return render_template("errors/error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Expose access checks and formatting helpers to templates."""
+    from tracker.templating import template_globals
+
+    app.jinja_env.globals.update(template_globals())
+
+
+def register_cli(app: Flask) -> None:
+    """Add the tracker's command groups to the Flask CLI."""
+    from tracker.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,116 @@
+"""Who may read or change what. Every route asks here, server-side."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, NoReturn
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from tracker.auth.models import Role, User
+from tracker.cities.models import City, Network, NetworkMembership
+from tracker.db import get_session
+
+
+def signed_in_user() -> User | None:
+    """Return the signed-in user, or None for visitors."""
+    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+
+
+def _in_network(network_id: int | None) -> ColumnElement[bool]:
+    """Match cities that belong to the given network."""
+    members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network_id)
+    return City.id.in_(members)  # type: ignore[union-attr]
+
+
+def readable_cities_clause(user: User | None) -> ColumnElement[bool]:
+    """Return a filter on City for the cities this user may read."""
+    if user is None:
+        return City.is_published == true()  # type: ignore[return-value]
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.OFFICER:
+        return or_(City.is_published == true(), City.id == user.city_id)  # type: ignore[arg-type]
+    return or_(City.is_published == true(), _in_network(user.network_id))  # type: ignore[arg-type]
+
+
+def editable_cities_clause(user: User | None) -> ColumnElement[bool]:
+    """Return a filter on City for the cities this user may change."""
+    if user is None or user.role == Role.REVIEWER:
+        return false()
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.OFFICER:
+        return City.id == user.city_id  # type: ignore[return-value]
+    return _in_network(user.network_id)
+
+
+def _city_matches(city: City, clause: ColumnElement[bool]) -> bool:
+    """Check one city against a visibility clause in the database."""
+    query = select(City.id).where(City.id == city.id, clause)
+    return get_session().exec(query).first() is not None  # type: ignore[call-overload]
+
+
+def can_read_city(user: User | None, city: City) -> bool:
+    """May this user read the city's profile and published data?"""
+    if city.is_published or (user and user.role == Role.ADMIN):
+        return True
+    return _city_matches(city, readable_cities_clause(user))
+
+
+def can_read_city_internals(user: User | None, city: City) -> bool:
+    """May this user see the city's drafts, people and history (a login with a role)?"""
+    if user is None:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.OFFICER:
+        return user.city_id == city.id
+    return _city_matches(city, _in_network(user.network_id))
+
+
+def can_edit_city(user: User | None, city: City) -> bool:
+    """May this user change the city's profile and data?"""
+    if user is None or user.role == Role.REVIEWER:
+        return False
+    return user.role == Role.ADMIN or _city_matches(city, editable_cities_clause(user))
+
+
+def can_manage_network(user: User | None, network: Network) -> bool:
+    """May this user manage the network (its cities, approvals, reports)?"""
+    if user is None:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SECRETARIAT and user.network_id == network.id
+
+
+def can_manage_users(user: User | None) -> bool:
+    """May this user add or disable users (admins, and secretariats for their network)?"""
+    return user is not None and user.role in (Role.ADMIN, Role.SECRETARIAT)
+
+
+def deny() -> NoReturn:
+    """Send visitors to sign in; refuse signed-in users with 403."""
+    if signed_in_user() is None:
+        from tracker.extensions import login_manager
+
+        abort(login_manager.unauthorized())
+    abort(403)
+
+
+def require_roles(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Allow the view only to signed-in users holding one of the roles (403 otherwise)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = signed_in_user()
+            if user is None or user.role not in roles:
+                deny()
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

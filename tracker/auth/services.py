@@ -1,0 +1,121 @@
+"""Sign-in, passwords and user accounts (services flush, never commit)."""
+
+import logging
+
+from flask import current_app
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.auth.models import Role, User
+from tracker.cities.models import City, Network
+from tracker.db import get_session
+from tracker.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 10
+# A real hash to compare against when the email is unknown, so that both paths take the
+# same time and response timing does not reveal which emails have accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class UserError(ValueError):
+    """A user account could not be created or changed; the message names the field."""
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured method (scrypt unless tests choose a cheap one)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+def load_user(user_id: str) -> User | None:
+    """Load the signed-in user for Flask-Login; disabled users are signed out."""
+    if not user_id.isdigit():
+        return None
+    user = get_session().get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def normalise_email(email: str) -> str:
+    """Compare emails without case or surrounding spaces."""
+    return email.strip().lower()
+
+
+def get_user_by_email(session: Session, email: str) -> User | None:
+    """Return the user with this email, if any."""
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    """Return the active user whose email and password match, else None."""
+    user = get_user_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    session.add(user)
+    session.flush()
+    return user
+
+
+def check_scope(role: Role, city: City | None, network: Network | None) -> None:
+    """Officers need a city; secretariats and reviewers a network; admins neither."""
+    if role == Role.OFFICER and (city is None or network is not None):
+        raise UserError("An officer needs a city (and no network).")
+    if role in (Role.SECRETARIAT, Role.REVIEWER) and (network is None or city is not None):
+        raise UserError(f"A {role.value} needs a network (and no city).")
+    if role == Role.ADMIN and (city is not None or network is not None):
+        raise UserError("An admin holds no city or network.")
+
+
+def create_user(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    role: Role,
+    name: str = "",
+    city: City | None = None,
+    network: Network | None = None,
+    created_by: User | None = None,
+) -> User:
+    """Create a user with a hashed password and the scope its role needs."""
+    check_scope(role, city, network)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    if get_user_by_email(session, email) is not None:
+        raise UserError(f"A user with the email {normalise_email(email)} already exists.")
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        city_id=city.id if city else None,
+        network_id=network.id if network else None,
+        created_by_id=created_by.id if created_by else None,
+    )
+    session.add(user)
+    session.flush()
+    logger.info("User %s created with role %s", user.email, role.value)
+    return user
+
+
+def change_password(*, session: Session, user: User, current: str, new: str) -> None:
+    """Change a user's own password after checking the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise UserError("The current password is not correct.")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"The new password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = hash_password(new)
+    session.add(user)
+    session.flush()
+
+
+def set_active(*, session: Session, user: User, is_active: bool) -> None:
+    """Enable or disable a user's login."""
+    user.is_active = is_active
+    session.add(user)
+    session.flush()

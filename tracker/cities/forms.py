@@ -1,0 +1,101 @@
+"""Forms for city profiles, networks and memberships."""
+
+import calendar
+
+import pycountry
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+
+from tracker.cities.models import SLUG_PATTERN
+from tracker.forms import choices
+
+LEVELS = [
+    ("city", _l("City")),
+    ("metropolitan municipality", _l("Metropolitan municipality")),
+    ("municipal corporation", _l("Municipal corporation")),
+    ("district", _l("District")),
+    ("sub-district", _l("Sub-district")),
+    ("region", _l("Region")),
+]
+
+
+def country_choices() -> list[SelectChoice]:
+    """Return ISO 3166-1 alpha-2 codes with their names, sorted by name."""
+    countries = sorted(pycountry.countries, key=lambda c: c.name)
+    return choices((c.alpha_2, f"{c.name} ({c.alpha_2})") for c in countries)
+
+
+def month_choices() -> list[SelectChoice]:
+    """Return the twelve months as choices."""
+    return choices((n, calendar.month_name[n]) for n in range(1, 13))
+
+
+class SlugMixin:
+    """The short name that appears in addresses."""
+
+    slug = StringField(
+        _l("Address name"),
+        validators=[DataRequired(), Length(max=60), Regexp(SLUG_PATTERN, message=_l(
+            "Use lower-case letters, digits and single hyphens, e.g. ethekwini."))],
+        description=_l("Used in addresses, e.g. /cities/ethekwini. Cannot be changed later."),
+    )
+
+
+class CityForm(FlaskForm):
+    """A city's public profile."""
+
+    expected_version = HiddenField()
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=200)])
+    country_code = SelectField(_l("Country"), validators=[DataRequired()])
+    level = SelectField(_l("Level"), choices=choices(LEVELS))
+    parent_id = SelectField(
+        _l("Parent area"), coerce=str,
+        description=_l("The district or region this area belongs to, if it is tracked too."),
+    )
+    population = IntegerField(_l("Population"), validators=[Optional(), NumberRange(min=0)])
+    population_year = IntegerField(
+        _l("Population year"), validators=[Optional(), NumberRange(min=1800, max=2200)]
+    )
+    population_source = StringField(_l("Population source"), validators=[Length(max=300)])
+    fiscal_year_start_month = SelectField(
+        _l("Fiscal year starts in"), coerce=int, choices=month_choices(),
+        description=_l("July in South Africa, April in India, January for calendar years."),
+    )
+    website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
+    is_published = BooleanField(
+        _l("Published"),
+        description=_l("Anyone may read a published city's profile, plans and approved data."),
+    )
+
+
+class NewCityForm(SlugMixin, CityForm):
+    """A new city: its profile and its address name."""
+
+
+class NetworkForm(FlaskForm):
+    """A network's description."""
+
+    expected_version = HiddenField()
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=200)])
+    website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+
+
+class NewNetworkForm(SlugMixin, NetworkForm):
+    """A new network."""
+
+
+class MemberForm(FlaskForm):
+    """Add an existing city to a network."""
+
+    city = SelectField(_l("City"), validators=[DataRequired()])
+
+
+def submitted_version(form: FlaskForm) -> int:
+    """Return the record version the edit began from; -1 (never current) when missing."""
+    raw = str(form.expected_version.data or "")
+    return int(raw) if raw.isdigit() else -1

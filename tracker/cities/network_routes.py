@@ -1,0 +1,129 @@
+"""Network pages: list, show, create, edit and manage members."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import deny, can_manage_network, require_roles, signed_in_user
+from tracker.auth.models import Role
+from tracker.cities import queries
+from tracker.cities.forms import submitted_version, MemberForm, NetworkForm, NewNetworkForm
+from tracker.cities.models import Network, NetworkCreate
+from tracker.cities.routes import bp, load_city, user_id
+from tracker.cities.services import (
+    CityError,
+    StaleEditError,
+    add_member,
+    create_network,
+    remove_member,
+    update_network,
+)
+from tracker.db import get_session
+from tracker.forms import choices
+
+
+def load_network(slug: str) -> Network:
+    """Load a network by slug or answer 404."""
+    return queries.get_network(get_session(), slug) or abort(404)
+
+
+def member_choices(network: Network) -> list:  # type: ignore[type-arg]
+    """Offer the cities that are not yet members of the network."""
+    cities = queries.list_non_member_cities(get_session(), network)
+    return choices((c.slug, c.name) for c in cities)
+
+
+@bp.get("/networks/")
+def list_networks() -> str:
+    """List the networks and how many cities each has."""
+    return render_template("networks/list.html", networks=queries.list_networks(get_session()))
+
+
+@bp.get("/networks/<slug>")
+def show_network(slug: str) -> str:
+    """Show a network and the member cities the visitor may read."""
+    network = load_network(slug)
+    user = signed_in_user()
+    session = get_session()
+    cities = queries.list_network_cities(session, network, user)
+    can_manage = can_manage_network(user, network)
+    form = None
+    if user is not None and user.role == Role.ADMIN:
+        form = MemberForm()
+        form.city.choices = member_choices(network)
+    return render_template("networks/show.html", network=network, cities=cities,
+                           can_manage=can_manage, member_form=form)
+
+
+@bp.route("/networks/new", methods=["GET", "POST"])
+@require_roles(Role.ADMIN)
+def new_network() -> str | Response:
+    """Add a network."""
+    form = NewNetworkForm()
+    if form.validate_on_submit():
+        network_in = NetworkCreate(slug=form.slug.data or "", name=form.name.data or "",
+                                   website=form.website.data or "",
+                                   description=form.description.data or "")
+        try:
+            network = create_network(session=get_session(), network_in=network_in,
+                                     user_id=user_id())
+        except CityError as error:
+            form.slug.errors.append(str(error))
+        else:
+            flash(_("%(name)s added.", name=network.name), "success")
+            return redirect(url_for("cities.show_network", slug=network.slug))
+    return render_template("networks/form.html", form=form, network=None)
+
+
+@bp.route("/networks/<slug>/edit", methods=["GET", "POST"])
+def edit_network(slug: str) -> str | Response:
+    """Edit a network's description (its secretariat or an admin)."""
+    network = load_network(slug)
+    if not can_manage_network(signed_in_user(), network):
+        deny()
+    form = NetworkForm(obj=network)
+    if not form.is_submitted():
+        form.expected_version.data = str(network.version)
+    if form.validate_on_submit():
+        values = {"name": form.name.data, "website": form.website.data or "",
+                  "description": form.description.data or ""}
+        version = submitted_version(form)
+        try:
+            update_network(session=get_session(), network=network, values=values,
+                           version=version, user_id=user_id())
+        except StaleEditError as error:
+            flash(str(error), "error")
+            return render_template("networks/form.html", form=form, network=network), 409
+        else:
+            flash(_("%(name)s saved.", name=network.name), "success")
+            return redirect(url_for("cities.show_network", slug=network.slug))
+    return render_template("networks/form.html", form=form, network=network)
+
+
+@bp.post("/networks/<slug>/members")
+@require_roles(Role.ADMIN)
+def add_network_member(slug: str) -> Response:
+    """Add an existing city to a network (admins only: membership grants a secretariat rights)."""
+    network = load_network(slug)
+    form = MemberForm()
+    form.city.choices = member_choices(network)
+    if not form.validate_on_submit():
+        abort(400)
+    city = load_city(form.city.data or "")
+    add_member(session=get_session(), network=network, city=city, user_id=user_id())
+    flash(_("%(city)s joined %(network)s.", city=city.name, network=network.name), "success")
+    return redirect(url_for("cities.show_network", slug=network.slug))
+
+
+@bp.post("/networks/<slug>/members/<city_slug>/remove")
+@require_roles(Role.ADMIN)
+def remove_network_member(slug: str, city_slug: str) -> Response:
+    """Remove a city from a network."""
+    network = load_network(slug)
+    city = load_city(city_slug)
+    try:
+        remove_member(session=get_session(), network=network, city=city, user_id=user_id())
+    except CityError:
+        abort(404)
+    flash(_("%(city)s left %(network)s.", city=city.name, network=network.name), "success")
+    return redirect(url_for("cities.show_network", slug=network.slug))

@@ -1,0 +1,77 @@
+"""Reads of networks and cities, filtered by who is asking and eager-loaded for templates."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session
+
+from tracker.auth.access import readable_cities_clause
+from tracker.auth.models import User
+from tracker.cities.models import City, Network, NetworkMembership
+
+
+def _with_networks():  # type: ignore[no-untyped-def]
+    """Loader option: each city's memberships and their networks, in one extra query each."""
+    return selectinload(City.memberships).selectinload(NetworkMembership.network)  # type: ignore[arg-type]
+
+
+def list_cities(session: Session, user: User | None) -> list[City]:
+    """List the cities this user may read, with networks and parent area loaded."""
+    query = (
+        select(City)
+        .where(readable_cities_clause(user))
+        .options(_with_networks(), selectinload(City.parent))  # type: ignore[arg-type]
+        .order_by(City.name)
+    )
+    return list(session.scalars(query))
+
+
+def get_city(session: Session, slug: str) -> City | None:
+    """Return the city with this slug, networks and parent loaded."""
+    query = (
+        select(City)
+        .where(City.slug == slug)
+        .options(_with_networks(), selectinload(City.parent))  # type: ignore[arg-type]
+    )
+    return session.scalars(query).first()
+
+
+def list_child_areas(session: Session, city: City, user: User | None) -> list[City]:
+    """List the readable areas whose parent is this city."""
+    query = select(City).where(City.parent_id == city.id, readable_cities_clause(user))
+    return list(session.scalars(query.order_by(City.name)))
+
+
+def list_networks(session: Session) -> list[tuple[Network, int]]:
+    """List networks with their number of member cities."""
+    count = func.count(NetworkMembership.id)
+    query = (
+        select(Network, count)
+        .outerjoin(NetworkMembership, NetworkMembership.network_id == Network.id)  # type: ignore[arg-type]
+        .group_by(Network.id)  # type: ignore[arg-type]
+        .order_by(Network.name)
+    )
+    return [(network, n) for network, n in session.execute(query)]
+
+
+def get_network(session: Session, slug: str) -> Network | None:
+    """Return the network with this slug."""
+    return session.scalars(select(Network).where(Network.slug == slug)).first()
+
+
+def list_network_cities(session: Session, network: Network, user: User | None) -> list[City]:
+    """List the network's member cities this user may read."""
+    members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network.id)
+    query = (
+        select(City)
+        .where(City.id.in_(members), readable_cities_clause(user))  # type: ignore[union-attr]
+        .options(selectinload(City.parent))  # type: ignore[arg-type]
+        .order_by(City.name)
+    )
+    return list(session.scalars(query))
+
+
+def list_non_member_cities(session: Session, network: Network) -> list[City]:
+    """List cities that are not members of the network (for the admin's add form)."""
+    members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network.id)
+    query = select(City).where(City.id.not_in(members)).order_by(City.name)  # type: ignore[union-attr]
+    return list(session.scalars(query))

@@ -1,0 +1,133 @@
+"""City pages: list, profile, create and edit."""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import (
+    deny,
+    can_edit_city,
+    can_read_city,
+    can_read_city_internals,
+    require_roles,
+    signed_in_user,
+)
+from tracker.auth.models import Role, User
+from tracker.cities import queries
+from tracker.cities.forms import submitted_version, CityForm, NewCityForm, country_choices
+from tracker.cities.models import City, CityCreate, Network
+from tracker.cities.services import CityError, StaleEditError, create_city, update_city
+from tracker.db import get_session
+from tracker.forms import choices
+
+bp = Blueprint("cities", __name__)
+
+
+def load_city(slug: str) -> City:
+    """Load a city by slug or answer 404."""
+    return queries.get_city(get_session(), slug) or abort(404)
+
+
+def user_id() -> int | None:
+    """Return the signed-in user's id, for the history."""
+    user = signed_in_user()
+    return user.id if user else None
+
+
+@bp.get("/cities/")
+def list_cities() -> str:
+    """List the cities the visitor may read."""
+    cities = queries.list_cities(get_session(), signed_in_user())
+    return render_template("cities/list.html", cities=cities)
+
+
+@bp.get("/cities/<slug>")
+def show_city(slug: str) -> str:
+    """Show a city's profile."""
+    city = load_city(slug)
+    user = signed_in_user()
+    if not can_read_city(user, city):
+        deny()
+    children = queries.list_child_areas(get_session(), city, user)
+    return render_template(
+        "cities/show.html", city=city, children=children,
+        can_edit=can_edit_city(user, city), can_see_internals=can_read_city_internals(user, city),
+    )
+
+
+def fill_city_choices(form: CityForm, city: City | None) -> None:
+    """Offer countries and the possible parent areas."""
+    form.country_code.choices = country_choices()
+    others = get_session().exec(select(City).where(City.id != (city.id if city else None))
+                                .order_by(City.name))
+    form.parent_id.choices = choices([("", "—")] + [(str(c.id), c.name) for c in others])
+
+
+def city_values(form: CityForm) -> dict[str, Any]:
+    """Collect a city form's profile values."""
+    data = {name: field.data for name, field in form._fields.items()
+            if name not in {"csrf_token", "expected_version", "slug"}}
+    data["parent_id"] = int(data["parent_id"]) if data.get("parent_id") else None
+    data["description"] = data.get("description") or ""
+    data["population_source"] = data.get("population_source") or ""
+    data["website"] = data.get("website") or ""
+    return data
+
+
+def secretariat_network(user: User) -> Network | None:
+    """Return the network a secretariat's new city joins."""
+    if user.role != Role.SECRETARIAT:
+        return None
+    return get_session().get(Network, user.network_id)
+
+
+@bp.route("/cities/new", methods=["GET", "POST"])
+@require_roles(Role.ADMIN, Role.SECRETARIAT)
+def new_city() -> str | Response:
+    """Add a city; a secretariat's new city joins its network."""
+    user = signed_in_user()
+    assert user is not None
+    form = NewCityForm()
+    fill_city_choices(form, None)
+    if form.validate_on_submit():
+        city_in = CityCreate.model_validate({**city_values(form), "slug": form.slug.data})
+        try:
+            city = create_city(session=get_session(), city_in=city_in, user_id=user.id,
+                               network=secretariat_network(user))
+        except CityError as error:
+            form.slug.errors.append(str(error))
+        else:
+            flash(_("%(name)s added.", name=city.name), "success")
+            return redirect(url_for("cities.show_city", slug=city.slug))
+    return render_template("cities/form.html", form=form, city=None)
+
+
+@bp.route("/cities/<slug>/edit", methods=["GET", "POST"])
+def edit_city(slug: str) -> str | Response:
+    """Edit a city's profile; refuse a save that would overwrite a newer one."""
+    city = load_city(slug)
+    if not can_edit_city(signed_in_user(), city):
+        deny()
+    form = CityForm(obj=city)
+    fill_city_choices(form, city)
+    if not form.is_submitted():
+        form.expected_version.data = str(city.version)
+        form.parent_id.data = str(city.parent_id or "")
+    if form.validate_on_submit():
+        version = submitted_version(form)
+        try:
+            update_city(session=get_session(), city=city, values=city_values(form),
+                        version=version, user_id=user_id())
+        except StaleEditError as error:
+            flash(str(error), "error")
+            return render_template("cities/form.html", form=form, city=city, stale=True), 409
+        except (CityError, ValueError) as error:
+            flash(str(error), "error")
+        else:
+            flash(_("%(name)s saved.", name=city.name), "success")
+            return redirect(url_for("cities.show_city", slug=city.slug))
+    return render_template("cities/form.html", form=form, city=city)
+from tracker.cities import network_routes  # noqa: E402,F401  (registers routes on bp)

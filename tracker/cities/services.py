@@ -1,0 +1,131 @@
+"""Create and change networks, cities and memberships (flush, never commit)."""
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from tracker.audit.services import diff, record_change, snapshot
+from tracker.cities.models import City, CityCreate, Network, NetworkCreate, NetworkMembership
+from tracker.timeutil import utcnow
+
+CITY_FIELDS = [
+    "name", "country_code", "level", "parent_id", "population", "population_year",
+    "population_source", "fiscal_year_start_month", "website", "description", "is_published",
+]
+NETWORK_FIELDS = ["name", "description", "website"]
+
+
+class CityError(ValueError):
+    """A change to a city or network was refused; the message says why."""
+
+
+class StaleEditError(CityError):
+    """Someone else saved the record since this edit began."""
+
+
+def create_network(*, session: Session, network_in: NetworkCreate, user_id: int | None) -> Network:
+    """Create a network with a unique slug."""
+    if session.exec(select(Network).where(Network.slug == network_in.slug)).first():
+        raise CityError(_("The address name %(slug)s is taken.", slug=network_in.slug))
+    network = Network.model_validate(network_in)
+    session.add(network)
+    session.flush()
+    record_change(session, user_id=user_id, action="create", entity=network,
+                  changes=diff({}, snapshot(network, ["slug", *NETWORK_FIELDS])))
+    return network
+
+
+def create_city(
+    *, session: Session, city_in: CityCreate, user_id: int | None, network: Network | None = None
+) -> City:
+    """Create a city with a unique slug, optionally as a member of a network."""
+    if session.exec(select(City).where(City.slug == city_in.slug)).first():
+        raise CityError(_("The address name %(slug)s is taken.", slug=city_in.slug))
+    city = City.model_validate(city_in)
+    session.add(city)
+    session.flush()
+    record_change(session, user_id=user_id, action="create", entity=city, city_id=city.id,
+                  changes=diff({}, snapshot(city, ["slug", *CITY_FIELDS])))
+    if network is not None:
+        add_member(session=session, network=network, city=city, user_id=user_id)
+    return city
+
+
+def check_version(record: Any, expected: int | None) -> None:
+    """Refuse an edit that began before someone else's save (optimistic locking)."""
+    if expected is not None and expected != record.version:
+        raise StaleEditError(_("Someone else saved this record while you were editing it. "
+                               "Their version is shown below; re-apply your changes."))
+
+
+def update_city(
+    *, session: Session, city: City, values: dict[str, Any], version: int | None, user_id: int | None
+) -> City:
+    """Apply validated profile values to a city, keeping the change in history."""
+    check_version(city, version)
+    if values.get("parent_id") == city.id:
+        raise CityError(_("A city cannot be its own parent area."))
+    before = snapshot(city, CITY_FIELDS)
+    validated = CityCreate.model_validate({**snapshot(city, ["slug"]), **before, **values})
+    city.sqlmodel_update(validated.model_dump(include=set(CITY_FIELDS)))
+    changes = diff(before, snapshot(city, CITY_FIELDS))
+    if changes:
+        city.version += 1
+        city.updated_at = utcnow()
+        record_change(session, user_id=user_id, action="update", entity=city,
+                      city_id=city.id, changes=changes)
+    session.add(city)
+    session.flush()
+    return city
+
+
+def update_network(
+    *, session: Session, network: Network, values: dict[str, Any], version: int | None,
+    user_id: int | None,
+) -> Network:
+    """Apply validated values to a network, keeping the change in history."""
+    check_version(network, version)
+    before = snapshot(network, NETWORK_FIELDS)
+    validated = NetworkCreate.model_validate({"slug": network.slug, **before, **values})
+    network.sqlmodel_update(validated.model_dump(include=set(NETWORK_FIELDS)))
+    changes = diff(before, snapshot(network, NETWORK_FIELDS))
+    if changes:
+        network.version += 1
+        record_change(session, user_id=user_id, action="update", entity=network, changes=changes)
+    session.add(network)
+    session.flush()
+    return network
+
+
+def add_member(
+    *, session: Session, network: Network, city: City, user_id: int | None, note: str = ""
+) -> NetworkMembership:
+    """Make a city a member of a network (once)."""
+    query = select(NetworkMembership).where(
+        NetworkMembership.network_id == network.id, NetworkMembership.city_id == city.id
+    )
+    if existing := session.exec(query).first():
+        return existing
+    membership = NetworkMembership(network_id=network.id, city_id=city.id,
+                                   joined_on=utcnow().date(), note=note)
+    session.add(membership)
+    session.flush()
+    record_change(session, user_id=user_id, action="join", entity=city, city_id=city.id,
+                  changes={"network": [None, network.slug]})
+    return membership
+
+
+def remove_member(*, session: Session, network: Network, city: City, user_id: int | None) -> None:
+    """End a city's membership of a network, keeping the change in history."""
+    query = select(NetworkMembership).where(
+        NetworkMembership.network_id == network.id, NetworkMembership.city_id == city.id
+    )
+    membership = session.exec(query).first()
+    if membership is None:
+        raise CityError(_("%(city)s is not a member of %(network)s.", city=city.name,
+                          network=network.name))
+    session.delete(membership)
+    session.flush()
+    record_change(session, user_id=user_id, action="leave", entity=city, city_id=city.id,
+                  changes={"network": [network.slug, None]})

@@ -1,0 +1,29 @@
+"""The `tracker` command: a Flask CLI group with the tracker's own command groups."""
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def create_cli_app() -> Flask:
+    """Create the app for the command line."""
+    from tracker import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=create_cli_app, add_version_option=False,
+             load_dotenv=False)
+def main() -> None:
+    """Manage the SDG localisation tracker."""
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    from tracker.auth.cli import user_cli
+    from tracker.catalogue.cli import catalogue_cli
+    from tracker.db_cli import db_cli
+    from tracker.demo.cli import demo_cli
+
+    for group in (db_cli, catalogue_cli, user_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,63 @@
+"""Configuration read from the environment, with safe defaults for the embedded set-up."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("TRACKER_INSTANCE_PATH", ROOT / "instance"))
+
+
+def default_database_url() -> str:
+    """Return the embedded SQLite database under instance/."""
+    return f"sqlite:///{INSTANCE / 'tracker.db'}"
+
+
+def load_secret_key(instance: Path) -> str:
+    """Return TRACKER_SECRET_KEY, or a key generated once and kept in instance/."""
+    if key := os.environ.get("TRACKER_SECRET_KEY"):
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings for a running server; every value can come from the environment."""
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = load_secret_key(INSTANCE)
+        self.DATABASE_URL = os.environ.get("TRACKER_DATABASE_URL") or default_database_url()
+        self.INSTANCE_PATH = str(INSTANCE)
+        self.SESSION_COOKIE_SECURE = env_flag("TRACKER_SECURE_COOKIES", True)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.RATELIMIT_STORAGE_URI = os.environ.get("TRACKER_RATELIMIT_STORAGE_URL", "memory://")
+        self.REDIS_URL = os.environ.get("TRACKER_REDIS_URL", "")
+        self.LOGIN_RATE_LIMIT = os.environ.get("TRACKER_LOGIN_RATE_LIMIT", "5 per minute")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "tracker" / "translations")
+    API_MAX_PER_PAGE = 500
+    TESTING = False
+
+
+def as_dict(config: object) -> dict[str, object]:
+    """Return the upper-case settings of a config object."""
+    names = set(dir(config)) | set(vars(config))
+    return {name: getattr(config, name) for name in names if name.isupper()}

@@ -1,0 +1,106 @@
+"""Engine, per-request session and the metadata naming convention."""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+
+# Constraint names must be stable from the first migration on: batch mode on SQLite can
+# only alter or drop named constraints (stack.md §4.2, pitfall 3).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def normalise_url(url: str) -> str:
+    """Select psycopg 3 for plain PostgreSQL URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    """Turn foreign keys on: SQLite ignores them per connection otherwise."""
+    dbapi_connection.isolation_level = None  # autocommit driver; "begin" below opens ours
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Any) -> None:
+    """Emit BEGIN ourselves: pysqlite's own transaction handling breaks SAVEPOINTs."""
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Build an engine for SQLite or PostgreSQL."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "begin", _begin_sqlite_transaction)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+class Database:
+    """The app's engine and the factory of its sessions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.session_factory: Callable[[], Session] = lambda: Session(engine)
+        # Tests hand every request one shared session inside a rolled-back transaction.
+        self.closes_sessions = True
+
+
+def init_db(app: Flask) -> None:
+    """Create the engine from config and close the request session on teardown."""
+    engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
+    app.extensions["tracker_db"] = Database(engine)
+    app.teardown_appcontext(close_session)
+
+
+def get_db() -> Database:
+    """Return the current app's database."""
+    return current_app.extensions["tracker_db"]
+
+
+def get_session() -> Session:
+    """Return the session of this request (or app context), opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = get_db().session_factory()
+    return g.db_session
+
+
+def commit_session() -> None:
+    """Commit the unit of work of this request, if a session was opened."""
+    session = g.get("db_session")
+    if session is not None:
+        session.commit()
+
+
+def close_session(exc: BaseException | None = None) -> None:
+    """Roll back whatever was not committed and close the session."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        if get_db().closes_sessions:
+            session.close()
+
+
+def enum_type(enum_cls: type) -> Any:
+    """Store an enum as its string values in a VARCHAR (no native database enum type)."""
+    from sqlalchemy import Enum
+
+    return Enum(enum_cls, native_enum=False, create_constraint=False, length=20,
+                values_callable=lambda members: [m.value for m in members])

@@ -1,0 +1,13 @@
+"""Import every table model so SQLModel.metadata knows the whole schema (Alembic, tests)."""
+
+from tracker import db as _db  # noqa: F401  (sets the naming convention first)
+from tracker.auth.models import User  # noqa: F401
+from tracker.catalogue.models import (  # noqa: F401
+    FrameworkRevision,
+    Goal,
+    IndicatorTitleChange,
+    SdgIndicator,
+    Target,
+)
+from tracker.cities.models import City, Network, NetworkMembership  # noqa: F401
+from tracker.audit.models import AuditEvent  # noqa: F401

@@ -1,0 +1,27 @@
+"""Helpers every template may call."""
+
+import calendar
+from typing import Any
+
+from tracker.auth.access import (
+    can_edit_city,
+    can_manage_network,
+    can_manage_users,
+    signed_in_user,
+)
+
+
+def month_name(number: int | None) -> str:
+    """Return the English name of a month number."""
+    return calendar.month_name[number] if number else ""
+
+
+def template_globals() -> dict[str, Any]:
+    """Return the functions templates use for access checks and formatting."""
+    return {
+        "signed_in_user": signed_in_user,
+        "can_edit_city": can_edit_city,
+        "can_manage_network": can_manage_network,
+        "can_manage_users": can_manage_users,
+        "month_name": month_name,
+    }
