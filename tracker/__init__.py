@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 
 from tracker.config import ROOT, Config, as_dict
@@ -82,13 +82,24 @@ def register_error_handlers(app: Flask) -> None:
         500: lambda: _("Something went wrong on our side."),
     }
 
-    def render_error(error: Any) -> tuple[str, int]:
+    def render_error(error: Any) -> Any:
         code = getattr(error, "code", 500) or 500
+        if request.path.startswith("/api/"):
+            return json_error(error, code)
         message = messages.get(code, messages[500])()
         return render_template("errors/error.html", code=code, message=message), code
 
     for code in messages:
         app.register_error_handler(code, render_error)
+
+
+def json_error(error: Any, code: int) -> Any:
+    """Answer an API error in JSON."""
+    from flask import jsonify
+
+    name = getattr(error, "name", "Internal Server Error")
+    description = getattr(error, "description", "") if code < 500 else ""
+    return jsonify(error=name, message=description, status=code), code
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -4,6 +4,7 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import current_app
+from flask.cli import AppGroup
 
 from tracker.config import ROOT
 
@@ -17,7 +18,7 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
     return cfg
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_cli() -> None:
     """Create and migrate the database schema."""
 

@@ -1,6 +1,7 @@
 """Import every table model so SQLModel.metadata knows the whole schema (Alembic, tests)."""
 
 from tracker import db as _db  # noqa: F401  (sets the naming convention first)
+from tracker.audit.models import AuditEvent  # noqa: F401
 from tracker.auth.models import User  # noqa: F401
 from tracker.catalogue.models import (  # noqa: F401
     FrameworkRevision,
@@ -10,4 +11,3 @@ from tracker.catalogue.models import (  # noqa: F401
     Target,
 )
 from tracker.cities.models import City, Network, NetworkMembership  # noqa: F401
-from tracker.audit.models import AuditEvent  # noqa: F401

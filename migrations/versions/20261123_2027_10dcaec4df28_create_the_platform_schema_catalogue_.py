@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel types)
 from alembic import op
 
-
 revision: str = '10dcaec4df28'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None

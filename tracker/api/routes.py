@@ -6,7 +6,6 @@ from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.exceptions import HTTPException
 
 from tracker.api.openapi import openapi_document
 from tracker.api.pagination import paginate
@@ -19,12 +18,6 @@ from tracker.cities.queries import get_city
 from tracker.db import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-@bp.errorhandler(HTTPException)
-def json_error(error: HTTPException) -> ResponseReturnValue:
-    """Answer API errors in JSON."""
-    return jsonify(error=error.name, message=error.description, status=error.code), error.code
 
 
 @bp.get("/openapi.json")

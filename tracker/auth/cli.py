@@ -1,6 +1,7 @@
 """`tracker user …`: create users from the shell."""
 
 import click
+from flask.cli import AppGroup
 from sqlmodel import select
 
 from tracker.auth.models import Role
@@ -9,7 +10,7 @@ from tracker.cities.models import City, Network
 from tracker.db import get_session
 
 
-@click.group("user")
+@click.group("user", cls=AppGroup)
 def user_cli() -> None:
     """Manage user accounts."""
 

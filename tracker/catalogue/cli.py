@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from tracker.catalogue.loader import read_sdg_framework
 from tracker.catalogue.queries import current_revision
@@ -10,7 +11,7 @@ from tracker.catalogue.services import CatalogueError, LoadReport, apply_revisio
 from tracker.db import get_session
 
 
-@click.group("catalogue")
+@click.group("catalogue", cls=AppGroup)
 def catalogue_cli() -> None:
     """Load and update the SDG catalogue."""
 

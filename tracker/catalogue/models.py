@@ -104,7 +104,7 @@ class SdgIndicator(SdgIndicatorBase, table=True):
     retired_in_id: int | None = Field(default=None, foreign_key="framework_revisions.id")
     target: Target = Relationship(back_populates="indicators")
     repeat_of: "SdgIndicator" = Relationship(
-        sa_relationship_kwargs={"remote_side": "SdgIndicator.id", "lazy": "joined"}
+        sa_relationship_kwargs={"remote_side": "SdgIndicator.id"}
     )
 
 

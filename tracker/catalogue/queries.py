@@ -28,7 +28,8 @@ def get_goal_tree(session: Session, code: str) -> Goal | None:
     query = (
         select(Goal)
         .where(Goal.code == code)
-        .options(selectinload(Goal.targets).selectinload(Target.indicators))  # type: ignore[arg-type]
+        .options(selectinload(Goal.targets).selectinload(Target.indicators)  # type: ignore[arg-type]
+                 .selectinload(SdgIndicator.repeat_of))  # type: ignore[arg-type]
     )
     return session.scalars(query).first()
 
@@ -38,7 +39,8 @@ def get_target(session: Session, code: str) -> Target | None:
     query = (
         select(Target)
         .where(Target.code == code)
-        .options(joinedload(Target.goal), selectinload(Target.indicators))  # type: ignore[arg-type]
+        .options(joinedload(Target.goal),  # type: ignore[arg-type]
+                 selectinload(Target.indicators).selectinload(SdgIndicator.repeat_of))  # type: ignore[arg-type]
     )
     return session.scalars(query).first()
 
@@ -48,7 +50,8 @@ def get_indicator(session: Session, code: str) -> SdgIndicator | None:
     query = (
         select(SdgIndicator)
         .where(SdgIndicator.code == code)
-        .options(joinedload(SdgIndicator.target).joinedload(Target.goal))  # type: ignore[arg-type]
+        .options(joinedload(SdgIndicator.target).joinedload(Target.goal),  # type: ignore[arg-type]
+                 selectinload(SdgIndicator.repeat_of))  # type: ignore[arg-type]
     )
     return session.scalars(query).first()
 
@@ -83,7 +86,8 @@ def indicators_query(*, goal: str | None = None, target: str | None = None,
         select(SdgIndicator)
         .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
         .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
-        .options(joinedload(SdgIndicator.target).joinedload(Target.goal))  # type: ignore[arg-type]
+        .options(joinedload(SdgIndicator.target).joinedload(Target.goal),  # type: ignore[arg-type]
+                 selectinload(SdgIndicator.repeat_of))  # type: ignore[arg-type]
         .order_by(SdgIndicator.sort_key)
     )
     if goal:

@@ -4,10 +4,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import deny, can_manage_network, require_roles, signed_in_user
+from tracker.auth.access import can_manage_network, deny, require_roles, signed_in_user
 from tracker.auth.models import Role
 from tracker.cities import queries
-from tracker.cities.forms import submitted_version, MemberForm, NetworkForm, NewNetworkForm
+from tracker.cities.forms import MemberForm, NetworkForm, NewNetworkForm, submitted_version
 from tracker.cities.models import Network, NetworkCreate
 from tracker.cities.routes import bp, load_city, user_id
 from tracker.cities.services import (

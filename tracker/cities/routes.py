@@ -8,16 +8,16 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import (
-    deny,
     can_edit_city,
     can_read_city,
     can_read_city_internals,
+    deny,
     require_roles,
     signed_in_user,
 )
 from tracker.auth.models import Role, User
 from tracker.cities import queries
-from tracker.cities.forms import submitted_version, CityForm, NewCityForm, country_choices
+from tracker.cities.forms import CityForm, NewCityForm, country_choices, submitted_version
 from tracker.cities.models import City, CityCreate, Network
 from tracker.cities.services import CityError, StaleEditError, create_city, update_city
 from tracker.db import get_session

@@ -1,13 +1,14 @@
 """`tracker demo load`: the demo networks, cities and users."""
 
 import click
+from flask.cli import AppGroup
 
 from tracker.db import get_session
 from tracker.demo.data import DEMO_PASSWORD
 from tracker.demo.services import load_demo
 
 
-@click.group("demo")
+@click.group("demo", cls=AppGroup)
 def demo_cli() -> None:
     """Demo data."""
 
