@@ -3,6 +3,7 @@
 import logging
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -64,11 +65,11 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
 def check_scope(role: Role, city: City | None, network: Network | None) -> None:
     """Officers need a city; secretariats and reviewers a network; admins neither."""
     if role == Role.OFFICER and (city is None or network is not None):
-        raise UserError("An officer needs a city (and no network).")
+        raise UserError(_("An officer needs a city (and no network)."))
     if role in (Role.SECRETARIAT, Role.REVIEWER) and (network is None or city is not None):
-        raise UserError(f"A {role.value} needs a network (and no city).")
+        raise UserError(_("A %(role)s needs a network (and no city).", role=role.value))
     if role == Role.ADMIN and (city is not None or network is not None):
-        raise UserError("An admin holds no city or network.")
+        raise UserError(_("An admin holds no city or network."))
 
 
 def create_user(
@@ -85,9 +86,10 @@ def create_user(
     """Create a user with a hashed password and the scope its role needs."""
     check_scope(role, city, network)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise UserError(_("The password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     if get_user_by_email(session, email) is not None:
-        raise UserError(f"A user with the email {normalise_email(email)} already exists.")
+        raise UserError(_("A user with the email %(email)s already exists.",
+                          email=normalise_email(email)))
     user = User(
         email=normalise_email(email),
         name=name.strip(),
@@ -106,9 +108,10 @@ def create_user(
 def change_password(*, session: Session, user: User, current: str, new: str) -> None:
     """Change a user's own password after checking the current one."""
     if not check_password_hash(user.password_hash, current):
-        raise UserError("The current password is not correct.")
+        raise UserError(_("The current password is not correct."))
     if len(new) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"The new password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise UserError(_("The new password needs at least %(n)s characters.",
+                          n=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(new)
     session.add(user)
     session.flush()
