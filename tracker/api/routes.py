@@ -80,7 +80,7 @@ def cities_query() -> Any:
         .where(readable_cities_clause(signed_in_user()))
         .options(selectinload(City.memberships).selectinload(NetworkMembership.network),  # type: ignore[arg-type]
                  selectinload(City.parent))  # type: ignore[arg-type]
-        .order_by(City.name)
+        .order_by(func.lower(City.name))
     )
 
 

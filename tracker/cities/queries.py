@@ -20,7 +20,7 @@ def list_cities(session: Session, user: User | None) -> list[City]:
         select(City)
         .where(readable_cities_clause(user))
         .options(_with_networks(), selectinload(City.parent))  # type: ignore[arg-type]
-        .order_by(City.name)
+        .order_by(func.lower(City.name))
     )
     return list(session.scalars(query))
 
@@ -38,7 +38,7 @@ def get_city(session: Session, slug: str) -> City | None:
 def list_child_areas(session: Session, city: City, user: User | None) -> list[City]:
     """List the readable areas whose parent is this city."""
     query = select(City).where(City.parent_id == city.id, readable_cities_clause(user))
-    return list(session.scalars(query.order_by(City.name)))
+    return list(session.scalars(query.order_by(func.lower(City.name))))
 
 
 def list_networks(session: Session) -> list[tuple[Network, int]]:
@@ -65,7 +65,7 @@ def list_network_cities(session: Session, network: Network, user: User | None) -
         select(City)
         .where(City.id.in_(members), readable_cities_clause(user))  # type: ignore[union-attr]
         .options(selectinload(City.parent))  # type: ignore[arg-type]
-        .order_by(City.name)
+        .order_by(func.lower(City.name))
     )
     return list(session.scalars(query))
 
@@ -73,5 +73,5 @@ def list_network_cities(session: Session, network: Network, user: User | None) -
 def list_non_member_cities(session: Session, network: Network) -> list[City]:
     """List cities that are not members of the network (for the admin's add form)."""
     members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network.id)
-    query = select(City).where(City.id.not_in(members)).order_by(City.name)  # type: ignore[union-attr]
+    query = select(City).where(City.id.not_in(members)).order_by(func.lower(City.name))  # type: ignore[union-attr]
     return list(session.scalars(query))

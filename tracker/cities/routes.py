@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
@@ -62,7 +63,7 @@ def fill_city_choices(form: CityForm, city: City | None) -> None:
     """Offer countries and the possible parent areas."""
     form.country_code.choices = country_choices()
     others = get_session().exec(select(City).where(City.id != (city.id if city else None))
-                                .order_by(City.name))
+                                .order_by(func.lower(City.name)))
     form.parent_id.choices = choices([("", "—")] + [(str(c.id), c.name) for c in others])
 
 

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
@@ -33,7 +34,8 @@ def fill_choices(form: UserForm, manager: User) -> None:
     roles = list(Role) if manager.role == Role.ADMIN else [Role.OFFICER, Role.SECRETARIAT,
                                                              Role.REVIEWER]
     form.role.choices = choices((r.value, ROLE_LABELS[r]) for r in roles)
-    cities = session.exec(select(City).where(editable_cities_clause(manager)).order_by(City.name))
+    cities = session.exec(select(City).where(editable_cities_clause(manager))
+                          .order_by(func.lower(City.name)))
     form.city.choices = choices([("", "—")] + [(c.slug, c.name) for c in cities])
     networks = select(Network).order_by(Network.name)
     if manager.role != Role.ADMIN:
