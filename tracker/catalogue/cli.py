@@ -11,6 +11,9 @@ from tracker.catalogue.services import CatalogueError, LoadReport, apply_revisio
 from tracker.db import get_session
 
 
+FULL_FRAMEWORK_GOALS = 17
+
+
 @click.group("catalogue", cls=AppGroup)
 def catalogue_cli() -> None:
     """Load and update the SDG catalogue."""
@@ -48,14 +51,21 @@ def load() -> None:
 @click.option("--key", help="Revision key, e.g. 2025 (default: from the file name).")
 @click.option("--title", default="", help="Revision title.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; save nothing.")
-def import_file(file: Path, key: str | None, title: str, dry_run: bool) -> None:
+@click.option("--partial", is_flag=True,
+              help="The file lists only part of the framework: add and update, retire nothing.")
+def import_file(file: Path, key: str | None, title: str, dry_run: bool, partial: bool) -> None:
     """Import the UN 'Global indicator framework' workbook (.xlsx) or its CSV as a revision."""
     from tracker.catalogue.un_import import read_un_framework
 
     session = get_session()
     try:
         record = read_un_framework(file, key=key, title=title)
-        report = apply_revision(session, record, retire_unlisted=True)
+        if not partial and len(record.goals) < FULL_FRAMEWORK_GOALS:
+            raise CatalogueError(
+                f"The file lists {len(record.goals)} of the {FULL_FRAMEWORK_GOALS} goals; a new "
+                "revision would retire every indicator it leaves out. Use --partial to add and "
+                "update only.")
+        report = apply_revision(session, record, retire_unlisted=not partial)
     except CatalogueError as error:
         session.rollback()
         raise click.ClickException(str(error)) from error
