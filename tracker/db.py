@@ -1,11 +1,13 @@
 """Engine, per-request session and the metadata naming convention."""
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import event
+from sqlalchemy import Numeric, String, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
 # Constraint names must be stable from the first migration on: batch mode on SQLite can
@@ -102,5 +104,37 @@ def enum_type(enum_cls: type) -> Any:
     """Store an enum as its string values in a VARCHAR (no native database enum type)."""
     from sqlalchemy import Enum
 
-    return Enum(enum_cls, native_enum=False, create_constraint=False, length=20,
+    return Enum(enum_cls, native_enum=False, create_constraint=False, length=40,
                 values_callable=lambda members: [m.value for m in members])
+
+
+class ExactDecimal(TypeDecorator):  # type: ignore[type-arg]
+    """Store Decimal values exactly: NUMERIC on PostgreSQL, text on SQLite (no float rounding)."""
+
+    impl = Numeric(28, 10)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        """Use text on SQLite, which has no exact decimal type."""
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(48))
+        return dialect.type_descriptor(Numeric(28, 10))
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        """Write a Decimal (plain notation on SQLite)."""
+        if value is None:
+            return None
+        value = Decimal(str(value))
+        return format(value, "f") if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        """Read back a Decimal without trailing zeros."""
+        if value is None:
+            return None
+        return normalise_decimal(Decimal(str(value)))
+
+
+def normalise_decimal(value: Decimal) -> Decimal:
+    """Drop trailing zeros but keep integers in plain notation (2.50 → 2.5, 100 → 100)."""
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal

@@ -11,3 +11,11 @@ from tracker.catalogue.models import (  # noqa: F401
     Target,
 )
 from tracker.cities.models import City, Network, NetworkMembership  # noqa: F401
+from tracker.indicators.models import (  # noqa: F401
+    IndicatorAlignment,
+    IndicatorDimension,
+    IndicatorElementLink,
+    IndicatorTarget,
+    LocalIndicator,
+)
+from tracker.plans.models import ElementAlignment, Plan, PlanElement  # noqa: F401
