@@ -12,13 +12,13 @@ from tracker.cities.models import Network, NetworkCreate
 from tracker.cities.routes import bp, load_city, user_id
 from tracker.cities.services import (
     CityError,
-    StaleEditError,
-    add_member,
+        add_member,
     create_network,
     remove_member,
     update_network,
 )
 from tracker.db import get_session
+from tracker.errors import StaleEditError
 from tracker.forms import choices
 
 

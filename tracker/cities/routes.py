@@ -20,8 +20,9 @@ from tracker.auth.models import Role, User
 from tracker.cities import queries
 from tracker.cities.forms import CityForm, NewCityForm, country_choices, submitted_version
 from tracker.cities.models import City, CityCreate, Network
-from tracker.cities.services import CityError, StaleEditError, create_city, update_city
+from tracker.cities.services import CityError, create_city, update_city
 from tracker.db import get_session
+from tracker.errors import StaleEditError
 from tracker.forms import choices
 
 bp = Blueprint("cities", __name__)

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from tracker.audit.services import diff, record_change, snapshot
 from tracker.cities.models import City, CityCreate, Network, NetworkCreate, NetworkMembership
+from tracker.errors import DomainError, check_version
 from tracker.timeutil import utcnow
 
 CITY_FIELDS = [
@@ -16,12 +17,8 @@ CITY_FIELDS = [
 NETWORK_FIELDS = ["name", "description", "website"]
 
 
-class CityError(ValueError):
+class CityError(DomainError):
     """A change to a city or network was refused; the message says why."""
-
-
-class StaleEditError(CityError):
-    """Someone else saved the record since this edit began."""
 
 
 def create_network(*, session: Session, network_in: NetworkCreate, user_id: int | None) -> Network:
@@ -50,13 +47,6 @@ def create_city(
     if network is not None:
         add_member(session=session, network=network, city=city, user_id=user_id)
     return city
-
-
-def check_version(record: Any, expected: int | None) -> None:
-    """Refuse an edit that began before someone else's save (optimistic locking)."""
-    if expected is not None and expected != record.version:
-        raise StaleEditError(_("Someone else saved this record while you were editing it. "
-                               "Their version is shown below; re-apply your changes."))
 
 
 def update_city(
