@@ -1,10 +1,13 @@
 """Record changes in the audit history (flush only; the caller's unit of work commits)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session
 
 from tracker.audit.models import AuditEvent
+from tracker.errors import check_version
+from tracker.timeutil import utcnow
 
 
 def snapshot(entity: Any, fields: list[str]) -> dict[str, Any]:
@@ -47,3 +50,31 @@ def record_change(
     session.add(event)
     session.flush()
     return event
+
+
+def tracked_update(
+    session: Session,
+    record: Any,
+    apply: Callable[[], None],
+    *,
+    take: Callable[[], dict[str, Any]],
+    version: int | None,
+    user_id: int | None,
+    city_id: int | None,
+) -> dict[str, list[Any]]:
+    """Apply a change to a versioned record: refuse stale edits, bump the version and keep
+    the change in history when anything differs; return the changes."""
+    check_version(record, version)
+    before = take()
+    apply()
+    session.flush()
+    changes = diff(before, take())
+    if changes:
+        record.version += 1
+        if hasattr(record, "updated_at"):
+            record.updated_at = utcnow()
+        record_change(session, user_id=user_id, action="update", entity=record,
+                      city_id=city_id, changes=changes)
+    session.add(record)
+    session.flush()
+    return changes

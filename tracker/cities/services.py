@@ -5,9 +5,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from tracker.audit.services import diff, record_change, snapshot
+from tracker.audit.services import diff, record_change, snapshot, tracked_update
 from tracker.cities.models import City, CityCreate, Network, NetworkCreate, NetworkMembership
-from tracker.errors import DomainError, check_version
+from tracker.errors import DomainError
 from tracker.timeutil import utcnow
 
 CITY_FIELDS = [
@@ -50,23 +50,18 @@ def create_city(
 
 
 def update_city(
-    *, session: Session, city: City, values: dict[str, Any], version: int | None, user_id: int | None
+    *, session: Session, city: City, values: dict[str, Any], version: int | None,
+    user_id: int | None,
 ) -> City:
     """Apply validated profile values to a city, keeping the change in history."""
-    check_version(city, version)
     if values.get("parent_id") == city.id:
         raise CityError(_("A city cannot be its own parent area."))
-    before = snapshot(city, CITY_FIELDS)
-    validated = CityCreate.model_validate({**snapshot(city, ["slug"]), **before, **values})
-    city.sqlmodel_update(validated.model_dump(include=set(CITY_FIELDS)))
-    changes = diff(before, snapshot(city, CITY_FIELDS))
-    if changes:
-        city.version += 1
-        city.updated_at = utcnow()
-        record_change(session, user_id=user_id, action="update", entity=city,
-                      city_id=city.id, changes=changes)
-    session.add(city)
-    session.flush()
+    merged = {**snapshot(city, ["slug", *CITY_FIELDS]), **values}
+    validated = CityCreate.model_validate(merged)
+    tracked_update(session, city,
+                   lambda: city.sqlmodel_update(validated.model_dump(include=set(CITY_FIELDS))),
+                   take=lambda: snapshot(city, CITY_FIELDS), version=version, user_id=user_id,
+                   city_id=city.id)
     return city
 
 
@@ -75,16 +70,13 @@ def update_network(
     user_id: int | None,
 ) -> Network:
     """Apply validated values to a network, keeping the change in history."""
-    check_version(network, version)
-    before = snapshot(network, NETWORK_FIELDS)
-    validated = NetworkCreate.model_validate({"slug": network.slug, **before, **values})
-    network.sqlmodel_update(validated.model_dump(include=set(NETWORK_FIELDS)))
-    changes = diff(before, snapshot(network, NETWORK_FIELDS))
-    if changes:
-        network.version += 1
-        record_change(session, user_id=user_id, action="update", entity=network, changes=changes)
-    session.add(network)
-    session.flush()
+    merged = {"slug": network.slug, **snapshot(network, NETWORK_FIELDS), **values}
+    validated = NetworkCreate.model_validate(merged)
+    tracked_update(session, network,
+                   lambda: network.sqlmodel_update(validated.model_dump(
+                       include=set(NETWORK_FIELDS))),
+                   take=lambda: snapshot(network, NETWORK_FIELDS), version=version,
+                   user_id=user_id, city_id=None)
     return network
 
 

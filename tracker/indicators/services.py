@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.audit.services import diff, record_change, snapshot
+from tracker.audit.services import diff, record_change, snapshot, tracked_update
 from tracker.catalogue.models import SdgIndicator
 from tracker.cities.models import City
-from tracker.errors import DomainError, check_version
+from tracker.errors import DomainError
 from tracker.indicators.models import (
     IndicatorAlignment,
     IndicatorDimension,
@@ -20,7 +20,6 @@ from tracker.indicators.models import (
     SdgRelation,
 )
 from tracker.plans.models import Plan, PlanElement
-from tracker.timeutil import utcnow
 
 FIELDS = ["code", "name", "definition", "unit_kind", "unit_label", "direction", "band_low",
           "band_high", "frequency", "quarterly_rollup", "is_cumulative", "data_source",
@@ -75,20 +74,14 @@ def update_indicator(*, session: Session, indicator: LocalIndicator,
                      indicator_in: LocalIndicatorCreate, version: int | None,
                      user_id: int | None) -> LocalIndicator:
     """Change a definition, its targets and dimensions, keeping the change in history."""
-    check_version(indicator, version)
     _check_code(session, indicator.city_id, indicator_in.code, indicator.id)
-    before = full_snapshot(indicator)
-    indicator.sqlmodel_update(indicator_in.model_dump(include=set(FIELDS)))
-    _replace_parts(indicator, indicator_in)
-    session.flush()
-    changes = diff(before, full_snapshot(indicator))
-    if changes:
-        indicator.version += 1
-        indicator.updated_at = utcnow()
-        record_change(session, user_id=user_id, action="update", entity=indicator,
-                      city_id=indicator.city_id, changes=changes)
-    session.add(indicator)
-    session.flush()
+
+    def apply() -> None:
+        indicator.sqlmodel_update(indicator_in.model_dump(include=set(FIELDS)))
+        _replace_parts(indicator, indicator_in)
+
+    tracked_update(session, indicator, apply, take=lambda: full_snapshot(indicator),
+                   version=version, user_id=user_id, city_id=indicator.city_id)
     return indicator
 
 

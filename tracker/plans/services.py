@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.audit.services import diff, record_change, snapshot
+from tracker.audit.services import diff, record_change, snapshot, tracked_update
 from tracker.cities.models import City
-from tracker.errors import DomainError, check_version
+from tracker.errors import DomainError
 from tracker.plans.models import (
     MAX_LEVELS,
     Plan,
@@ -14,7 +14,6 @@ from tracker.plans.models import (
     PlanElement,
     PlanElementCreate,
 )
-from tracker.timeutil import utcnow
 
 PLAN_FIELDS = ["kind", "title", "start_year", "end_year", "adopted_on", "status", "source_url",
                "description", "level_names", "parent_id"]
@@ -52,20 +51,13 @@ def create_plan(*, session: Session, city: City, plan_in: PlanCreate,
 def update_plan(*, session: Session, plan: Plan, plan_in: PlanCreate, version: int | None,
                 user_id: int | None) -> Plan:
     """Change a plan's description, keeping the change in history."""
-    check_version(plan, version)
     city = session.get(City, plan.city_id)
     assert city is not None
     check_parent_plan(session, city, plan_in.parent_id, plan)
-    before = snapshot(plan, PLAN_FIELDS)
-    plan.sqlmodel_update(plan_in.model_dump(include=set(PLAN_FIELDS)))
-    changes = diff(before, snapshot(plan, PLAN_FIELDS))
-    if changes:
-        plan.version += 1
-        plan.updated_at = utcnow()
-        record_change(session, user_id=user_id, action="update", entity=plan,
-                      city_id=plan.city_id, changes=changes)
-    session.add(plan)
-    session.flush()
+    tracked_update(session, plan,
+                   lambda: plan.sqlmodel_update(plan_in.model_dump(include=set(PLAN_FIELDS))),
+                   take=lambda: snapshot(plan, PLAN_FIELDS), version=version, user_id=user_id,
+                   city_id=plan.city_id)
     return plan
 
 
@@ -116,18 +108,11 @@ def add_element(*, session: Session, plan: Plan, element_in: PlanElementCreate,
 def update_element(*, session: Session, element: PlanElement, element_in: PlanElementCreate,
                    version: int | None, user_id: int | None) -> PlanElement:
     """Change an element's code, title, department or budget."""
-    check_version(element, version)
     plan = session.get(Plan, element.plan_id)
     assert plan is not None
     _check_code(session, plan, element_in.code, element.id)
-    before = snapshot(element, ELEMENT_FIELDS)
-    element.sqlmodel_update(element_in.model_dump(include=set(ELEMENT_FIELDS)))
-    changes = diff(before, snapshot(element, ELEMENT_FIELDS))
-    if changes:
-        element.version += 1
-        element.updated_at = utcnow()
-        record_change(session, user_id=user_id, action="update", entity=element,
-                      city_id=plan.city_id, changes=changes)
-    session.add(element)
-    session.flush()
+    values = element_in.model_dump(include=set(ELEMENT_FIELDS))
+    tracked_update(session, element, lambda: element.sqlmodel_update(values),
+                   take=lambda: snapshot(element, ELEMENT_FIELDS), version=version,
+                   user_id=user_id, city_id=plan.city_id)
     return element
