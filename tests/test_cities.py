@@ -148,3 +148,17 @@ def test_user_management_by_a_secretariat(  # type: ignore[no-untyped-def]
 
     emails = set(db.scalars(select(User.email)).all())
     assert "new.officer@example.org" in emails and "x@example.org" not in emails
+
+
+def test_saving_again_after_a_stale_refusal_applies_on_top(  # type: ignore[no-untyped-def]
+        client: FlaskClient, make_network, make_user, auth: Auth, db: Session) -> None:
+    network = make_network(name="Old name")
+    auth.login(make_user(Role.SECRETARIAT, network=network))
+    url = f"/networks/{network.slug}/edit"
+    assert client.post(url, data={"name": "First", "expected_version": 1}).status_code == 302
+    stale = client.post(url, data={"name": "Second", "expected_version": 1})
+    assert stale.status_code == 409 and "First" in stale.get_data(as_text=True)
+    assert 'value="2"' in stale.get_data(as_text=True)
+    assert client.post(url, data={"name": "Second", "expected_version": 2}).status_code == 302
+    db.expire_all()
+    assert network.name == "Second" and network.version == 3

@@ -4,11 +4,14 @@ import calendar
 from typing import Any
 
 from tracker.auth.access import (
+    can_create_city,
+    can_create_network,
     can_edit_city,
     can_manage_network,
     can_manage_users,
     signed_in_user,
 )
+from tracker.cities.forms import country_name, level_label
 
 
 def month_name(number: int | None) -> str:
@@ -24,4 +27,8 @@ def template_globals() -> dict[str, Any]:
         "can_manage_network": can_manage_network,
         "can_manage_users": can_manage_users,
         "month_name": month_name,
+        "level_label": level_label,
+        "country_name": country_name,
+        "can_create_city": can_create_city,
+        "can_create_network": can_create_network,
     }

@@ -86,6 +86,16 @@ def can_manage_network(user: User | None, network: Network) -> bool:
     return user.role == Role.SECRETARIAT and user.network_id == network.id
 
 
+def can_create_city(user: User | None) -> bool:
+    """May this user add cities (admins, and secretariats into their network)?"""
+    return user is not None and user.role in (Role.ADMIN, Role.SECRETARIAT)
+
+
+def can_create_network(user: User | None) -> bool:
+    """May this user add networks (admins only)?"""
+    return user is not None and user.role == Role.ADMIN
+
+
 def can_manage_users(user: User | None) -> bool:
     """May this user add or disable users (admins, and secretariats for their network)?"""
     return user is not None and user.role in (Role.ADMIN, Role.SECRETARIAT)

@@ -22,6 +22,17 @@ LEVELS = [
 ]
 
 
+def level_label(level: str) -> str:
+    """Return the translated label of a city level."""
+    return str(dict(LEVELS).get(level, level.capitalize()))
+
+
+def country_name(code: str) -> str:
+    """Return a country's name from its ISO 3166-1 alpha-2 code."""
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
 def country_choices() -> list[SelectChoice]:
     """Return ISO 3166-1 alpha-2 codes with their names, sorted by name."""
     countries = sorted(pycountry.countries, key=lambda c: c.name)
@@ -33,14 +44,14 @@ def month_choices() -> list[SelectChoice]:
     return choices((n, calendar.month_name[n]) for n in range(1, 13))
 
 
-class SlugMixin:
-    """The short name that appears in addresses."""
-
-    slug = StringField(
+def slug_field(example: str) -> StringField:
+    """The short name that appears in addresses, e.g. /cities/ethekwini."""
+    return StringField(
         _l("Address name"),
         validators=[DataRequired(), Length(max=60), Regexp(SLUG_PATTERN, message=_l(
             "Use lower-case letters, digits and single hyphens, e.g. ethekwini."))],
-        description=_l("Used in addresses, e.g. /cities/ethekwini. Cannot be changed later."),
+        description=_l("Used in addresses, e.g. %(example)s. Cannot be changed later.",
+                       example=example),
     )
 
 
@@ -72,8 +83,10 @@ class CityForm(FlaskForm):
     )
 
 
-class NewCityForm(SlugMixin, CityForm):
+class NewCityForm(CityForm):
     """A new city: its profile and its address name."""
+
+    slug = slug_field("/cities/ethekwini")
 
 
 class NetworkForm(FlaskForm):
@@ -85,8 +98,10 @@ class NetworkForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
 
-class NewNetworkForm(SlugMixin, NetworkForm):
+class NewNetworkForm(NetworkForm):
     """A new network."""
+
+    slug = slug_field("/networks/gcom")
 
 
 class MemberForm(FlaskForm):

@@ -93,7 +93,9 @@ def edit_network(slug: str) -> str | Response:
                            version=version, user_id=user_id())
         except StaleEditError as error:
             flash(str(error), "error")
-            return render_template("networks/form.html", form=form, network=network), 409
+            form.expected_version.data = str(network.version)  # saving again applies on top
+            return render_template("networks/form.html", form=form, network=network,
+                                   stale=True), 409
         else:
             flash(_("%(name)s saved.", name=network.name), "success")
             return redirect(url_for("cities.show_network", slug=network.slug))

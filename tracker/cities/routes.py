@@ -125,6 +125,7 @@ def edit_city(slug: str) -> str | Response:
                         version=version, user_id=user_id())
         except StaleEditError as error:
             flash(str(error), "error")
+            form.expected_version.data = str(city.version)  # saving again applies on top
             return render_template("cities/form.html", form=form, city=city, stale=True), 409
         except (CityError, ValueError) as error:
             flash(str(error), "error")
