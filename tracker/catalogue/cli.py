@@ -10,7 +10,6 @@ from tracker.catalogue.queries import current_revision
 from tracker.catalogue.services import CatalogueError, LoadReport, apply_revision
 from tracker.db import get_session
 
-
 FULL_FRAMEWORK_GOALS = 17
 
 
