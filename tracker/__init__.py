@@ -7,7 +7,7 @@ from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 
 from tracker.config import ROOT, Config, as_dict
-from tracker.db import commit_session, init_db
+from tracker.db import commit_session, init_db, rollback_session
 from tracker.extensions import babel, csrf, limiter, login_manager
 
 logger = logging.getLogger(__name__)
@@ -51,10 +51,12 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.routes import bp as auth_bp
     from tracker.catalogue.routes import bp as catalogue_bp
     from tracker.cities.routes import bp as cities_bp
+    from tracker.indicators.routes import bp as indicators_bp
     from tracker.main.routes import bp as main_bp
     from tracker.users.routes import bp as users_bp
 
-    for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, indicators_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
 
 
@@ -84,6 +86,8 @@ def register_error_handlers(app: Flask) -> None:
 
     def render_error(error: Any) -> Any:
         code = getattr(error, "code", 500) or 500
+        if code >= 500:
+            rollback_session()  # the failed unit of work must not break the error page
         if request.path.startswith("/api/"):
             return json_error(error, code)
         message = messages.get(code, messages[500])()

@@ -91,6 +91,13 @@ def commit_session() -> None:
         session.commit()
 
 
+def rollback_session() -> None:
+    """Roll back this request's session, if one was opened."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def close_session(exc: BaseException | None = None) -> None:
     """Roll back whatever was not committed and close the session."""
     session = g.pop("db_session", None)

@@ -172,3 +172,8 @@ def test_decimals_round_trip_exactly(app_ctx: Flask, db: Session, make_city, mak
     db.expire_all()
     assert indicator.baseline_value == Decimal("99.94")
     assert indicator.targets[0].value == Decimal("0.1")
+
+
+def test_reserved_codes_are_refused() -> None:
+    with pytest.raises(ValidationError, match="reserved"):
+        LocalIndicatorCreate(code="new", name="Test", unit_kind="count", direction="higher")

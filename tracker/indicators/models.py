@@ -108,11 +108,23 @@ class DimensionIn(BaseModel):
         return values
 
 
+# Codes that would collide with the addresses of the indicator pages themselves.
+RESERVED_CODES = {"new", "import", "export.csv", "export.xlsx"}
+
+
 class LocalIndicatorCreate(LocalIndicatorBase):
     """A whole indicator definition as a form or an import gives it (validated)."""
 
     targets: list[TargetIn] = []
     dimensions: list[DimensionIn] = []
+
+    @field_validator("code")
+    @classmethod
+    def check_code(cls, code: str) -> str:
+        """Refuse codes that are page addresses."""
+        if code.strip().lower() in RESERVED_CODES:
+            raise ValueError(f"the code {code!r} is reserved; choose another")
+        return code.strip()
 
     @model_validator(mode="after")
     def check_definition(self) -> "LocalIndicatorCreate":

@@ -4,6 +4,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from tracker.audit.services import diff, record_change, snapshot, tracked_update
@@ -50,6 +51,12 @@ def _check_code(session: Session, city_id: int, code: str, indicator_id: int | N
 
 def _replace_parts(indicator: LocalIndicator, indicator_in: LocalIndicatorCreate) -> None:
     """Replace the targets and dimensions with those given."""
+    session = object_session(indicator)
+    if session is not None and (indicator.targets or indicator.dimensions):
+        # Delete the old rows first: a flush inserts new rows before it deletes orphans,
+        # which would break UNIQUE(indicator_id, name) when a dimension keeps its name.
+        indicator.targets, indicator.dimensions = [], []
+        session.flush()
     indicator.targets = [IndicatorTarget(year=t.year, value=t.value, label=t.label)
                          for t in indicator_in.targets]
     indicator.dimensions = [IndicatorDimension(name=d.name.strip(), position=i, values=d.values)
