@@ -177,3 +177,25 @@ def test_decimals_round_trip_exactly(app_ctx: Flask, db: Session, make_city, mak
 def test_reserved_codes_are_refused() -> None:
     with pytest.raises(ValidationError, match="reserved"):
         LocalIndicatorCreate(code="new", name="Test", unit_kind="count", direction="higher")
+
+
+def test_parent_plans_cannot_form_a_cycle(app_ctx: Flask, db: Session, make_city,  # type: ignore[no-untyped-def]
+                                          make_plan) -> None:
+    from tracker.plans.services import update_plan
+
+    city = make_city()
+    idp = make_plan(city, title="IDP")
+    sdbip = make_plan(city, title="SDBIP", kind="annual_performance_plan", parent_id=idp.id)
+    plan_in = PlanCreate(kind=idp.kind, title=idp.title, start_year=idp.start_year,
+                         end_year=idp.end_year, parent_id=sdbip.id)
+    with pytest.raises(PlanError, match="under itself"):
+        update_plan(session=db, plan=idp, plan_in=plan_in, version=idp.version, user_id=None)
+
+
+def test_reorder_skips_retired_siblings(app_ctx: Flask, db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
+                                        make_element) -> None:
+    plan = make_plan(make_city())
+    first, retired, last = (make_element(plan, c) for c in ("A", "B", "C"))
+    set_retired(session=db, element=retired, retired=True, user_id=None)
+    reorder_element(session=db, element=last, offset=-1, user_id=None)
+    assert last.position < first.position

@@ -32,8 +32,20 @@ def check_parent_plan(session: Session, city: City, parent_id: int | None,
     parent = session.get(Plan, parent_id)
     if parent is None or parent.city_id != city.id:
         raise PlanError(_("The parent plan must be a plan of %(city)s.", city=city.name))
-    if plan is not None and parent.id == plan.id:
-        raise PlanError(_("A plan cannot be its own parent."))
+    if plan is not None and _is_ancestor(session, plan, parent):
+        raise PlanError(_("A plan cannot be placed under itself or one of its own sub-plans."))
+
+
+def _is_ancestor(session: Session, plan: Plan, candidate: Plan) -> bool:
+    """Is `plan` the candidate parent itself or one of its ancestors?"""
+    seen: set[int] = set()
+    node: Plan | None = candidate
+    while node is not None and node.id not in seen:
+        if node.id == plan.id:
+            return True
+        seen.add(node.id)  # type: ignore[arg-type]
+        node = session.get(Plan, node.parent_id) if node.parent_id else None
+    return False
 
 
 def create_plan(*, session: Session, city: City, plan_in: PlanCreate,

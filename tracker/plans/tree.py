@@ -31,7 +31,9 @@ def descendants(session: Session, element: PlanElement) -> list[PlanElement]:
 def reorder_element(*, session: Session, element: PlanElement, offset: int,
                     user_id: int | None) -> None:
     """Move an element up (-1) or down (+1) among its siblings."""
-    siblings = _siblings(session, element.plan_id, element.parent_id)
+    # Order among the siblings a reader sees: retired ones keep their place at the end.
+    siblings = [s for s in _siblings(session, element.plan_id, element.parent_id)
+                if s.is_retired == element.is_retired]
     index = next(i for i, s in enumerate(siblings) if s.id == element.id)
     other = index + offset
     if not 0 <= other < len(siblings):
