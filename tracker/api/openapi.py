@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from tracker.api import plans_openapi
+
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
 INT = {"type": "integer"}
@@ -97,6 +99,6 @@ def openapi_document() -> dict[str, Any]:
                                 "Signed-in users (session cookie) also see what their role "
                                 "allows."},
         "servers": [{"url": "/api/v1"}],
-        "paths": paths(),
-        "components": {"schemas": SCHEMAS},
+        "paths": {**paths(), **plans_openapi.PATHS},
+        "components": {"schemas": {**SCHEMAS, **plans_openapi.SCHEMAS}},
     }

@@ -102,3 +102,6 @@ def show_city(slug: str) -> ResponseReturnValue:
     if not can_read_city(signed_in_user(), city):
         abort(403)
     return jsonify(city_json(city))
+
+
+from tracker.api import plans  # noqa: E402,F401  (registers the plans and indicators routes)

@@ -21,6 +21,7 @@ from tracker.cities import queries
 from tracker.cities.forms import CityForm, NewCityForm, country_choices, submitted_version
 from tracker.cities.models import City, CityCreate, Network
 from tracker.cities.services import CityError, create_city, update_city
+from tracker.coverage.queries import get_city_coverage
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
@@ -56,6 +57,7 @@ def show_city(slug: str) -> str:
     children = queries.list_child_areas(get_session(), city, user)
     return render_template(
         "cities/show.html", city=city, children=children,
+        coverage=get_city_coverage(get_session(), city),
         can_edit=can_edit_city(user, city), can_see_internals=can_read_city_internals(user, city),
     )
 

@@ -9,6 +9,7 @@ from tracker.auth.services import create_user
 from tracker.cities.models import City, CityCreate, Network, NetworkCreate
 from tracker.cities.services import add_member, create_city, create_network
 from tracker.demo import data
+from tracker.demo.plans import load_demo_plans
 
 
 @dataclass
@@ -67,5 +68,6 @@ def load_demo(session: Session) -> DemoReport:
         add_member(session=session, network=networks[network_slug], city=cities[city_slug],
                    user_id=None, note=data.MEMBERSHIP_NOTE)
     load_users(session, networks, cities, report)
+    report.created += load_demo_plans(session, cities)
     session.flush()
     return report

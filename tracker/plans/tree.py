@@ -96,6 +96,7 @@ def _city_id(session: Session, element: PlanElement) -> int | None:
 
 def create_revision(*, session: Session, plan: Plan, user_id: int | None) -> Plan:
     """Start the next revision of a plan (an annual review): copy its tree; keep the old one."""
+    session.refresh(plan)  # model_dump reads only loaded attributes
     new = Plan.model_validate(plan.model_dump(exclude={"id", "version", "created_at",
                                                        "updated_at", "status"}),
                               update={"revision_of_id": plan.id, "revision": plan.revision + 1,
