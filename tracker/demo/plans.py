@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from tracker.catalogue.models import SdgIndicator, Target
 from tracker.cities.models import City
-from tracker.demo.plans_data import CITY_PLANS, PROPOSED
+from tracker.demo.plan_helpers import PROPOSED
+from tracker.demo.plans_data import CITY_PLANS
 from tracker.errors import DomainError
 from tracker.indicators.models import (
     IndicatorAlignment,
