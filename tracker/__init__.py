@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     from tracker.api.routes import bp as api_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.bulk.routes import bp as bulk_bp
     from tracker.catalogue.routes import bp as catalogue_bp
     from tracker.cities.routes import bp as cities_bp
     from tracker.coverage.routes import bp as coverage_bp
@@ -58,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.users.routes import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
-                      indicators_bp, coverage_bp, api_bp):
+                      indicators_bp, coverage_bp, bulk_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -155,13 +155,14 @@ def read_xlsx_rows(path: Path) -> list[tuple[object, ...]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, SyntaxError) as error:
+        # SyntaxError covers xml.etree's ParseError on a crafted or broken workbook.
         raise unreadable(path, error) from error
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size; read every row
         return limit_rows(sheet.iter_rows(values_only=True), path.name)
-    except (AttributeError, KeyError, IndexError, OSError, TypeError,
+    except (AttributeError, KeyError, IndexError, OSError, TypeError, SyntaxError,
             zipfile.BadZipFile) as error:
         raise unreadable(path, error) from error
     finally:

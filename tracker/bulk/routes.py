@@ -1,0 +1,191 @@
+"""Bulk set-up pages: import with a dry-run preview, save, export, and the templates."""
+
+import io
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import can_edit_city, can_read_city, deny, signed_in_user
+from tracker.bulk import services
+from tracker.bulk.formats import MAX_BYTES, content_type
+from tracker.bulk.forms import CommitForm, UploadForm
+from tracker.bulk.report import Action, ImportReport
+from tracker.bulk.services import INDICATORS, STRUCTURE
+from tracker.bulk.uploads import Owner, discard_upload, load_upload, store_upload
+from tracker.cities.models import City
+from tracker.cities.queries import get_city
+from tracker.db import get_session
+from tracker.plans.models import Plan
+
+bp = Blueprint("bulk", __name__)
+Page = tuple[str, int]
+
+
+def load_city(slug: str, edit: bool) -> City:
+    """Load a city (404) the user may change, or read when `edit` is false (403)."""
+    city = get_city(get_session(), slug) or abort(404)
+    allowed = can_edit_city if edit else can_read_city
+    if not allowed(signed_in_user(), city):
+        deny()
+    return city
+
+
+def load_plan(city: City, plan_id: int) -> Plan:
+    """Load a plan of this city or answer 404."""
+    plan = get_session().get(Plan, plan_id)
+    if plan is None or plan.city_id != city.id:
+        abort(404)
+    return plan
+
+
+def owner(city: City, kind: str, plan: Plan | None) -> Owner:
+    """Return who an upload belongs to: this user, city, plan and kind of sheet."""
+    user = signed_in_user()
+    assert user is not None and user.id is not None and city.id is not None
+    return Owner(user.id, city.id, kind, plan.id if plan else None)
+
+
+def run_import(kind: str, city: City, plan: Plan | None, data: bytes, save: bool
+               ) -> ImportReport:
+    """Check (and, when saving, apply) a file of this kind."""
+    user = signed_in_user()
+    user_id = user.id if user else None
+    if kind == STRUCTURE:
+        assert plan is not None
+        return services.import_structure(session=get_session(), plan=plan, data=data,
+                                         user_id=user_id, save=save)
+    return services.import_indicators(session=get_session(), city=city, data=data,
+                                      user_id=user_id, save=save)
+
+
+def import_url(kind: str, city: City, plan: Plan | None) -> str:
+    """Return the address of an import page."""
+    if kind == STRUCTURE:
+        assert plan is not None
+        return url_for("bulk.import_structure", slug=city.slug, plan_id=plan.id)
+    return url_for("bulk.import_indicators", slug=city.slug)
+
+
+def url_or_none(endpoint: str, **values: Any) -> str | None:
+    """Return the address of another domain's page, if that page is registered."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def back_url(kind: str, city: City, plan: Plan | None) -> str | None:
+    """Return the page an import belongs to: the plan, or the city's indicator list."""
+    if kind == STRUCTURE:
+        assert plan is not None
+        return url_or_none("plans.show_plan", slug=city.slug, plan_id=plan.id)
+    return url_or_none("indicators.list_indicators", slug=city.slug)
+
+
+def render_import(kind: str, city: City, plan: Plan | None, form: UploadForm,
+                  report: ImportReport | None = None, token: str = "", filename: str = ""
+                  ) -> Page:
+    """Render an import page, with the preview of a checked file; 422 when refused."""
+    session = get_session()
+    refused = (report is not None and not report.ok) or bool(form.errors)
+    return render_template(
+        "bulk/import.html", kind=kind, city=city, plan=plan, form=form, report=report,
+        commit_form=CommitForm(token=token) if token else None, filename=filename,
+        plan_keys=services.city_plan_keys(session, city) if kind == INDICATORS else [],
+        plan_key=services.plan_reference(session, plan) if plan else "", Action=Action,
+        import_url=import_url(kind, city, plan), back_url=back_url(kind, city, plan),
+    ), 422 if refused else 200
+
+
+def preview(kind: str, city: City, plan: Plan | None) -> Page:
+    """Show the upload form; on upload, check the file and show the dry run."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_import(kind, city, plan, form)
+    upload = form.file.data
+    data = upload.stream.read(MAX_BYTES + 1)
+    filename = upload.filename or ""
+    report = run_import(kind, city, plan, data, save=False)
+    token = store_upload(data, filename, owner(city, kind, plan)) if report.ok else ""
+    return render_import(kind, city, plan, form, report, token, filename)
+
+
+def commit(kind: str, city: City, plan: Plan | None) -> Page | Response:
+    """Save the previewed file, all or nothing; show the errors if it no longer fits."""
+    form = CommitForm()
+    upload = load_upload(form.token.data or "", owner(city, kind, plan)) \
+        if form.validate_on_submit() else None
+    if upload is None:
+        flash(_("That upload has expired or cannot be used here; upload the file again."),
+              "error")
+        return redirect(import_url(kind, city, plan))
+    report = run_import(kind, city, plan, upload.data, save=True)
+    if not report.ok:
+        return render_import(kind, city, plan, UploadForm(), report, filename=upload.filename)
+    discard_upload(form.token.data)
+    counts = report.summary()
+    flash(_("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d "
+            "unchanged.", file=upload.filename, created=counts["create"],
+            updated=counts["update"], unchanged=counts["unchanged"]), "success")
+    return redirect(import_url(kind, city, plan))
+
+
+def download(data: bytes, fmt: str, name: str) -> Response:
+    """Send a sheet as a download that is not cached."""
+    response = send_file(io.BytesIO(data), mimetype=content_type(fmt), as_attachment=True,
+                         download_name=f"{name}.{fmt}", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/cities/<slug>/plans/<int:plan_id>/import", methods=["GET", "POST"])
+def import_structure(slug: str, plan_id: int) -> Any:
+    """Upload a plan structure file and preview what importing it would do."""
+    city = load_city(slug, edit=True)
+    return preview(STRUCTURE, city, load_plan(city, plan_id))
+
+
+@bp.post("/cities/<slug>/plans/<int:plan_id>/import/commit")
+def commit_structure(slug: str, plan_id: int) -> Any:
+    """Save the previewed plan structure file."""
+    city = load_city(slug, edit=True)
+    return commit(STRUCTURE, city, load_plan(city, plan_id))
+
+
+@bp.route("/cities/<slug>/indicators/import", methods=["GET", "POST"])
+def import_indicators(slug: str) -> Any:
+    """Upload an indicator definitions file and preview what importing it would do."""
+    return preview(INDICATORS, load_city(slug, edit=True), None)
+
+
+@bp.post("/cities/<slug>/indicators/import/commit")
+def commit_indicators(slug: str) -> Any:
+    """Save the previewed indicator definitions file."""
+    return commit(INDICATORS, load_city(slug, edit=True), None)
+
+
+@bp.get("/cities/<slug>/plans/<int:plan_id>/export.<any(csv, xlsx):fmt>")
+def export_structure(slug: str, plan_id: int, fmt: str) -> Response:
+    """Download a plan's structure in the import format."""
+    city = load_city(slug, edit=False)
+    plan = load_plan(city, plan_id)
+    data = services.export_structure(session=get_session(), plan=plan, fmt=fmt)
+    return download(data, fmt, f"{city.slug}-{services.plan_reference(get_session(), plan)}"
+                               "-structure")
+
+
+@bp.get("/cities/<slug>/indicators/export.<any(csv, xlsx):fmt>")
+def export_indicators(slug: str, fmt: str) -> Response:
+    """Download a city's indicator definitions in the import format."""
+    city = load_city(slug, edit=False)
+    data = services.export_indicators(session=get_session(), city=city, fmt=fmt)
+    return download(data, fmt, f"{city.slug}-indicators")
+
+
+@bp.get("/bulk/templates/<any(structure, indicators):kind>.<any(csv, xlsx):fmt>")
+def download_template(kind: str, fmt: str) -> Response:
+    """Download an empty sheet with two example rows (and, in XLSX, a Help sheet)."""
+    return download(services.template(kind, fmt), fmt, f"{kind}-template")
