@@ -37,7 +37,8 @@ def test_a_stale_edit_is_refused_and_shows_the_newer_value(  # type: ignore[no-u
     assert client.post(f"/cities/{city.slug}/edit", data=first).status_code == 302
     response = client.post(f"/cities/{city.slug}/edit", data=second)
     assert response.status_code == 409
-    assert "Helsingfors" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Helsingfors" in html and "details__row--differs" in html
     db.expire_all()
     assert city.name == "Helsingfors"
 
