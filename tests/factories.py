@@ -14,6 +14,10 @@ from tracker.auth.models import Role, User
 from tracker.auth.services import create_user
 from tracker.cities.models import City, CityCreate, Network, NetworkCreate
 from tracker.cities.services import add_member, create_city, create_network
+from tracker.indicators.models import LocalIndicator, LocalIndicatorCreate
+from tracker.indicators.services import create_indicator
+from tracker.plans.models import Plan, PlanCreate, PlanElement, PlanElementCreate
+from tracker.plans.services import add_element, create_plan
 
 PASSWORD = "correct-horse-battery"
 _serial = itertools.count(1)
@@ -92,3 +96,50 @@ class Auth:
 def auth(client: FlaskClient) -> Auth:
     """Sign-in helper bound to the test client."""
     return Auth(client)
+
+
+@pytest.fixture
+def make_plan(app: Flask, db: Session) -> Callable[..., Plan]:
+    """Create a plan of a city."""
+
+    def make(city: City, **kwargs: Any) -> Plan:
+        kwargs.setdefault("kind", "integrated_development_plan")
+        kwargs.setdefault("title", "Integrated Development Plan")
+        kwargs.setdefault("start_year", 2022)
+        kwargs.setdefault("end_year", 2026)
+        kwargs.setdefault("level_names", ["Plan", "Programme", "Project"])
+        with boundary(app, db):
+            return create_plan(session=db, city=city, plan_in=PlanCreate(**kwargs), user_id=None)
+
+    return make
+
+
+@pytest.fixture
+def make_element(app: Flask, db: Session) -> Callable[..., PlanElement]:
+    """Add an element to a plan."""
+
+    def make(plan: Plan, code: str, parent: PlanElement | None = None, **kwargs: Any
+             ) -> PlanElement:
+        kwargs.setdefault("title", f"Element {code}")
+        element_in = PlanElementCreate(code=code, parent_id=parent.id if parent else None,
+                                       **kwargs)
+        with boundary(app, db):
+            return add_element(session=db, plan=plan, element_in=element_in, user_id=None)
+
+    return make
+
+
+@pytest.fixture
+def make_indicator(app: Flask, db: Session) -> Callable[..., LocalIndicator]:
+    """Define a local indicator of a city."""
+
+    def make(city: City, code: str = "IND-1", **kwargs: Any) -> LocalIndicator:
+        kwargs.setdefault("name", f"Indicator {code}")
+        kwargs.setdefault("unit_kind", "percent")
+        kwargs.setdefault("direction", "higher")
+        indicator_in = LocalIndicatorCreate(code=code, **kwargs)
+        with boundary(app, db):
+            return create_indicator(session=db, city=city, indicator_in=indicator_in,
+                                    user_id=None)
+
+    return make

@@ -19,3 +19,4 @@ from tracker.indicators.models import (  # noqa: F401
     LocalIndicator,
 )
 from tracker.plans.models import ElementAlignment, Plan, PlanElement  # noqa: F401
+from tracker.data.models import Observation, ObservationChange  # noqa: F401

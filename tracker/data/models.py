@@ -1,0 +1,92 @@
+"""Observations: the values officers enter for local indicators, and every change to them."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tracker.db import ExactDecimal, enum_type
+from tracker.timeutil import utcnow
+
+WHOLE_YEAR = 0  # quarter 0 is the whole fiscal year; 1–4 are its quarters
+
+
+class MissingReason(StrEnum):
+    """Why a cell has no value."""
+
+    NOT_AVAILABLE = "not_available"
+    NOT_APPLICABLE = "not_applicable"
+    CONFIDENTIAL = "confidential"
+
+
+class ObservationStatus(StrEnum):
+    """Where a value is in the review workflow."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class Observation(SQLModel, table=True):
+    """A value (or the reason for none) of a local indicator for a period and a breakdown."""
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "year", "quarter", "breakdown_key"),
+        CheckConstraint("quarter BETWEEN 0 AND 4", name="quarter_range"),
+        CheckConstraint("is_deleted OR ((value IS NULL) <> (missing_reason IS NULL))",
+                        name="value_or_reason"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="local_indicators.id", index=True)
+    year: int = Field(index=True)  # the calendar year the city's fiscal year starts in
+    quarter: int = Field(default=WHOLE_YEAR)
+    breakdown: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    breakdown_key: str = Field(default="", max_length=500)  # "" is the total
+    value: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    missing_reason: MissingReason | None = Field(default=None, sa_type=enum_type(MissingReason))
+    comment: str = Field(default="", max_length=2000)
+    source: str = Field(default="", max_length=300)
+    evidence_url: str = Field(default="", max_length=500)
+    status: ObservationStatus = Field(default=ObservationStatus.DRAFT,
+                                      sa_type=enum_type(ObservationStatus))
+    return_reason: str = Field(default="", max_length=2000)
+    is_deleted: bool = Field(default=False)
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class ObservationChange(SQLModel, table=True):
+    """One change to an observation: old and new value and status, who, when and why."""
+
+    __tablename__ = "observation_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    observation_id: int = Field(foreign_key="observations.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    action: str = Field(max_length=20)
+    old_value: str = Field(default="", max_length=80)
+    new_value: str = Field(default="", max_length=80)
+    old_status: str = Field(default="", max_length=20)
+    new_status: str = Field(default="", max_length=20)
+    note: str = Field(default="", max_length=2000)
+
+
+def breakdown_key(breakdown: dict[str, str]) -> str:
+    """Return the canonical key of a breakdown ("" for the total): sorted name=value pairs."""
+    return "|".join(f"{name}={breakdown[name]}" for name in sorted(breakdown))
+
+
+def shown_value(value: Decimal | None, reason: MissingReason | None) -> str:
+    """Return a value as history keeps it: the exact decimal, or the reason in brackets."""
+    if value is not None:
+        return format(value, "f")
+    return f"({reason.value})" if reason else ""

@@ -1,0 +1,158 @@
+"""Enter, delete and review observations (flush, never commit). Every change is kept in
+history, a stale save is refused (optimistic locking), and approved values are locked."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from tracker.data.models import (
+    WHOLE_YEAR,
+    MissingReason,
+    Observation,
+    ObservationChange,
+    ObservationStatus,
+    breakdown_key,
+    shown_value,
+)
+from tracker.errors import DomainError, StaleEditError
+from tracker.indicators.models import Frequency, LocalIndicator
+from tracker.timeutil import utcnow
+
+
+class ObservationError(DomainError):
+    """A value was refused; the message says why."""
+
+
+@dataclass
+class Entry:
+    """What an officer enters in one cell."""
+
+    year: int
+    quarter: int = WHOLE_YEAR
+    breakdown: dict[str, str] | None = None
+    value: Decimal | None = None
+    missing_reason: MissingReason | None = None
+    comment: str = ""
+    source: str = ""
+    evidence_url: str = ""
+
+
+def check_cell(indicator: LocalIndicator, entry: Entry) -> dict[str, str]:
+    """Check the period and breakdown against the indicator; return the clean breakdown."""
+    if entry.quarter and indicator.frequency != Frequency.QUARTERLY:
+        raise ObservationError(_("%(code)s is annual: enter whole fiscal years.",
+                                 code=indicator.code))
+    if (entry.value is None) == (entry.missing_reason is None):
+        raise ObservationError(_("Give a value or the reason there is none."))
+    dimensions = {d.name: d.values for d in indicator.dimensions}
+    breakdown = {k: v for k, v in (entry.breakdown or {}).items() if v}
+    for name, value in breakdown.items():
+        if name not in dimensions:
+            raise ObservationError(_("%(code)s has no breakdown by %(name)s.",
+                                     code=indicator.code, name=name))
+        if value not in dimensions[name]:
+            raise ObservationError(_("%(value)s is not a value of %(name)s.", value=value,
+                                     name=name))
+    return breakdown
+
+
+def find_cell(session: Session, indicator: LocalIndicator, year: int, quarter: int,
+              key: str) -> Observation | None:
+    """Return the observation of one cell (deleted ones included), if any."""
+    return session.exec(select(Observation).where(
+        Observation.indicator_id == indicator.id, Observation.year == year,
+        Observation.quarter == quarter, Observation.breakdown_key == key)).first()
+
+
+def _check_editable(cell: Observation | None, expected_version: int | None) -> None:
+    """Refuse a save over a newer value, or over an approved (locked) one."""
+    if cell is not None and cell.status == ObservationStatus.APPROVED and not cell.is_deleted:
+        raise ObservationError(_("This value is approved and locked; a secretariat must "
+                                 "unlock it first."))
+    current = None if cell is None or cell.is_deleted else cell.version
+    if cell is not None and expected_version != current and not (
+            cell.is_deleted and expected_version is None):
+        shown = shown_value(cell.value, cell.missing_reason) if not cell.is_deleted else "—"
+        raise StaleEditError(_("Someone else saved this cell meanwhile: it now holds %(value)s. "
+                               "Your value was not saved.", value=shown))
+
+
+def _log(session: Session, cell: Observation, user_id: int | None, action: str,
+         old: tuple[str, str], note: str = "") -> None:
+    """Keep one change in the cell's history."""
+    new = ("" if cell.is_deleted else shown_value(cell.value, cell.missing_reason),
+           cell.status.value)
+    session.add(ObservationChange(observation_id=cell.id, user_id=user_id, action=action,  # type: ignore[arg-type]
+                                  old_value=old[0], new_value=new[0], old_status=old[1],
+                                  new_status=new[1], note=note))
+    session.flush()
+
+
+def _state(cell: Observation | None) -> tuple[str, str]:
+    """Return a cell's value and status as history shows them."""
+    if cell is None or cell.is_deleted:
+        return "", cell.status.value if cell else ""
+    return shown_value(cell.value, cell.missing_reason), cell.status.value
+
+
+def save_observation(*, session: Session, indicator: LocalIndicator, entry: Entry,
+                     expected_version: int | None, user_id: int | None) -> Observation:
+    """Save one cell as a draft; `expected_version` is None for a cell that was empty."""
+    breakdown = check_cell(indicator, entry)
+    key = breakdown_key(breakdown)
+    cell = find_cell(session, indicator, entry.year, entry.quarter, key)
+    _check_editable(cell, expected_version)
+    old = _state(cell)
+    if cell is None:
+        cell = Observation(indicator_id=indicator.id, year=entry.year, quarter=entry.quarter,  # type: ignore[arg-type]
+                           breakdown=breakdown, breakdown_key=key, created_by_id=user_id)
+    else:
+        cell.version += 1
+    cell.value, cell.missing_reason = entry.value, entry.missing_reason
+    cell.comment, cell.source, cell.evidence_url = entry.comment, entry.source, entry.evidence_url
+    cell.status, cell.is_deleted, cell.return_reason = ObservationStatus.DRAFT, False, ""
+    cell.updated_at, cell.updated_by_id = utcnow(), user_id
+    session.add(cell)
+    session.flush()
+    _log(session, cell, user_id, "create" if not old[0] else "update", old, entry.comment)
+    return cell
+
+
+def delete_observation(*, session: Session, cell: Observation, expected_version: int,
+                       user_id: int | None, reason: str) -> None:
+    """Delete a value as a recorded change: the row and its history stay."""
+    _check_editable(cell, expected_version)
+    old = _state(cell)
+    cell.is_deleted, cell.version = True, cell.version + 1
+    cell.updated_at, cell.updated_by_id = utcnow(), user_id
+    session.add(cell)
+    session.flush()
+    _log(session, cell, user_id, "delete", old, reason)
+
+
+TRANSITIONS = {
+    "submit": ({ObservationStatus.DRAFT, ObservationStatus.RETURNED}, ObservationStatus.SUBMITTED),
+    "approve": ({ObservationStatus.SUBMITTED}, ObservationStatus.APPROVED),
+    "return": ({ObservationStatus.SUBMITTED}, ObservationStatus.RETURNED),
+    "unlock": ({ObservationStatus.APPROVED}, ObservationStatus.DRAFT),
+}
+NEEDS_REASON = {"return", "unlock"}
+
+
+def review_observation(*, session: Session, cell: Observation, action: str,
+                       user_id: int | None, reason: str = "") -> None:
+    """Move a value through the workflow: submit, approve, return (with a reason), unlock."""
+    allowed, target = TRANSITIONS[action]
+    if cell.is_deleted or cell.status not in allowed:
+        raise ObservationError(_("A %(status)s value cannot be %(action)s.",
+                                 status=cell.status.value, action=action))
+    if action in NEEDS_REASON and not reason.strip():
+        raise ObservationError(_("Give the reason."))
+    old = _state(cell)
+    cell.status, cell.version = target, cell.version + 1
+    cell.return_reason = reason.strip() if action == "return" else ""
+    session.add(cell)
+    session.flush()
+    _log(session, cell, user_id, action, old, reason.strip())
