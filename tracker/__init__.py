@@ -53,13 +53,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.catalogue.routes import bp as catalogue_bp
     from tracker.cities.routes import bp as cities_bp
     from tracker.coverage.routes import bp as coverage_bp
+    from tracker.data.routes import bp as data_bp
     from tracker.indicators.routes import bp as indicators_bp
     from tracker.main.routes import bp as main_bp
     from tracker.plans.routes import bp as plans_bp
     from tracker.users.routes import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
-                      indicators_bp, coverage_bp, bulk_bp, api_bp):
+                      indicators_bp, data_bp, coverage_bp, bulk_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

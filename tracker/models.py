@@ -11,6 +11,7 @@ from tracker.catalogue.models import (  # noqa: F401
     Target,
 )
 from tracker.cities.models import City, Network, NetworkMembership  # noqa: F401
+from tracker.data.models import Observation, ObservationChange  # noqa: F401
 from tracker.indicators.models import (  # noqa: F401
     IndicatorAlignment,
     IndicatorDimension,
@@ -19,4 +20,3 @@ from tracker.indicators.models import (  # noqa: F401
     LocalIndicator,
 )
 from tracker.plans.models import ElementAlignment, Plan, PlanElement  # noqa: F401
-from tracker.data.models import Observation, ObservationChange  # noqa: F401

@@ -1,0 +1,192 @@
+"""The indicator grid: periods × breakdowns, one small form per cell, the review actions and
+each cell's history."""
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import (
+    can_edit_city,
+    can_manage_network,
+    can_read_city_internals,
+    deny,
+    signed_in_user,
+)
+from tracker.auth.models import Role, User
+from tracker.cities.models import City
+from tracker.data import queries, services
+from tracker.data.forms import CellForm, ReviewForm, reason_label
+from tracker.data.models import Observation
+from tracker.db import get_session
+from tracker.errors import StaleEditError
+from tracker.indicators.forms import number_text
+from tracker.indicators.models import Frequency, LocalIndicator
+from tracker.indicators.queries import get_city, get_indicator
+from tracker.indicators.routes import unit_text
+
+bp = Blueprint("data", __name__)
+
+GRID = "/cities/<slug>/indicators/<path:code>/data"
+CELL = f"{GRID}/cell/<int:obs_id>"
+Page = tuple[str, int]
+
+
+@bp.context_processor
+def grid_helpers() -> dict[str, Any]:
+    """Give the grid templates their number, unit and reason labels."""
+    return {"number_text": number_text, "unit_text": unit_text, "reason_label": reason_label}
+
+
+def load_indicator(slug: str, code: str, *, edit: bool = False
+                   ) -> tuple[City, LocalIndicator]:
+    """Load a city (404), check the visitor may see its internals (or change its data when
+    `edit`), then load its indicator (404)."""
+    session, user = get_session(), signed_in_user()
+    city = get_city(session, slug) or abort(404)
+    if not can_read_city_internals(user, city) or (edit and not can_edit_city(user, city)):
+        deny()
+    return city, get_indicator(session, city, code) or abort(404)
+
+
+def can_review(user: User | None, city: City) -> bool:
+    """May this user approve, return and unlock the city's values (its networks'
+    secretariats and admins)?"""
+    if user is None or user.role not in (Role.ADMIN, Role.SECRETARIAT):
+        return False
+    return user.role == Role.ADMIN or any(
+        can_manage_network(user, network)
+        for network in queries.list_city_networks(get_session(), city))
+
+
+def user_id() -> int | None:
+    """Return the signed-in user's id, for the history."""
+    user = signed_in_user()
+    return user.id if user else None
+
+
+def to_grid(city: City, indicator: LocalIndicator, anchor: str | None = None) -> Response:
+    """Redirect to the grid, at a cell when given."""
+    return redirect(url_for("data.show_grid", slug=city.slug, code=indicator.code,
+                            _anchor=anchor))
+
+
+def cell_name(city: City, year: int, quarter: int, label: str) -> str:
+    """Name a cell for messages: "2023/24 · female", "2024 Q2 · Total"."""
+    return f"{queries.period_name(city, year, quarter)} · {label or _('Total')}"
+
+
+def render_grid(city: City, indicator: LocalIndicator, status: int = 200,
+                errors: list[str] | None = None, failed: CellForm | None = None) -> Page:
+    """Render the grid; `errors` name the refused cell, `failed` keeps what was typed."""
+    user = signed_in_user()
+    grid = queries.load_grid(get_session(), city, indicator)
+    return render_template("data/grid.html", city=city, grid=grid, errors=errors or [],
+                           failed=failed, can_edit=can_edit_city(user, city),
+                           can_review=can_review(user, city)), status
+
+
+@bp.get(GRID)
+def show_grid(slug: str, code: str) -> Page:
+    """Show an indicator's values: periods × breakdowns, with a form per cell for editors."""
+    city, indicator = load_indicator(slug, code)
+    return render_grid(city, indicator)
+
+
+def cell_errors(city: City, indicator: LocalIndicator, form: CellForm,
+                column: queries.Column | None) -> list[str]:
+    """Check a cell form; return its errors, each naming the cell."""
+    form.validate_on_submit()
+    errors = [f"{field.label.text}: {error}" for field in form for error in field.errors]
+    year, quarter = form.period()
+    if column is None:
+        errors.append(_("%(code)s has no such breakdown.", code=indicator.code))
+    if indicator.frequency == Frequency.QUARTERLY and not quarter:
+        errors.append(_("%(code)s is quarterly: choose a quarter.", code=indicator.code))
+    if form.year.errors:
+        return errors
+    name = cell_name(city, year, quarter, column.label if column else "?")
+    return [f"{name}: {error}" for error in errors]
+
+
+@bp.post(f"{GRID}/cell")
+def save_cell(slug: str, code: str) -> Page | Response:
+    """Save one cell as a draft; refuse bad input (422) and stale saves (409)."""
+    city, indicator = load_indicator(slug, code, edit=True)
+    form = CellForm()
+    column = queries.find_column(indicator, form.breakdown_key.data or "")
+    errors = cell_errors(city, indicator, form, column)
+    if errors or column is None:
+        return render_grid(city, indicator, 422, errors, form)
+    year, quarter = form.period()
+    name = cell_name(city, year, quarter, column.label)
+    try:
+        services.save_observation(session=get_session(), indicator=indicator,
+                                  entry=form.entry(column.breakdown),
+                                  expected_version=form.version(), user_id=user_id())
+    except StaleEditError as error:
+        return render_stale(city, indicator, form, column, str(error))
+    except services.ObservationError as error:
+        return render_grid(city, indicator, 422, [f"{name}: {error}"], form)
+    flash(_("Saved %(cell)s.", cell=name), "success")
+    return to_grid(city, indicator, f"cell-{year}-{quarter}-{column.index}")
+
+
+def render_stale(city: City, indicator: LocalIndicator, form: CellForm,
+                 column: queries.Column, message: str) -> Page:
+    """Show the newer value of a cell someone else saved meanwhile (409), with the typed
+    value and a form to save it over the newer one."""
+    year, quarter = form.period()
+    cell = services.find_cell(get_session(), indicator, year, quarter, column.key)
+    return render_template("data/stale.html", city=city, indicator=indicator, form=form,
+                           cell=cell, message=message,
+                           name=cell_name(city, year, quarter, column.label)), 409
+
+
+@bp.post(f"{CELL}/<any(submit, approve, return, unlock):action>")
+def review_cell(slug: str, code: str, obs_id: int, action: str) -> Page | Response:
+    """Submit a value (editors), or approve, return or unlock it (secretariats, admins)."""
+    city, indicator = load_indicator(slug, code)
+    user = signed_in_user()
+    if not (can_edit_city(user, city) if action == "submit" else can_review(user, city)):
+        deny()
+    cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
+    form = ReviewForm()
+    name = cell_name(city, cell.year, cell.quarter, column_label(indicator, cell))
+    if not form.validate_on_submit():
+        errors = [f"{name}: {error}" for error in form.reason.errors or [_("Try again.")]]
+        return render_grid(city, indicator, 422, errors)
+    try:
+        services.review_observation(session=get_session(), cell=cell, action=action,
+                                    user_id=user_id(), reason=form.reason.data or "")
+    except services.ObservationError as error:
+        return render_grid(city, indicator, 422, [f"{name}: {error}"])
+    flash(review_message(action, name), "success")
+    return to_grid(city, indicator)
+
+
+def column_label(indicator: LocalIndicator, cell: Observation) -> str:
+    """Return the label of a cell's column."""
+    column = queries.find_column(indicator, cell.breakdown_key)
+    return column.label if column else cell.breakdown_key
+
+
+def review_message(action: str, name: str) -> str:
+    """Say what a review action did."""
+    messages = {"submit": _("%(cell)s submitted for review.", cell=name),
+                "approve": _("%(cell)s approved and locked.", cell=name),
+                "return": _("%(cell)s returned to the city.", cell=name),
+                "unlock": _("%(cell)s unlocked; it is a draft again.", cell=name)}
+    return messages[action]
+
+
+@bp.get(f"{CELL}/history")
+def show_history(slug: str, code: str, obs_id: int) -> str:
+    """List every change to a cell: who, when, old → new value and status, and why."""
+    city, indicator = load_indicator(slug, code)
+    cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
+    return render_template("data/history.html", city=city, indicator=indicator, cell=cell,
+                           name=cell_name(city, cell.year, cell.quarter,
+                                          column_label(indicator, cell)),
+                           changes=queries.list_changes(get_session(), cell))
