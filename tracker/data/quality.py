@@ -2,6 +2,7 @@
 and outliers. Pure functions: callers pass the indicator, the value and its history in."""
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from statistics import median
@@ -40,10 +41,8 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 def _show(value: Decimal) -> str:
     """Return a computed number for a message: at most two decimals, no exponent."""
-    try:
+    with suppress(InvalidOperation):  # too many digits to round: show it whole
         value = value.quantize(Decimal("0.01"))
-    except InvalidOperation:  # too many digits to round; show it whole
-        pass
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
