@@ -26,19 +26,11 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
 from tracker.auth.models import Role
 from tracker.data.models import Observation, ObservationChange, ObservationStatus
 from tracker.data.queries import current_fiscal_year, list_columns
-from tracker.data.routes import bp
 from tracker.data.services import Entry, review_observation, save_observation
 
 NOT_FOUND = 404
 UNPROCESSABLE = 422
 
-
-@pytest.fixture
-def app(app: Flask) -> Flask:
-    """The test app with the grid pages (registered here until create_app does it)."""
-    if "data" not in app.blueprints:
-        app.register_blueprint(bp)
-    return app
 
 
 def observe(app: Flask, db: Session, indicator: Any, year: int, *actions: str,

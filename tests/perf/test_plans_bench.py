@@ -4,7 +4,6 @@ The city page, the coverage page and the plan and indicator API must each answer
 300 ms (median of RUNS requests); the plan page too, once its blueprint is registered.
 """
 
-import re
 import statistics
 import time
 
@@ -15,41 +14,20 @@ from sqlmodel import Session
 
 from tests.factories import boundary
 from tests.plans.test_coverage_routes import populate
-from tracker.api import plans as api_plans  # noqa: F401  (registers the routes until wired)
-from tracker.coverage.routes import bp as coverage_bp
 
 RUNS = 15
 LIMIT_MS = 300
 PAGES = ["/cities/big-city", "/cities/big-city/coverage", "/api/v1/cities/big-city/plans",
          "/api/v1/cities/big-city/indicators?per_page=100", "plan page"]
-PLAN_PAGE = re.compile(r"^/cities/<(?:\w+:)?slug>/plans/<(?:int:)?(\w+)>/?$")
 
 
 @pytest.fixture
 def big_city(app: Flask, db: Session, make_city) -> int:  # type: ignore[no-untyped-def]
     """Create the city with its 500-element plan and 100 indicators; return the plan id."""
-    if "coverage" not in app.blueprints:
-        app.register_blueprint(coverage_bp)
     city = make_city(slug="big-city", name="Big City", fiscal_year_start_month=7)
     with boundary(app, db):
         plan = populate(db, city, elements=500, indicators=100, title="IDP")
     return int(plan.id)  # type: ignore[arg-type]
-
-
-def plan_page_path(app: Flask, plan_id: int) -> str | None:
-    """Return the plan page's address (registering the plan blueprint if create_app does not
-    yet), or None while there is no plan page."""
-    if "plans" not in app.blueprints:
-        try:
-            from tracker.plans.routes import bp as plans_bp
-        except ImportError:
-            return None
-        app.register_blueprint(plans_bp)
-    for rule in app.url_map.iter_rules():
-        if PLAN_PAGE.match(rule.rule):
-            return rule.rule.split("/plans/")[0].replace("<slug>", "big-city") + \
-                f"/plans/{plan_id}"
-    return None
 
 
 @pytest.mark.perf
@@ -57,7 +35,7 @@ def plan_page_path(app: Flask, plan_id: int) -> str | None:
 def test_page_time(app: Flask, big_city: int, client: FlaskClient, path: str,
                    database_url: str) -> None:
     if path == "plan page":
-        path = plan_page_path(app, big_city) or pytest.skip("no plan page is registered yet")
+        path = f"/cities/big-city/plans/{big_city}"
     assert client.get(path).status_code == 200  # warm up templates and caches
     times = []
     for _ in range(RUNS):

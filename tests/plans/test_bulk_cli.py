@@ -2,22 +2,18 @@
 
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlmodel import Session
 
 from tests.plans.test_bulk_support import (  # noqa: F401  (the *_fixture names are fixtures)
     DATA,
-    bulk_app_fixture,
     counts,
     export,
     idp_fixture,
 )
 from tracker.cities.models import City
 from tracker.plans.models import Plan
-
-pytestmark = pytest.mark.usefixtures("bulk_app")
 
 
 def city_slug(db: Session, plan: Plan) -> str:

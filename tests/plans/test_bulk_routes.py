@@ -13,11 +13,10 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.factories import Auth
-from tests.plans.test_bulk_support import (  # noqa: F401  (bulk_app_fixture is a fixture)
+from tests.plans.test_bulk_support import (  # noqa: F401  (app_fixture is a fixture)
     INDICATORS_CSV,
     STRUCTURE_BAD,
     STRUCTURE_CSV,
-    bulk_app_fixture,
     counts,
     export,
 )
@@ -35,7 +34,6 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
 from tracker.bulk import formats
 from tracker.plans.models import Plan, PlanElement
 
-pytestmark = pytest.mark.usefixtures("bulk_app")
 NOT_FOUND = 404
 BAD_TOKEN = {"token": "x" * 43}
 # The sample indicators without their element links, valid in any city.
@@ -180,7 +178,7 @@ def test_an_upload_only_opens_for_its_user_city_and_kind(bulk_world: World,
     assert "expired or cannot be used" in client.get(plan_path_b).get_data(as_text=True)
 
 
-def test_an_expired_or_forged_token_saves_nothing(bulk_world: World, bulk_app: Flask,
+def test_an_expired_or_forged_token_saves_nothing(bulk_world: World, app: Flask,
                                                   client: FlaskClient, auth: Auth,
                                                   db: Session) -> None:
     path = f"/cities/city-b/plans/{bulk_world.ids['plan_b']}/import"
@@ -188,15 +186,15 @@ def test_an_expired_or_forged_token_saves_nothing(bulk_world: World, bulk_app: F
     token = token_of(preview(client, path, STRUCTURE_CSV).get_data(as_text=True))
     for forged in ("../../secret_key", "../" + token[3:], ""):
         assert client.post(f"{path}/commit", data={"token": forged}).status_code == 302
-    bulk_app.config["BULK_UPLOAD_TTL"] = -1
+    app.config["BULK_UPLOAD_TTL"] = -1
     assert client.post(f"{path}/commit", data={"token": token}).status_code == 302
     assert codes(db, bulk_world.ids["plan_b"]) == {"1"}
 
 
-def test_posts_need_the_csrf_token(bulk_world: World, bulk_app: Flask, client: FlaskClient,
+def test_posts_need_the_csrf_token(bulk_world: World, app: Flask, client: FlaskClient,
                                    auth: Auth) -> None:
     auth.login(bulk_world.users["officer_b"])
-    bulk_app.config["WTF_CSRF_ENABLED"] = True
+    app.config["WTF_CSRF_ENABLED"] = True
     path = f"/cities/city-b/plans/{bulk_world.ids['plan_b']}/import"
     assert preview(client, path, STRUCTURE_CSV).status_code == 400
     assert client.post(f"{path}/commit", data=BAD_TOKEN).status_code == 400
@@ -228,7 +226,7 @@ def test_a_large_upload_is_refused_with_a_message(bulk_world: World, client: Fla
     assert "larger than 5 MB" in html
 
 
-def test_exports_download_the_import_format(bulk_world: World, bulk_app: Flask,
+def test_exports_download_the_import_format(bulk_world: World, app: Flask,
                                             client: FlaskClient, db: Session) -> None:
     plan_b = bulk_world.ids["plan_b"]
     response = client.get(f"/cities/city-b/plans/{plan_b}/export.csv")
@@ -237,7 +235,7 @@ def test_exports_download_the_import_format(bulk_world: World, bulk_app: Flask,
     assert response.headers["Content-Disposition"] == \
         "attachment; filename=city-b-IDP-2022-structure.csv"
     plan = db.get(Plan, plan_b)
-    assert response.data == export(bulk_app, db, plan)
+    assert response.data == export(app, db, plan)
     response = client.get("/cities/city-b/indicators/export.xlsx")
     assert response.mimetype == formats.XLSX_TYPE and response.data.startswith(formats.ZIP_MAGIC)
     assert b"IND-B" in client.get("/cities/city-b/indicators/export.csv").data

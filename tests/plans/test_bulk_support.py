@@ -12,9 +12,7 @@ from sqlmodel import Session
 from tests.factories import boundary
 from tracker.audit.models import AuditEvent
 from tracker.bulk import plan_sheet, services
-from tracker.bulk.cli import plans_cli
 from tracker.bulk.report import ImportReport
-from tracker.bulk.routes import bp
 from tracker.cities.models import City
 from tracker.indicators.models import LocalIndicator
 from tracker.plans.models import ElementAlignment, Plan, PlanElement
@@ -25,16 +23,6 @@ STRUCTURE_BAD = (DATA / "bulk_structure_bad.csv").read_bytes()
 INDICATORS_CSV = (DATA / "bulk_indicators.csv").read_bytes()
 INDICATORS_BAD = (DATA / "bulk_indicators_bad.csv").read_bytes()
 STRUCTURE_HEADER = ",".join(plan_sheet.HEADER)
-
-
-@pytest.fixture(name="bulk_app")
-def bulk_app_fixture(app: Flask) -> Flask:
-    """The test app with the bulk pages and commands (until create_app registers them)."""
-    if "bulk" not in app.blueprints:
-        app.register_blueprint(bp)
-    if "plans" not in app.cli.commands:
-        app.cli.add_command(plans_cli)
-    return app
 
 
 @pytest.fixture(name="idp")

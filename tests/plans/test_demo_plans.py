@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from tracker.audit.models import AuditEvent
 from tracker.cities.models import City
 from tracker.coverage.queries import CoverageState, get_city_coverage
-from tracker.coverage.routes import bp
 from tracker.demo.data import SYNTHETIC
 from tracker.demo.plans import DemoDataError, SdgCodes, load_demo_plans
 from tracker.demo.plans_data import CITY_PLANS
@@ -169,7 +168,5 @@ def test_an_unknown_sdg_code_is_a_clear_error(db: Session) -> None:
 @pytest.mark.usefixtures("demo")
 def test_the_demo_coverage_page_renders(app: Flask,
                                         client: FlaskClient) -> None:
-    if "coverage" not in app.blueprints:
-        app.register_blueprint(bp)
     html = client.get("/cities/ethekwini/coverage").get_data(as_text=True)
     assert "SDBIP 2023/24" in html and "2022/23–2026/27" in html and "KPI-MPD" in html

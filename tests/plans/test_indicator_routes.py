@@ -26,18 +26,10 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
 from tracker.audit.models import AuditEvent
 from tracker.catalogue.models import SdgIndicator
 from tracker.indicators.models import LocalIndicator, SdgRelation
-from tracker.indicators.routes import bp
 from tracker.indicators.services import align_to_sdg, link_element, set_retired
 
 NOT_FOUND = 404
 
-
-@pytest.fixture
-def app(app: Flask) -> Flask:
-    """The test app with the indicator pages (registered here until create_app does it)."""
-    if "indicators" not in app.blueprints:
-        app.register_blueprint(bp)
-    return app
 
 
 def definition(targets: tuple[tuple[str, str, str], ...] = (),

@@ -33,19 +33,11 @@ from tracker.plans.models import (
     PlanElement,
     PlanElementCreate,
 )
-from tracker.plans.routes import bp
 from tracker.plans.services import update_element
 from tracker.plans.tree import set_retired
 
 NOT_FOUND = 404
 
-
-@pytest.fixture
-def app(app: Flask) -> Flask:
-    """The test app with the plan pages (registered here until create_app does it)."""
-    if "plans" not in app.blueprints:
-        app.register_blueprint(bp)
-    return app
 
 
 def target(db: Session, code: str) -> Target:

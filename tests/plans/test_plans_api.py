@@ -11,7 +11,6 @@ from sqlmodel import Session
 from tests.factories import Auth, boundary
 from tests.plans.test_coverage_routes import align, sdg_node
 from tracker.api import openapi
-from tracker.api import plans as api_plans  # noqa: F401  (registers the routes until wired)
 from tracker.api.plans_openapi import PAGE_PARAMS, PATHS, SCHEMAS
 from tracker.auth.models import Role
 from tracker.indicators.models import SdgRelation
