@@ -199,3 +199,14 @@ def test_reorder_skips_retired_siblings(app_ctx: Flask, db: Session, make_city, 
     set_retired(session=db, element=retired, retired=True, user_id=None)
     reorder_element(session=db, element=last, offset=-1, user_id=None)
     assert last.position < first.position
+
+
+def test_new_and_moved_elements_go_after_their_siblings(app_ctx: Flask, db: Session,  # type: ignore[no-untyped-def]
+                                                        make_city, make_plan, make_element) -> None:
+    plan = make_plan(make_city())
+    first, second = make_element(plan, "1"), make_element(plan, "2")
+    kids = [make_element(plan, f"2.{n}", parent=second) for n in (1, 2)]
+    assert (first.position, second.position) == (0, 1)
+    assert [k.position for k in kids] == [0, 1]
+    move_element(session=db, element=first, new_parent=second, user_id=None)
+    assert first.parent_id == second.id and first.position == 2

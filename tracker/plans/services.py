@@ -73,6 +73,14 @@ def update_plan(*, session: Session, plan: Plan, plan_in: PlanCreate, version: i
     return plan
 
 
+def next_position(session: Session, plan_id: int, parent_id: int | None) -> int:
+    """Return the position after the last element under one parent (one MAX query)."""
+    query = select(func.max(PlanElement.position)).where(PlanElement.plan_id == plan_id,
+                                                         PlanElement.parent_id == parent_id)
+    last = session.exec(query).one()
+    return 0 if last is None else last + 1
+
+
 def _siblings(session: Session, plan_id: int, parent_id: int | None) -> list[PlanElement]:
     """Return the elements under one parent, in order."""
     query = select(PlanElement).where(PlanElement.plan_id == plan_id,
@@ -106,10 +114,9 @@ def add_element(*, session: Session, plan: Plan, element_in: PlanElementCreate,
     """Add an element under a parent (or at the top), after its siblings."""
     parent = _parent_in_plan(session, plan, element_in.parent_id)
     _check_code(session, plan, element_in.code)
-    siblings = _siblings(session, plan.id, element_in.parent_id)  # type: ignore[arg-type]
     element = PlanElement.model_validate(element_in, update={
         "plan_id": plan.id, "depth": parent.depth + 1 if parent else 0,
-        "position": (siblings[-1].position + 1) if siblings else 0})
+        "position": next_position(session, plan.id, element_in.parent_id)})  # type: ignore[arg-type]
     session.add(element)
     session.flush()
     record_change(session, user_id=user_id, action="create", entity=element,

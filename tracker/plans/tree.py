@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from tracker.audit.services import record_change
 from tracker.indicators.models import IndicatorElementLink
 from tracker.plans.models import MAX_LEVELS, ElementAlignment, Plan, PlanElement, PlanStatus
-from tracker.plans.services import PlanError, _siblings
+from tracker.plans.services import PlanError, _siblings, next_position
 from tracker.timeutil import utcnow
 
 
@@ -59,10 +59,9 @@ def move_element(*, session: Session, element: PlanElement, new_parent: PlanElem
     shift = (new_parent.depth + 1 if new_parent else 0) - element.depth
     if max([element.depth, *(d.depth for d in subtree)]) + shift >= MAX_LEVELS:
         raise PlanError(_("A plan tree has at most %(n)s levels.", n=MAX_LEVELS))
-    old_parent = element.parent_id
-    siblings = _siblings(session, element.plan_id, new_parent.id if new_parent else None)
-    element.parent_id = new_parent.id if new_parent else None
-    element.position = (siblings[-1].position + 1) if siblings else 0
+    old_parent, new_parent_id = element.parent_id, new_parent.id if new_parent else None
+    position = next_position(session, element.plan_id, new_parent_id)  # before the move flushes
+    element.parent_id, element.position = new_parent_id, position
     for item in [element, *subtree]:
         item.depth += shift
         session.add(item)
