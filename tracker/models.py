@@ -2,7 +2,7 @@
 
 from tracker import db as _db  # noqa: F401  (sets the naming convention first)
 from tracker.audit.models import AuditEvent  # noqa: F401
-from tracker.auth.models import User  # noqa: F401
+from tracker.auth.models import ApiToken, User  # noqa: F401
 from tracker.catalogue.models import (  # noqa: F401
     FrameworkRevision,
     Goal,
@@ -11,7 +11,12 @@ from tracker.catalogue.models import (  # noqa: F401
     Target,
 )
 from tracker.cities.models import City, Network, NetworkMembership  # noqa: F401
-from tracker.data.models import Observation, ObservationChange  # noqa: F401
+from tracker.data.models import (  # noqa: F401
+    EvidenceFile,
+    Observation,
+    ObservationChange,
+    ReportingWindow,
+)
 from tracker.indicators.models import (  # noqa: F401
     IndicatorAlignment,
     IndicatorDimension,

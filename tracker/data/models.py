@@ -1,6 +1,6 @@
 """Observations: the values officers enter for local indicators, and every change to them."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -52,6 +52,9 @@ class Observation(SQLModel, table=True):
     comment: str = Field(default="", max_length=2000)
     source: str = Field(default="", max_length=300)
     evidence_url: str = Field(default="", max_length=500)
+    evidence_id: int | None = Field(default=None, foreign_key="evidence_files.id")
+    warning_note: str = Field(default="", max_length=2000)  # why a warned value stands
+    follow_up: bool = Field(default=False)  # flagged for a second look
     status: ObservationStatus = Field(default=ObservationStatus.DRAFT,
                                       sa_type=enum_type(ObservationStatus))
     return_reason: str = Field(default="", max_length=2000)
@@ -78,6 +81,39 @@ class ObservationChange(SQLModel, table=True):
     old_status: str = Field(default="", max_length=20)
     new_status: str = Field(default="", max_length=20)
     note: str = Field(default="", max_length=2000)
+
+
+class EvidenceFile(SQLModel, table=True):
+    """An uploaded file backing a value, stored outside the web root under a random name."""
+
+    __tablename__ = "evidence_files"
+
+    id: int | None = Field(default=None, primary_key=True)
+    city_id: int = Field(foreign_key="cities.id", index=True)
+    original_name: str = Field(max_length=255)
+    media_type: str = Field(max_length=100)  # detected from the content, not the name
+    size: int
+    sha256: str = Field(max_length=64)
+    stored_name: str = Field(max_length=80, unique=True)
+    uploaded_at: datetime = Field(default_factory=utcnow)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class ReportingWindow(SQLModel, table=True):
+    """When a city may enter a period's values and when they are due (submitted)."""
+
+    __tablename__ = "reporting_windows"
+    __table_args__ = (UniqueConstraint("city_id", "year", "quarter"),
+                      CheckConstraint("quarter BETWEEN 0 AND 4", name="quarter_range"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    city_id: int = Field(foreign_key="cities.id", index=True)
+    year: int
+    quarter: int = Field(default=WHOLE_YEAR)
+    opens_on: date
+    due_on: date
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")
 
 
 def breakdown_key(breakdown: dict[str, str]) -> str:

@@ -16,6 +16,8 @@ from tracker.data.models import (
     breakdown_key,
     shown_value,
 )
+from tracker.data.checks import assess, find_window, window_error
+from tracker.data.quality import WARNING, Finding, has_errors
 from tracker.errors import DomainError, StaleEditError
 from tracker.indicators.models import Frequency, LocalIndicator
 from tracker.timeutil import utcnow
@@ -23,6 +25,19 @@ from tracker.timeutil import utcnow
 
 class ObservationError(DomainError):
     """A value was refused; the message says why."""
+
+
+class QualityError(ObservationError):
+    """A value failed a check: errors block it, unconfirmed warnings hold it back."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(" ".join(f.message for f in findings))
+        self.findings = findings
+
+
+class NeedsConfirmation(QualityError):
+    """A value drew warnings: save it with a note saying why it stands, or flag it for
+    follow-up."""
 
 
 @dataclass
@@ -37,6 +52,9 @@ class Entry:
     comment: str = ""
     source: str = ""
     evidence_url: str = ""
+    evidence_id: int | None = None
+    warning_note: str = ""  # why a value that drew a warning stands
+    follow_up: bool = False  # or: flag it for a second look
 
 
 def check_cell(indicator: LocalIndicator, entry: Entry) -> dict[str, str]:
@@ -97,13 +115,30 @@ def _state(cell: Observation | None) -> tuple[str, str]:
     return shown_value(cell.value, cell.missing_reason), cell.status.value
 
 
+def check_quality(session: Session, indicator: LocalIndicator, entry: Entry, key: str
+                  ) -> list[Finding]:
+    """Refuse errors and unconfirmed warnings; return the confirmed warnings."""
+    window = window_error(find_window(session, indicator.city_id, entry.year, entry.quarter),
+                          utcnow().date())
+    if window:
+        raise ObservationError(window)
+    findings = assess(session, indicator, entry.year, entry.quarter, key, entry.value)
+    if has_errors(findings):
+        raise QualityError([f for f in findings if f.level != WARNING])
+    if findings and not (entry.warning_note.strip() or entry.follow_up):
+        raise NeedsConfirmation(findings)
+    return findings
+
+
 def save_observation(*, session: Session, indicator: LocalIndicator, entry: Entry,
                      expected_version: int | None, user_id: int | None) -> Observation:
-    """Save one cell as a draft; `expected_version` is None for a cell that was empty."""
+    """Save one cell as a draft; `expected_version` is None for a cell that was empty.
+    Errors refuse the value; warnings need a note or a follow-up flag."""
     breakdown = check_cell(indicator, entry)
     key = breakdown_key(breakdown)
     cell = find_cell(session, indicator, entry.year, entry.quarter, key)
     _check_editable(cell, expected_version)
+    warnings = check_quality(session, indicator, entry, key)
     old = _state(cell)
     if cell is None:
         cell = Observation(indicator_id=indicator.id, year=entry.year, quarter=entry.quarter,  # type: ignore[arg-type]
@@ -112,11 +147,15 @@ def save_observation(*, session: Session, indicator: LocalIndicator, entry: Entr
         cell.version += 1
     cell.value, cell.missing_reason = entry.value, entry.missing_reason
     cell.comment, cell.source, cell.evidence_url = entry.comment, entry.source, entry.evidence_url
+    cell.evidence_id = entry.evidence_id
+    cell.warning_note = entry.warning_note.strip() if warnings else ""
+    cell.follow_up = entry.follow_up
     cell.status, cell.is_deleted, cell.return_reason = ObservationStatus.DRAFT, False, ""
     cell.updated_at, cell.updated_by_id = utcnow(), user_id
     session.add(cell)
     session.flush()
-    _log(session, cell, user_id, "create" if not old[0] else "update", old, entry.comment)
+    note = "; ".join(n for n in (entry.comment, cell.warning_note) if n)
+    _log(session, cell, user_id, "create" if not old[0] else "update", old, note)
     return cell
 
 

@@ -178,6 +178,8 @@ class IndicatorForm(FlaskForm):
                                    choices=choices(ROLLUPS))
     is_cumulative = BooleanField(_l("Cumulative"), description=_l(
         "Values build up over the year, e.g. 20, 45, 70 and 100 % across the quarters."))
+    sums_to_total = BooleanField(_l("Breakdowns add up to the total"), description=_l(
+        "Check entered values: the values by each disaggregation sum to the total."))
     data_source = StringField(_l("Data source"), validators=[Length(max=300)])
     department = StringField(_l("Responsible department"), validators=[Length(max=200)])
     baseline_year = year_field(_l("Baseline year"), _l(
@@ -233,7 +235,8 @@ def read_definition(form: IndicatorForm) -> Submission:
     values: dict[str, Any] = {n: (form[n].data or "").strip() for n in TEXT_FIELDS}
     values |= {n: form[n].data for n in CHOICE_FIELDS}
     values |= {n: parse_decimal(form[n].data) for n in DECIMAL_FIELDS}
-    values |= {"baseline_year": form.baseline_year.data, "is_cumulative": form.is_cumulative.data}
+    values |= {"baseline_year": form.baseline_year.data, "is_cumulative": form.is_cumulative.data,
+               "sums_to_total": form.sums_to_total.data}
     targets, dimensions = _rows(form.targets), _rows(form.dimensions)
     values["targets"] = [{"year": r.year.data, "value": parse_decimal(r.value.data),
                           "label": (r.label.data or "").strip()} for _, r in targets]
@@ -311,6 +314,7 @@ def initial_data(indicator: LocalIndicator) -> dict[str, Any]:
     data: dict[str, Any] = {n: getattr(indicator, n) for n in TEXT_FIELDS + CHOICE_FIELDS}
     data |= {n: number_text(getattr(indicator, n)) for n in DECIMAL_FIELDS}
     data |= {"baseline_year": indicator.baseline_year, "is_cumulative": indicator.is_cumulative,
+             "sums_to_total": indicator.sums_to_total,
              "expected_version": str(indicator.version)}
     targets = [{"year": t.year, "value": number_text(t.value), "label": t.label}
                for t in indicator.targets]

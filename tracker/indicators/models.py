@@ -74,6 +74,7 @@ class LocalIndicatorBase(SQLModel):
     quarterly_rollup: QuarterRollup = Field(default=QuarterRollup.LAST,
                                             sa_type=enum_type(QuarterRollup))
     is_cumulative: bool = False
+    sums_to_total: bool = False  # the values of each breakdown add up to the total
     data_source: str = Field(default="", max_length=300)
     department: str = Field(default="", max_length=200)
     baseline_year: int | None = Field(default=None, ge=1950, le=2100)

@@ -23,8 +23,8 @@ from tracker.indicators.models import (
 from tracker.plans.models import Plan, PlanElement
 
 FIELDS = ["code", "name", "definition", "unit_kind", "unit_label", "direction", "band_low",
-          "band_high", "frequency", "quarterly_rollup", "is_cumulative", "data_source",
-          "department", "baseline_year", "baseline_value", "baseline_note", "natural_limit"]
+          "band_high", "frequency", "quarterly_rollup", "is_cumulative", "sums_to_total",
+          "data_source", "department", "baseline_year", "baseline_value", "baseline_note", "natural_limit"]
 
 
 class IndicatorError(DomainError):

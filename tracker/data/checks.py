@@ -1,0 +1,84 @@
+"""Run the quality checks on one entered value against what the database holds: the value's
+own checks, the cell's history (outliers), the period's other breakdowns (sum rule) and the
+period's reporting window."""
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from tracker.data import quality
+from tracker.data.models import Observation, ReportingWindow
+from tracker.data.quality import WARNING, Finding
+from tracker.indicators.models import LocalIndicator
+
+HISTORY_YEARS = 12  # DHIS2 shows a cell's last 12 values; older ones say little of today
+
+
+def assess(session: Session, indicator: LocalIndicator, year: int, quarter: int, key: str,
+           value: Decimal | None) -> list[Finding]:
+    """Return the errors and warnings of a value entered in one cell."""
+    if value is None:
+        return []
+    findings = quality.check_value(indicator, value)
+    if quality.has_errors(findings):
+        return findings
+    outlier = quality.check_outlier(value, cell_history(session, indicator, year, quarter, key))
+    if outlier is not None:
+        findings.append(outlier)
+    return findings + sum_findings(session, indicator, year, quarter, {key: value})
+
+
+def cell_history(session: Session, indicator: LocalIndicator, year: int, quarter: int,
+                 key: str) -> list[Decimal | None]:
+    """Return the cell's values in other years (same quarter and breakdown), newest first."""
+    rows = session.exec(select(Observation.value).where(
+        Observation.indicator_id == indicator.id, Observation.quarter == quarter,
+        Observation.breakdown_key == key, Observation.year != year,
+        Observation.is_deleted == False,  # noqa: E712  (SQL, not Python)
+        Observation.value.is_not(None))  # type: ignore[union-attr]
+        .order_by(Observation.year.desc()).limit(HISTORY_YEARS)).all()  # type: ignore[attr-defined]
+    return list(rows)
+
+
+def sum_findings(session: Session, indicator: LocalIndicator, year: int, quarter: int,
+                 entered: dict[str, Decimal | None]) -> list[Finding]:
+    """Warn when the period's breakdowns stop adding up to its total (where they should).
+
+    A warning, not an error: an officer fixing a wrong total or part must be able to save
+    one cell at a time; submitting with the mismatch unconfirmed is what the rule stops."""
+    if not indicator.sums_to_total or not indicator.dimensions:
+        return []
+    cells = period_values(session, indicator, year, quarter) | entered
+    findings = []
+    for dimension, total_key, parts in quality.breakdown_sums(cells, indicator.dimensions):
+        finding = quality.check_sum(cells.get(total_key), parts, dimension=dimension,
+                                    level=WARNING)
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def period_values(session: Session, indicator: LocalIndicator, year: int, quarter: int
+                  ) -> dict[str, Decimal | None]:
+    """Return the period's current values by breakdown key."""
+    rows = session.exec(select(Observation.breakdown_key, Observation.value).where(
+        Observation.indicator_id == indicator.id, Observation.year == year,
+        Observation.quarter == quarter, Observation.is_deleted == False)).all()  # noqa: E712
+    return dict(rows)
+
+
+def find_window(session: Session, city_id: int, year: int, quarter: int
+                ) -> ReportingWindow | None:
+    """Return the reporting window of a city's period, if one is set."""
+    return session.exec(select(ReportingWindow).where(
+        ReportingWindow.city_id == city_id, ReportingWindow.year == year,
+        ReportingWindow.quarter == quarter)).first()
+
+
+def window_error(window: ReportingWindow | None, today: date) -> str | None:
+    """Say why a period cannot take values yet (DHIS2: outside the data input period)."""
+    if window is not None and today < window.opens_on:
+        return _("Entry for this period opens on %(day)s.", day=window.opens_on.isoformat())
+    return None
