@@ -49,10 +49,15 @@ def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     from tracker.api.routes import bp as api_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.auth.token_routes import bp as tokens_bp
     from tracker.bulk.routes import bp as bulk_bp
     from tracker.catalogue.routes import bp as catalogue_bp
     from tracker.cities.routes import bp as cities_bp
     from tracker.coverage.routes import bp as coverage_bp
+    from tracker.data.completeness_routes import bp as completeness_bp
+    from tracker.data.evidence_routes import bp as evidence_bp
+    from tracker.data.import_routes import bp as data_io_bp
+    from tracker.data.period_routes import bp as period_bp
     from tracker.data.routes import bp as data_bp
     from tracker.indicators.routes import bp as indicators_bp
     from tracker.main.routes import bp as main_bp
@@ -60,7 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.users.routes import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
-                      indicators_bp, data_bp, coverage_bp, bulk_bp, api_bp):
+                      indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
+                      evidence_bp, tokens_bp, coverage_bp, bulk_bp, api_bp):
         app.register_blueprint(blueprint)
 
 
