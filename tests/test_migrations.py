@@ -1,5 +1,6 @@
 """The schema exists only through migrations, and they agree with the models."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tests.conftest import BACKENDS, POSTGRES_URL
 from tracker.db import make_engine
 from tracker.db_cli import alembic_config
 
-SCHEMA = "migration_roundtrip"
+SCHEMA = f"migration_roundtrip_{os.getpid()}"  # runs side by side never collide
 
 
 @pytest.fixture(params=BACKENDS)

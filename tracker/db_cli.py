@@ -13,7 +13,9 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
     """Return the Alembic config for this repository and database URL."""
     cfg = AlembicConfig(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", url or current_app.config["DATABASE_URL"])
+    # ConfigParser reads % as interpolation; URLs carry %-escapes (passwords, options).
+    url = url or current_app.config["DATABASE_URL"]
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["configure_logger"] = False
     return cfg
 
