@@ -9,6 +9,7 @@ from tracker.auth.services import create_user
 from tracker.cities.models import City, CityCreate, Network, NetworkCreate
 from tracker.cities.services import add_member, create_city, create_network
 from tracker.demo import data
+from tracker.demo.observations import load_demo_observations
 from tracker.demo.plans import load_demo_plans
 
 
@@ -69,5 +70,6 @@ def load_demo(session: Session) -> DemoReport:
                    user_id=None, note=data.MEMBERSHIP_NOTE)
     load_users(session, networks, cities, report)
     report.created += load_demo_plans(session, cities)
+    report.created += load_demo_observations(session, cities)
     session.flush()
     return report
