@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.coverage.routes import bp as coverage_bp
     from tracker.data.completeness_routes import bp as completeness_bp
     from tracker.data.evidence_routes import bp as evidence_bp
+    from tracker.data.followup_routes import bp as followup_bp
     from tracker.data.import_routes import bp as data_io_bp
     from tracker.data.period_routes import bp as period_bp
     from tracker.data.routes import bp as data_bp
@@ -66,7 +67,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
-                      evidence_bp, tokens_bp, coverage_bp, bulk_bp, api_bp):
+                      evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, api_bp):
         app.register_blueprint(blueprint)
 
 
