@@ -105,3 +105,21 @@ def test_a_period_not_yet_open_refuses_values(app_ctx: Flask, db: Session, rate)
     with pytest.raises(ObservationError, match="opens on"):
         save(db, rate, 2030, "50")
     assert save(db, rate, 2024, "50").value == Decimal("50")  # overdue periods stay open
+
+
+def test_saving_a_new_value_keeps_the_cell_evidence(app_ctx: Flask, db: Session, rate) -> None:  # type: ignore[no-untyped-def]
+    from tracker.data.models import EvidenceFile
+    from tracker.data.services import attach_evidence
+
+    cell = save(db, rate, 2023, "50", evidence_url="https://example.org/report")
+    evidence = EvidenceFile(city_id=rate.city_id, original_name="r.pdf",
+                            media_type="application/pdf", size=4, sha256="0" * 64,
+                            stored_name="f" * 40)
+    db.add(evidence)
+    db.flush()
+    attach_evidence(session=db, cell=cell, evidence=evidence, expected_version=1, user_id=None)
+    save(db, rate, 2023, "51", expected_version=2)
+    assert (cell.value, cell.evidence_id, cell.evidence_url) == (
+        Decimal("51"), evidence.id, "https://example.org/report")
+    save(db, rate, 2023, "52", expected_version=3, evidence_url="")
+    assert cell.evidence_url == "" and cell.evidence_id == evidence.id

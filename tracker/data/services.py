@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from tracker.data.models import (
     WHOLE_YEAR,
+    EvidenceFile,
     MissingReason,
     Observation,
     ObservationChange,
@@ -51,8 +52,8 @@ class Entry:
     missing_reason: MissingReason | None = None
     comment: str = ""
     source: str = ""
-    evidence_url: str = ""
-    evidence_id: int | None = None
+    evidence_url: str | None = None  # None keeps the cell's link
+    evidence_id: int | None = None  # None keeps the cell's file (attach_evidence changes it)
     warning_note: str = ""  # why a value that drew a warning stands
     follow_up: bool = False  # or: flag it for a second look
 
@@ -146,8 +147,11 @@ def save_observation(*, session: Session, indicator: LocalIndicator, entry: Entr
     else:
         cell.version += 1
     cell.value, cell.missing_reason = entry.value, entry.missing_reason
-    cell.comment, cell.source, cell.evidence_url = entry.comment, entry.source, entry.evidence_url
-    cell.evidence_id = entry.evidence_id
+    cell.comment, cell.source = entry.comment, entry.source
+    if entry.evidence_url is not None:
+        cell.evidence_url = entry.evidence_url
+    if entry.evidence_id is not None:
+        cell.evidence_id = entry.evidence_id
     cell.warning_note = entry.warning_note.strip() if warnings else ""
     cell.follow_up = entry.follow_up
     cell.status, cell.is_deleted, cell.return_reason = ObservationStatus.DRAFT, False, ""
@@ -195,3 +199,34 @@ def review_observation(*, session: Session, cell: Observation, action: str,
     session.add(cell)
     session.flush()
     _log(session, cell, user_id, action, old, reason.strip())
+
+
+def attach_evidence(*, session: Session, cell: Observation, evidence: EvidenceFile,
+                    expected_version: int | None, user_id: int | None) -> None:
+    """Attach an uploaded file to a value as a recorded change (not to approved values)."""
+    if cell.is_deleted:
+        raise ObservationError(_("This value was deleted; enter it again first."))
+    _check_editable(cell, expected_version)
+    old = _state(cell)
+    cell.evidence_id, cell.version = evidence.id, cell.version + 1
+    cell.updated_at, cell.updated_by_id = utcnow(), user_id
+    session.add(cell)
+    session.flush()
+    _log(session, cell, user_id, "evidence",
+         old, _("Attached %(file)s", file=evidence.original_name)[:2000])
+
+
+def detach_evidence(*, session: Session, cell: Observation, expected_version: int | None,
+                    user_id: int | None) -> None:
+    """Remove the file attached to a value as a recorded change; the file stays on record."""
+    _check_editable(cell, expected_version)
+    evidence = session.get(EvidenceFile, cell.evidence_id) if cell.evidence_id else None
+    if cell.is_deleted or evidence is None:
+        raise ObservationError(_("No file is attached to this value."))
+    old = _state(cell)
+    cell.evidence_id, cell.version = None, cell.version + 1
+    cell.updated_at, cell.updated_by_id = utcnow(), user_id
+    session.add(cell)
+    session.flush()
+    _log(session, cell, user_id, "evidence",
+         old, _("Removed %(file)s", file=evidence.original_name)[:2000])

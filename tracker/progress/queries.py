@@ -1,0 +1,84 @@
+"""Reads for the progress engine: cities' indicators with their targets, SDG alignments and
+plan elements, and their values — in a fixed number of queries however many cities."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col
+
+from tracker.cities.models import City
+from tracker.data.models import Observation, ObservationStatus
+from tracker.indicators.models import LocalIndicator
+from tracker.indicators.queries import IndicatorView, _element_links, _sdg_links
+
+Point = tuple[int, int, Decimal]  # (fiscal year, quarter (0 = the year), value)
+
+
+@dataclass
+class IndicatorData:
+    """An indicator, its alignments and its values by breakdown key ("" = the total)."""
+
+    view: IndicatorView
+    series: dict[str, list[Point]] = field(default_factory=dict)
+
+    @property
+    def indicator(self) -> LocalIndicator:
+        """The local indicator itself."""
+        return self.view.indicator
+
+
+def counted_statuses(include_drafts: bool) -> list[ObservationStatus]:
+    """Approved values count; drafts, submitted and returned ones only when asked for."""
+    if include_drafts:
+        return list(ObservationStatus)
+    return [ObservationStatus.APPROVED]
+
+
+def load_indicators(session: Session, city_ids: Sequence[int]) -> dict[int, IndicatorView]:
+    """Return the active indicators of these cities with their links, in four queries."""
+    where = [col(LocalIndicator.city_id).in_(city_ids),
+             LocalIndicator.is_retired == False]  # noqa: E712
+    query = (select(LocalIndicator).where(*where)
+             .options(selectinload(LocalIndicator.targets),  # type: ignore[arg-type]
+                      selectinload(LocalIndicator.dimensions))  # type: ignore[arg-type]
+             .order_by(LocalIndicator.city_id, func.lower(LocalIndicator.code)))
+    views = {ind.id: IndicatorView(ind) for ind in session.scalars(query)}
+    for indicator_id, sdg in _sdg_links(session, *where):
+        views[indicator_id].sdg_links.append(sdg)
+    for indicator_id, element in _element_links(session, *where):
+        views[indicator_id].elements.append(element)
+    return views  # type: ignore[return-value]
+
+
+def load_values(session: Session, indicator_ids: Sequence[int], include_drafts: bool
+                ) -> dict[int, dict[str, list[Point]]]:
+    """Return the counted values of these indicators by indicator and breakdown, in one
+    query; deleted values and reasons without a value never count."""
+    query = (select(Observation.indicator_id, Observation.breakdown_key, Observation.year,
+                    Observation.quarter, Observation.value)
+             .where(col(Observation.indicator_id).in_(indicator_ids),
+                    Observation.is_deleted == False,  # noqa: E712
+                    col(Observation.value).is_not(None),
+                    col(Observation.status).in_(counted_statuses(include_drafts)))
+             .order_by(Observation.indicator_id, Observation.year, Observation.quarter))
+    values: dict[int, dict[str, list[Point]]] = defaultdict(lambda: defaultdict(list))
+    for indicator_id, key, year, quarter, value in session.execute(query):
+        values[indicator_id][key].append((year, quarter, value))
+    return values
+
+
+def load_progress_data(session: Session, cities: Sequence[City], include_drafts: bool = False
+                       ) -> dict[int, list[IndicatorData]]:
+    """Return each city's indicators with their values (keyed by city id), in five queries."""
+    views = load_indicators(session, [c.id for c in cities if c.id is not None])
+    values = load_values(session, list(views), include_drafts) if views else {}
+    by_city: dict[int, list[IndicatorData]] = {c.id: [] for c in cities}  # type: ignore[misc]
+    for indicator_id, view in views.items():
+        series: dict[str, Any] = values.get(indicator_id, {})
+        by_city[view.indicator.city_id].append(IndicatorData(view, dict(series)))
+    return by_city
