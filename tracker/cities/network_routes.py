@@ -17,6 +17,7 @@ from tracker.cities.services import (
     remove_member,
     update_network,
 )
+from tracker.data.completeness_routes import can_watch_network
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
@@ -52,7 +53,8 @@ def show_network(slug: str) -> str:
         form = MemberForm()
         form.city.choices = member_choices(network)
     return render_template("networks/show.html", network=network, cities=cities,
-                           can_manage=can_manage, member_form=form)
+                           can_manage=can_manage, member_form=form,
+                           can_watch=can_watch_network(user, network))
 
 
 @bp.route("/networks/new", methods=["GET", "POST"])

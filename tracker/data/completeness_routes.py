@@ -1,5 +1,138 @@
-"""Routes of the data domain's completeness pages (being built)."""
+"""Completeness pages of a city and of a network for one period, and the pages where
+secretariats set reporting windows (when values may be entered and when they are due)."""
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import can_manage_network, can_read_city_internals, deny, signed_in_user
+from tracker.auth.models import Role, User
+from tracker.cities.models import City, Network
+from tracker.cities.queries import get_network
+from tracker.data import completeness, windows
+from tracker.data.completeness_forms import PeriodForm, WindowForm
+from tracker.data.queries import period_name
+from tracker.data.routes import can_review, user_id
+from tracker.db import get_session
+from tracker.indicators.queries import get_city
 
 bp = Blueprint("completeness", __name__)
+
+Page = tuple[str, int]
+
+
+@bp.context_processor
+def period_helpers() -> dict[str, Any]:
+    """Give the templates the grid's period names ("2023/24 Q2")."""
+    return {"period_name": period_name}
+
+
+def load_city(slug: str) -> City:
+    """Load a city by slug or answer 404."""
+    return get_city(get_session(), slug) or abort(404)
+
+
+def load_network(slug: str) -> Network:
+    """Load a network by slug or answer 404."""
+    return get_network(get_session(), slug) or abort(404)
+
+
+def can_watch_network(user: User | None, network: Network) -> bool:
+    """May this user follow the network's completeness (its secretariat and reviewers,
+    and admins)?"""
+    if user is None:
+        return False
+    return can_manage_network(user, network) or (
+        user.role == Role.REVIEWER and user.network_id == network.id)
+
+
+def chosen_period(cities: list[City]) -> tuple[PeriodForm, int, int, int]:
+    """Read the period from the query string; when it is missing, take the latest fiscal
+    year with a window (else the current one); when it is wrong, say so (422)."""
+    form = PeriodForm(formdata=request.args)
+    if not form.validate():
+        return form, completeness.default_year(get_session(), cities), 0, 422
+    year = form.year.data or completeness.default_year(get_session(), cities)
+    quarter = int(form.quarter.data or 0)
+    form.year.data, form.quarter.data = year, quarter
+    return form, year, quarter, 200
+
+
+@bp.get("/cities/<slug>/completeness")
+def show_city(slug: str) -> Page:
+    """Show which of a city's due indicators are entered, submitted, approved or overdue."""
+    city = load_city(slug)
+    user = signed_in_user()
+    if not can_read_city_internals(user, city):
+        deny()
+    form, year, quarter, status = chosen_period([city])
+    session = get_session()
+    return render_template("data/completeness.html", city=city, form=form,
+                           result=completeness.load_city(session, city, year, quarter),
+                           windows=windows.list_city_windows(session, city),
+                           can_set_windows=can_review(user, city)), status
+
+
+@bp.get("/networks/<slug>/completeness")
+def show_network(slug: str) -> Page:
+    """Show every member city's completeness for a period, side by side."""
+    network = load_network(slug)
+    user = signed_in_user()
+    if not can_watch_network(user, network):
+        deny()
+    session = get_session()
+    cities = completeness.list_member_cities(session, network)
+    form, year, quarter, status = chosen_period(cities)
+    return render_template("data/completeness_network.html", network=network, form=form,
+                           year=year, quarter=quarter,
+                           results=completeness.load_many(session, cities, year, quarter),
+                           can_set_windows=can_manage_network(user, network)), status
+
+
+def save_window(form: WindowForm, **target: City | Network) -> bool:
+    """Validate the window form and set the window(s); put any refusal on the form."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        if "city" in target:
+            windows.set_city_window(session=get_session(), city=target["city"],  # type: ignore[arg-type]
+                                    window_in=form.window_in(), user_id=user_id())
+        else:
+            windows.set_network_windows(session=get_session(), network=target["network"],  # type: ignore[arg-type]
+                                        window_in=form.window_in(), user_id=user_id())
+    except windows.WindowError as error:
+        getattr(form, error.field).errors.append(str(error))
+        return False
+    return True
+
+
+@bp.route("/networks/<slug>/windows", methods=["GET", "POST"])
+def network_windows(slug: str) -> Page | Response:
+    """List the windows of the network's cities, and set a period's window for all of them."""
+    network = load_network(slug)
+    if not can_manage_network(signed_in_user(), network):
+        deny()
+    form = WindowForm()
+    if save_window(form, network=network):
+        flash(_("Window saved for every city of %(network)s.", network=network.name), "success")
+        return redirect(url_for("completeness.network_windows", slug=network.slug))
+    return render_template("data/windows_network.html", network=network, form=form,
+                           windows=windows.list_network_windows(get_session(), network)
+                           ), 422 if form.is_submitted() else 200
+
+
+@bp.route("/cities/<slug>/windows", methods=["GET", "POST"])
+def city_windows(slug: str) -> Page | Response:
+    """List a city's windows, and set one period's window for this city only."""
+    city = load_city(slug)
+    if not can_review(signed_in_user(), city):
+        deny()
+    form = WindowForm()
+    if save_window(form, city=city):
+        flash(_("Window saved for %(city)s.", city=city.name), "success")
+        return redirect(url_for("completeness.city_windows", slug=city.slug))
+    return render_template("data/windows_city.html", city=city, form=form,
+                           windows=windows.list_city_windows(get_session(), city)
+                           ), 422 if form.is_submitted() else 200
