@@ -11,6 +11,20 @@ from tracker.catalogue.models import (  # noqa: F401
     Target,
 )
 from tracker.cities.models import City, Network, NetworkMembership  # noqa: F401
+from tracker.climate.models import (  # noqa: F401
+    AdaptationGoal,
+    AdaptiveCapacity,
+    ClimateAction,
+    ClimateActionElement,
+    ClimateActionHazard,
+    ClimateActionTarget,
+    ClimateProfile,
+    GhgInventory,
+    Hazard,
+    InventoryCell,
+    MitigationTarget,
+    PastHazardEvent,
+)
 from tracker.data.models import (  # noqa: F401
     EvidenceFile,
     Observation,

@@ -8,6 +8,7 @@ from tracker.auth.models import Role, User
 from tracker.auth.services import create_user
 from tracker.cities.models import City, CityCreate, Network, NetworkCreate
 from tracker.cities.services import add_member, create_city, create_network
+from tracker.climate.demo import load_climate_demo
 from tracker.demo import data
 from tracker.demo.observations import load_demo_observations
 from tracker.demo.plans import load_demo_plans
@@ -71,5 +72,6 @@ def load_demo(session: Session) -> DemoReport:
     load_users(session, networks, cities, report)
     report.created += load_demo_plans(session, cities)
     report.created += load_demo_observations(session, cities)
+    report.created += load_climate_demo(session)
     session.flush()
     return report

@@ -1,0 +1,1 @@
+"""Climate action data the GCoM Common Reporting Framework asks for (issue 6)."""

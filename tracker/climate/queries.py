@@ -1,0 +1,82 @@
+"""Named reads of a city's climate data, eager-loading what reports and pages use."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col, select
+
+from tracker.cities.models import City
+from tracker.climate.models import (
+    AdaptationGoal,
+    AdaptiveCapacity,
+    ClimateAction,
+    ClimateProfile,
+    GhgInventory,
+    Hazard,
+    MitigationTarget,
+)
+from tracker.plans.models import PlanElement
+
+
+@dataclass
+class CityClimate:
+    """Everything the CRF asks of one city, loaded in a fixed number of queries."""
+
+    city: City
+    profile: ClimateProfile | None = None
+    inventories: list[GhgInventory] = field(default_factory=list)  # newest year first
+    targets: list[MitigationTarget] = field(default_factory=list)
+    hazards: list[Hazard] = field(default_factory=list)
+    capacities: list[AdaptiveCapacity] = field(default_factory=list)
+    goals: list[AdaptationGoal] = field(default_factory=list)
+    actions: list[ClimateAction] = field(default_factory=list)
+
+    @property
+    def latest_inventory(self) -> GhgInventory | None:
+        """Return the inventory of the latest year, if any."""
+        return self.inventories[0] if self.inventories else None
+
+
+def load_city_climate(session: Session, city: City) -> CityClimate:
+    """Load a city's climate data: 13 queries whatever its size."""
+    cid = city.id
+    profile = session.exec(select(ClimateProfile).where(ClimateProfile.city_id == cid)).first()
+    inventories = session.exec(
+        select(GhgInventory).where(GhgInventory.city_id == cid)
+        .options(selectinload(GhgInventory.cells))  # type: ignore[arg-type]
+        .order_by(col(GhgInventory.year).desc())).all()
+    targets = session.exec(select(MitigationTarget).where(MitigationTarget.city_id == cid)
+                           .order_by(MitigationTarget.target_year, MitigationTarget.id)).all()
+    hazards = session.exec(select(Hazard).where(Hazard.city_id == cid)
+                           .options(selectinload(Hazard.events))  # type: ignore[arg-type]
+                           .order_by(Hazard.hazard)).all()
+    capacities = session.exec(select(AdaptiveCapacity).where(AdaptiveCapacity.city_id == cid)
+                              .order_by(AdaptiveCapacity.factor)).all()
+    goals = session.exec(select(AdaptationGoal).where(AdaptationGoal.city_id == cid)
+                         .order_by(AdaptationGoal.id)).all()
+    return CityClimate(city, profile, list(inventories), list(targets), list(hazards),
+                       list(capacities), list(goals), load_actions(session, cid))  # type: ignore[arg-type]
+
+
+def load_actions(session: Session, city_id: int) -> list[ClimateAction]:
+    """Load a city's actions with their plan elements (and plans), SDG targets and hazards."""
+    query = (select(ClimateAction).where(ClimateAction.city_id == city_id)
+             .options(selectinload(ClimateAction.elements)  # type: ignore[arg-type]
+                      .selectinload(PlanElement.plan),  # type: ignore[arg-type]
+                      selectinload(ClimateAction.sdg_targets),  # type: ignore[arg-type]
+                      selectinload(ClimateAction.hazards))  # type: ignore[arg-type]
+             .order_by(ClimateAction.kind, ClimateAction.title))
+    return list(session.exec(query).all())
+
+
+def get_inventory(session: Session, city_id: int, year: int) -> GhgInventory | None:
+    """Return a city's inventory of one year with its cells."""
+    return session.exec(select(GhgInventory)
+                        .where(GhgInventory.city_id == city_id, GhgInventory.year == year)
+                        .options(selectinload(GhgInventory.cells))).first()  # type: ignore[arg-type]
+
+
+def profile_by_account(session: Session, account: int) -> ClimateProfile | None:
+    """Return the climate profile holding a CDP account number."""
+    return session.exec(select(ClimateProfile)
+                        .where(ClimateProfile.cdp_account_number == account)).first()
