@@ -136,7 +136,8 @@ MATRIX: list[tuple[str, str, str, Any, dict[str, Any]]] = [
 DOMAIN_MATRICES = ["tests.plans.test_plan_routes", "tests.plans.test_indicator_routes",
                    "tests.plans.test_bulk_routes", "tests.plans.test_coverage_routes",
                    "tests.data_entry.test_grid_routes", "tests.data_entry.test_followup",
-                   "tests.data_entry.test_evidence", "tests.data_entry.test_completeness_routes"]
+                   "tests.data_entry.test_evidence", "tests.data_entry.test_completeness_routes",
+                   "tests.test_api_tokens", "tests.test_api_observations"]
 
 
 def all_matrix_rows() -> list[tuple[str, str, Any, Any, dict[str, Any]]]:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tracker.api import plans_openapi
+from tracker.api import observations_openapi, plans_openapi
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -96,9 +96,13 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "SDG localisation tracker API", "version": "1",
                  "description": "Read access to the SDG catalogue and to what cities publish. "
-                                "Signed-in users (session cookie) also see what their role "
-                                "allows."},
+                                "Signed-in users (session cookie, or a personal API token "
+                                "sent as `Authorization: Bearer …`, created at "
+                                "/account/tokens) also see what their role allows, and "
+                                "officers may save their city's observations."},
         "servers": [{"url": "/api/v1"}],
-        "paths": {**paths(), **plans_openapi.PATHS},
-        "components": {"schemas": {**SCHEMAS, **plans_openapi.SCHEMAS}},
+        "paths": {**paths(), **plans_openapi.PATHS, **observations_openapi.PATHS},
+        "components": {"schemas": {**SCHEMAS, **plans_openapi.SCHEMAS,
+                                   **observations_openapi.SCHEMAS},
+                       "securitySchemes": observations_openapi.SECURITY_SCHEMES},
     }

@@ -1,5 +1,59 @@
-"""Routes to create and revoke personal API tokens (being built)."""
+"""Routes to list, create and revoke one's personal API tokens."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import deny, signed_in_user
+from tracker.auth.models import User
+from tracker.auth.token_forms import TokenForm
+from tracker.auth.tokens import (
+    can_revoke,
+    create_token,
+    get_token,
+    init_token_auth,
+    list_tokens,
+    revoke_token,
+)
+from tracker.db import get_session
 
 bp = Blueprint("tokens", __name__)
+# Bearer authentication of the API is set up with this blueprint, so create_app needs no
+# extra step.
+bp.record_once(lambda state: init_token_auth(state.app))
+
+
+def render_tokens(form: TokenForm, plain: str | None = None) -> ResponseReturnValue:
+    """Render the token page; a new plain token is shown once and never cached."""
+    user: User = signed_in_user()  # type: ignore[assignment]
+    page = render_template("auth/tokens.html", form=form, plain=plain,
+                           tokens=list_tokens(get_session(), user))
+    return page, 200, ({"Cache-Control": "no-store"} if plain else {})
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def list_and_create() -> ResponseReturnValue:
+    """List one's API tokens, and create one (its plain text is shown only this once)."""
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return render_tokens(form)
+    _token, plain = create_token(session=get_session(), user=signed_in_user(),  # type: ignore[arg-type]
+                                 name=form.name.data or "")
+    flash(_("Token created. Copy it now: it will not be shown again."), "success")
+    return render_tokens(TokenForm(formdata=None), plain)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int) -> Response:
+    """Revoke one of one's tokens (admins may revoke anyone's)."""
+    session, user = get_session(), signed_in_user()
+    token = get_token(session, token_id) or abort(404)
+    if not can_revoke(user, token):
+        deny()
+    revoke_token(session=session, token=token, user=user)  # type: ignore[arg-type]
+    flash(_("Token %(name)s revoked.", name=token.name), "success")
+    return redirect(url_for("tokens.list_and_create"))
