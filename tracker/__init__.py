@@ -63,11 +63,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.indicators.routes import bp as indicators_bp
     from tracker.main.routes import bp as main_bp
     from tracker.plans.routes import bp as plans_bp
+    from tracker.progress.routes import bp as progress_bp
     from tracker.users.routes import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
-                      evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, api_bp):
+                      evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -15,6 +15,7 @@ from tracker.cities.models import City
 from tracker.data.models import Observation, ObservationStatus
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import IndicatorView, _element_links, _sdg_links
+from tracker.plans.models import Plan, PlanElement
 
 Point = tuple[int, int, Decimal]  # (fiscal year, quarter (0 = the year), value)
 
@@ -82,3 +83,10 @@ def load_progress_data(session: Session, cities: Sequence[City], include_drafts:
         series: dict[str, Any] = values.get(indicator_id, {})
         by_city[view.indicator.city_id].append(IndicatorData(view, dict(series)))
     return by_city
+
+
+def load_element_parents(session: Session, city_ids: Sequence[int]) -> dict[int, int | None]:
+    """Return every plan element's parent (None at the top) for these cities, in one query."""
+    query = (select(PlanElement.id, PlanElement.parent_id).join(Plan)
+             .where(col(Plan.city_id).in_(city_ids)))
+    return {element_id: parent_id for element_id, parent_id in session.execute(query)}
