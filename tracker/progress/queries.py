@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.orm import raiseload, subqueryload
 from sqlmodel import Session, col
 
 from tracker.cities.models import City
@@ -17,7 +17,7 @@ from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import IndicatorView, _element_links, _sdg_links
 from tracker.plans.models import Plan, PlanElement
 
-Point = tuple[int, int, Decimal]  # (fiscal year, quarter (0 = the year), value)
+Point = tuple[int, int, float]  # (fiscal year, quarter (0 = the year), value)
 
 
 @dataclass
@@ -44,9 +44,11 @@ def load_indicators(session: Session, city_ids: Sequence[int]) -> dict[int, Indi
     """Return the active indicators of these cities with their links, in four queries."""
     where = [col(LocalIndicator.city_id).in_(city_ids),
              LocalIndicator.is_retired == False]  # noqa: E712
+    # subqueryload: one query however many indicators (selectinload sends one per 500).
+    # Progress needs no dimensions (the series carry their breakdown keys): never load them.
     query = (select(LocalIndicator).where(*where)
-             .options(selectinload(LocalIndicator.targets),  # type: ignore[arg-type]
-                      selectinload(LocalIndicator.dimensions))  # type: ignore[arg-type]
+             .options(subqueryload(LocalIndicator.targets),  # type: ignore[arg-type]
+                      raiseload(LocalIndicator.dimensions))  # type: ignore[arg-type]
              .order_by(LocalIndicator.city_id, func.lower(LocalIndicator.code)))
     views = {ind.id: IndicatorView(ind) for ind in session.scalars(query)}
     for indicator_id, sdg in _sdg_links(session, *where):
@@ -56,28 +58,33 @@ def load_indicators(session: Session, city_ids: Sequence[int]) -> dict[int, Indi
     return views  # type: ignore[return-value]
 
 
-def load_values(session: Session, indicator_ids: Sequence[int], include_drafts: bool
+def load_values(session: Session, city_ids: Sequence[int], include_drafts: bool
                 ) -> dict[int, dict[str, list[Point]]]:
-    """Return the counted values of these indicators by indicator and breakdown, in one
-    query; deleted values and reasons without a value never count."""
+    """Return the counted values of these cities' active indicators by indicator and
+    breakdown, in one query; deleted values and reasons without a value never count."""
+    # The engine computes in floats: let the database convert (exact decimals would cost
+    # a Decimal per value only to be turned into a float).
     query = (select(Observation.indicator_id, Observation.breakdown_key, Observation.year,
-                    Observation.quarter, Observation.value)
-             .where(col(Observation.indicator_id).in_(indicator_ids),
+                    Observation.quarter, cast(Observation.value, Float))
+             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
+             .where(col(LocalIndicator.city_id).in_(city_ids),
+                    LocalIndicator.is_retired == False,  # noqa: E712
                     Observation.is_deleted == False,  # noqa: E712
                     col(Observation.value).is_not(None),
                     col(Observation.status).in_(counted_statuses(include_drafts)))
              .order_by(Observation.indicator_id, Observation.year, Observation.quarter))
-    values: dict[int, dict[str, list[Point]]] = defaultdict(lambda: defaultdict(list))
+    values: dict[int, dict[str, list[Point]]] = {}
     for indicator_id, key, year, quarter, value in session.execute(query):
-        values[indicator_id][key].append((year, quarter, value))
+        values.setdefault(indicator_id, {}).setdefault(key, []).append((year, quarter, value))
     return values
 
 
 def load_progress_data(session: Session, cities: Sequence[City], include_drafts: bool = False
                        ) -> dict[int, list[IndicatorData]]:
     """Return each city's indicators with their values (keyed by city id), in five queries."""
-    views = load_indicators(session, [c.id for c in cities if c.id is not None])
-    values = load_values(session, list(views), include_drafts) if views else {}
+    city_ids = [c.id for c in cities if c.id is not None]
+    views = load_indicators(session, city_ids)
+    values = load_values(session, city_ids, include_drafts) if views else {}
     by_city: dict[int, list[IndicatorData]] = {c.id: [] for c in cities}  # type: ignore[misc]
     for indicator_id, view in views.items():
         series: dict[str, Any] = values.get(indicator_id, {})

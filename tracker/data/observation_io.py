@@ -1,0 +1,211 @@
+"""Import and export a city's observations as a tidy sheet (one row per value).
+
+An import reads the file and checks every row, keeping every problem by row and column. A dry
+run (save=False) then says how many cells saving would create, update or leave unchanged and
+writes nothing. A save, only when there is no error, writes every new and changed cell with
+bulk statements inside a savepoint (all or nothing) and one history row per cell; the caller's
+unit of work commits. Outliers are warnings: listed, never blocking.
+"""
+
+import csv
+import gc
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy import select
+from sqlmodel import Session
+
+from tracker.bulk.cells import format_decimal
+from tracker.bulk.formats import BulkFileError, escape
+from tracker.bulk.report import Action, ImportReport, RowError, RowOutcome
+from tracker.cities.models import City
+from tracker.data.models import Observation
+from tracker.data.observation_rows import check_sheet, outlier_warnings
+from tracker.data.observation_sheet import FIXED, SheetRow, check_columns, read_sheet
+from tracker.data.observation_store import Planned, apply_plans, load_indicators, load_state
+from tracker.data.queries import period_name
+from tracker.indicators.models import LocalIndicator
+from tracker.indicators.routes import unit_text
+
+Progress = Callable[[list[SheetRow]], AbstractContextManager[Iterable[SheetRow]]]
+CELLS, ROWS = "cells", "rows"
+
+
+@dataclass
+class ObservationReport(ImportReport):
+    """An import report with its non-blocking warnings (outliers)."""
+
+    warnings: list[RowError] = field(default_factory=list)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: an import creates hundreds of thousands of small,
+    acyclic objects, and the collector's repeated full scans of them would double its time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def import_observations(*, session: Session, city: City, data: bytes, user_id: int | None,
+                        save: bool, progress: Progress | None = None) -> ObservationReport:
+    """Check a city's observation sheet and preview (save=False) or apply it."""
+    with gc_paused():
+        return run_import(session, city, data, user_id, save, progress)
+
+
+def run_import(session: Session, city: City, data: bytes, user_id: int | None, save: bool,
+               progress: Progress | None) -> ObservationReport:
+    """Read, check and (when saving) apply a sheet, all or nothing."""
+    try:
+        sheet = read_sheet(data)
+    except BulkFileError as error:
+        return ObservationReport(errors=[RowError(0, "", str(error))])
+    state = load_state(session, city)
+    dimensions = {d.name.lower() for i in state.indicators.values() for d in i.dimensions}
+    errors = check_columns(sheet, dimensions)
+    if errors:
+        return ObservationReport(errors=errors)
+    with (progress or nullcontext)(sheet.rows) as rows:
+        plans, errors = check_sheet(sheet, state, rows)
+    if errors:
+        return ObservationReport(errors=sorted(errors, key=lambda e: (e.row, e.column)))
+    names: dict[tuple[int, int], str] = {}
+    report = ObservationReport(outcomes=[outcome(city, p, names) for p in plans],
+                               warnings=outlier_warnings(plans, state))
+    if save:
+        savepoint = session.begin_nested()
+        try:
+            apply_plans(session, plans, user_id)
+        except BaseException:
+            savepoint.rollback()
+            raise
+        savepoint.commit()
+        report.saved = True
+    return report
+
+
+def outcome(city: City, plan: Planned, names: dict[tuple[int, int], str]) -> RowOutcome:
+    """Say what saving does with a checked row (`names` caches the period names)."""
+    action = Action.CREATE if plan.stored is None else \
+        Action.UPDATE if plan.changes else Action.UNCHANGED
+    period = (plan.year, plan.quarter)
+    if period not in names:
+        names[period] = period_name(city, *period)
+    label = " · ".join([names[period], *plan.breakdown.values()])
+    return RowOutcome(plan.row, plan.code, label, action,
+                      plan.changes if action == Action.UPDATE else [])
+
+
+# --------------------------------------------------------------------------- export
+
+
+def dimension_names(indicators: Sequence[LocalIndicator]) -> list[str]:
+    """Return every dimension name of the indicators once (first spelling), in order."""
+    names: dict[str, str] = {}
+    for indicator in indicators:
+        for dimension in indicator.dimensions:
+            names.setdefault(dimension.name.lower(), dimension.name)
+    return [name for name in names.values() if name.lower() not in FIXED]
+
+
+def list_city_observations(session: Session, indicators: Sequence[LocalIndicator]
+                           ) -> list[Observation]:
+    """Return the indicators' current (non-deleted) observations in one query."""
+    if not indicators:
+        return []
+    query = (select(Observation)
+             .where(Observation.indicator_id.in_([i.id for i in indicators]),  # type: ignore[union-attr]
+                    Observation.is_deleted == False)  # noqa: E712  (SQL, not Python)
+             .order_by(Observation.indicator_id, Observation.year, Observation.quarter,
+                       Observation.breakdown_key))
+    return list(session.scalars(query))
+
+
+def tidy_rows(city: City, indicators: Sequence[LocalIndicator], cells: list[Observation],
+              dimensions: list[str]) -> Iterator[list[str | Decimal]]:
+    """Yield one row per observation in the import format (values as exact decimals)."""
+    by_id = {i.id: i for i in indicators}
+    units = {i.id: unit_text(i) for i in indicators}
+    for cell in cells:
+        breakdown = {name.lower(): value for name, value in cell.breakdown.items()}
+        value: str | Decimal = "" if cell.value is None else Decimal(cell.value)
+        yield [by_id[cell.indicator_id].code, period_name(city, cell.year, cell.quarter),
+               *(breakdown.get(name.lower(), "") for name in dimensions), value,
+               cell.missing_reason.value if cell.missing_reason else "",
+               units[cell.indicator_id], cell.comment, cell.source]
+
+
+def export_observations(*, session: Session, city: City, fmt: str) -> bytes:
+    """Export the city's current observations as a tidy sheet the import reads back."""
+    indicators = sorted(load_indicators(session, city), key=lambda i: i.code.lower())
+    dimensions = dimension_names(indicators)
+    header = ["indicator", "period", *dimensions, "value", "missing_reason", "unit",
+              "comment", "source"]
+    rows = tidy_rows(city, indicators, list_city_observations(session, indicators), dimensions)
+    if fmt == "xlsx":
+        return write_xlsx(_("Values"), header, rows)
+    return write_csv(header, rows)
+
+
+def open_sdg_rows(city: City, indicator: LocalIndicator, cells: list[Observation]
+                  ) -> Iterator[list[str | Decimal]]:
+    """Yield Open SDG rows: year, one cell per dimension (blank for totals), units, value."""
+    unit = unit_text(indicator)
+    for cell in cells:
+        if cell.value is None:
+            continue  # Open SDG has no reason for a missing value: leave the row out
+        year = period_name(city, cell.year, cell.quarter).replace("/", "-")
+        yield [year, *(cell.breakdown.get(d.name, "") for d in indicator.dimensions), unit,
+               Decimal(cell.value)]
+
+
+def export_open_sdg(*, session: Session, city: City, indicator: LocalIndicator) -> bytes:
+    """Export one indicator's values as an Open SDG data file."""
+    header = ["Year", *(d.name for d in indicator.dimensions), "Units", "Value"]
+    return write_csv(header, open_sdg_rows(city, indicator,
+                                           list_city_observations(session, [indicator])))
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[str | Decimal]]) -> bytes:
+    """Write UTF-8 CSV with a BOM; text is escaped against formulas, numbers stay numbers."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([escape(name) for name in header])
+    writer.writerows([format_decimal(c) if isinstance(c, Decimal) else escape(c) for c in row]
+                     for row in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[str | Decimal]]
+               ) -> bytes:
+    """Write a workbook: text cells typed as text (never a formula), values as numbers."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    bold = Font(bold=True)
+    sheet.append([text_cell(sheet, name, bold) for name in header])
+    for row in rows:
+        sheet.append([c if isinstance(c, Decimal) else text_cell(sheet, c) for c in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def text_cell(sheet: object, text: str, font: Font | None = None) -> WriteOnlyCell:
+    """Return a cell that holds text even when it starts with "=" (no formula is written)."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))  # type: ignore[arg-type]
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
