@@ -129,6 +129,13 @@ def over(key: str, **fields: Any) -> Callable[[World], dict[str, Any]]:
 
 
 REASON = {"reason": "Check the source"}
+
+
+def delete(key: str, reason: str = "Typed in the wrong year") -> Callable[[World], dict[str, Any]]:
+    """A delete of one of the world's observations, from its current version."""
+    return lambda w: {"reason": reason, "expected_version": w.ids[key].version}
+
+
 ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
     ("data.show_grid", "GET", B1, None, read_b(OK)),
     ("data.show_grid", "GET", A1, None, read_a(OK)),
@@ -161,6 +168,16 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
      review_a(REDIRECT)),
     ("data.review_cell", "POST", cell_path(B1, "a_submitted", "approve"), {},
      review_b(NOT_FOUND)),
+    ("data.delete_cell", "POST", cell_path(B1, "b_draft", "delete"), delete("b_draft"),
+     edit_b(REDIRECT)),
+    ("data.delete_cell", "POST", cell_path(A1, "a_draft", "delete"), delete("a_draft"),
+     edit_a(REDIRECT)),
+    ("data.delete_cell", "POST", cell_path(B1, "b_draft", "delete"), delete("b_draft", ""),
+     edit_b(UNPROCESSABLE)),  # a delete needs its reason
+    ("data.delete_cell", "POST", cell_path(B1, "b_approved", "delete"),
+     delete("b_approved"), edit_b(UNPROCESSABLE)),  # approved values are locked
+    ("data.delete_cell", "POST", cell_path(B1, "a_draft", "delete"), delete("a_draft"),
+     edit_b(NOT_FOUND)),  # A's value through B's page
     ("data.show_history", "GET", cell_path(B1, "b_approved", "history"), None, read_b(OK)),
     ("data.show_history", "GET", cell_path(A1, "a_approved", "history"), None, read_a(OK)),
     ("data.show_history", "GET", cell_path(B1, "a_approved", "history"), None,
@@ -287,13 +304,15 @@ def test_a_reason_instead_of_a_value_and_both_refused(journey: dict[str, Any],
 
 # ---------------------------------------------------------------- rows, columns, queries
 
-def test_columns_are_every_combination_of_the_breakdowns(make_city, make_indicator) -> None:  # type: ignore[no-untyped-def]
+def test_columns_are_the_total_and_each_breakdown_value(make_city, make_indicator) -> None:  # type: ignore[no-untyped-def]
     indicator = make_indicator(make_city(), "X-1", dimensions=[
         {"name": "sex", "values": ["female", "male"]},
         {"name": "age", "values": ["0-14", "15-64", "65+"]}])
     columns = list_columns(indicator)
-    assert len(columns) == 1 + 6 and columns[0].key == ""
-    assert columns[1].label == "female · 0-14" and columns[1].key == "age=0-14|sex=female"
+    assert [c.key for c in columns] == ["", "sex=female", "sex=male", "age=0-14", "age=15-64",
+                                        "age=65+"]  # each value its own cell, no cross product
+    assert columns[1].label == "female" and columns[1].breakdown == {"sex": "female"}
+    assert [c.index for c in columns] == list(range(6))
 
 
 def test_quarterly_indicators_get_a_row_per_quarter(make_city, make_indicator, make_user,  # type: ignore[no-untyped-def]
@@ -324,11 +343,11 @@ def test_the_grid_runs_a_fixed_number_of_queries(app: Flask, db: Session, make_c
                                                  count_queries) -> None:
     city = make_city()
     now = current_fiscal_year(city)
-    small = make_indicator(city, "S-1", baseline_year=now)
+    small = make_indicator(city, "S-1", baseline_year=now - 1)
     wards = [f"w{n:02d}" for n in range(19)]
     big = make_indicator(city, "B-1", baseline_year=now - 9,
                          dimensions=[{"name": "ward", "values": wards}])
-    fill(app, db, small, [now], [""])
+    fill(app, db, small, [now - 1, now], [""])
     fill(app, db, big, list(range(now - 9, now + 1)), ["", *wards])
     auth.login(make_user(Role.OFFICER, city=city))
     counts, cells = [], []
@@ -339,4 +358,4 @@ def test_the_grid_runs_a_fixed_number_of_queries(app: Flask, db: Session, make_c
         counts.append(queries())
         cells.append(page.get_data(as_text=True).count('class="table__strong"'))
     assert counts[0] == counts[1] == counts[2], counts
-    assert cells[:2] == [1 + 1, 10 * 20 + 3]  # every cell, and the last three totals above
+    assert cells[:2] == [2 + 2, 10 * 20 + 3]  # every cell, and the last totals above

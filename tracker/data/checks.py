@@ -17,8 +17,11 @@ HISTORY_YEARS = 12  # DHIS2 shows a cell's last 12 values; older ones say little
 
 
 def assess(session: Session, indicator: LocalIndicator, year: int, quarter: int, key: str,
-           value: Decimal | None) -> list[Finding]:
-    """Return the errors and warnings of a value entered in one cell."""
+           value: Decimal | None, others: dict[str, Decimal | None] | None = None
+           ) -> list[Finding]:
+    """Return the errors and warnings of a value entered in one cell; `others` are values
+    typed in the period's other cells at the same time (a form saving a total and its parts
+    together), checked with it by the sum rule."""
     if value is None:
         return []
     findings = quality.check_value(indicator, value)
@@ -27,7 +30,8 @@ def assess(session: Session, indicator: LocalIndicator, year: int, quarter: int,
     outlier = quality.check_outlier(value, cell_history(session, indicator, year, quarter, key))
     if outlier is not None:
         findings.append(outlier)
-    return findings + sum_findings(session, indicator, year, quarter, {key: value})
+    return findings + sum_findings(session, indicator, year, quarter,
+                                   (others or {}) | {key: value})
 
 
 def cell_history(session: Session, indicator: LocalIndicator, year: int, quarter: int,

@@ -1,4 +1,5 @@
-"""Forms of the indicator grid: one small form per cell, and the review actions."""
+"""Forms of the indicator grid and the period form: one small form per cell, the fields that
+confirm a value that drew warnings, deleting a value, and the review actions."""
 
 from decimal import Decimal
 from typing import Any
@@ -6,11 +7,18 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, Form, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import (
+    URL,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from tracker.bulk.cells import CellError, parse_decimal
-from tracker.data.models import WHOLE_YEAR, MissingReason
+from tracker.data.models import WHOLE_YEAR, MissingReason, Observation
 from tracker.data.services import Entry
 from tracker.forms import choices
 
@@ -26,8 +34,34 @@ def reason_label(reason: Any) -> str:
     return str(REASON_LABELS.get(MissingReason(reason), reason)) if reason else ""
 
 
-class CellForm(FlaskForm):
-    """Save one cell of the grid: a value or the reason there is none."""
+def check_number(text: str) -> None:
+    """Accept an exact decimal (or nothing)."""
+    try:
+        parse_decimal(text)
+    except CellError as error:
+        raise ValidationError(str(error)) from error
+
+
+def version_of(field: Any) -> int | None:
+    """Return the version an edit began from; None for a cell that was empty."""
+    raw = (field.data or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+class ConfirmFields(Form):
+    """Say why a value that drew warnings stands, or flag it for a second look."""
+
+    warning_note = StringField(_l("Why this value stands"), validators=[Length(max=2000)])
+    follow_up = BooleanField(_l("Flag for follow-up"))
+    expected_version = HiddenField(_l("Version"))
+
+    def version(self) -> int | None:
+        """Return the version the edit began from; None for a cell that was empty."""
+        return version_of(self.expected_version)
+
+
+class CellForm(FlaskForm, ConfirmFields):
+    """Save one cell of the grid: a value or the reason there is none, with its source."""
 
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(1950, 2100)])
     quarter = IntegerField(_l("Quarter"), validators=[Optional(), NumberRange(0, 4)])
@@ -37,7 +71,16 @@ class CellForm(FlaskForm):
                                  choices=choices([("", "—")] + [(r.value, label) for r, label
                                                                 in REASON_LABELS.items()]))
     comment = StringField(_l("Comment"), validators=[Length(max=2000)])
-    expected_version = HiddenField(_l("Version"))
+    source = StringField(_l("Source"), validators=[Length(max=300)])
+    evidence_url = StringField(_l("Evidence link"),
+                               validators=[Optional(), Length(max=500),
+                                           URL(message=_l("Enter a web address (https://…)."))])
+
+    def validate_evidence_url(self, field: Any) -> None:
+        """Only web links: a javascript: or data: link would run in the readers' browsers."""
+        text = (field.data or "").strip().lower()
+        if text and not text.startswith(("https://", "http://")):
+            raise ValidationError(_("Enter a web address (https://…)."))
 
     def validate_value(self, field: Any) -> None:
         """Accept an exact decimal, or a reason instead, never both or neither."""
@@ -46,19 +89,11 @@ class CellForm(FlaskForm):
             raise ValidationError(_("Give a value or the reason there is none, not both."))
         if not text and not self.missing_reason.data:
             raise ValidationError(_("Give a value or the reason there is none."))
-        try:
-            parse_decimal(text)
-        except CellError as error:
-            raise ValidationError(str(error)) from error
+        check_number(text)
 
     def period(self) -> tuple[int, int]:
         """Return the (year, quarter) of the cell."""
         return int(self.year.data or 0), int(self.quarter.data or WHOLE_YEAR)
-
-    def version(self) -> int | None:
-        """Return the version the edit began from; None for a cell that was empty."""
-        raw = (self.expected_version.data or "").strip()
-        return int(raw) if raw.isdigit() else None
 
     def entry(self, breakdown: dict[str, str]) -> Entry:
         """Return what was entered, for the service."""
@@ -66,7 +101,47 @@ class CellForm(FlaskForm):
         reason = MissingReason(self.missing_reason.data) if self.missing_reason.data else None
         year, quarter = self.period()
         return Entry(year=year, quarter=quarter, breakdown=breakdown, value=value,
-                     missing_reason=reason, comment=(self.comment.data or "").strip())
+                     missing_reason=reason, comment=(self.comment.data or "").strip(),
+                     source=(self.source.data or "").strip(),
+                     evidence_url=(self.evidence_url.data or "").strip(),
+                     warning_note=(self.warning_note.data or "").strip(),
+                     follow_up=bool(self.follow_up.data))
+
+
+class PeriodCellForm(ConfirmFields):
+    """One cell of the period form (no CSRF of its own: the page's form carries it)."""
+
+    value = StringField(_l("Value"), validators=[Length(max=60)])
+
+    def validate_value(self, field: Any) -> None:
+        """Accept an exact decimal, or nothing (the cell stays as it is)."""
+        check_number((field.data or "").strip())
+
+    def typed(self) -> Decimal | None:
+        """Return the typed number (None when blank)."""
+        return parse_decimal((self.value.data or "").strip())
+
+    def entry(self, year: int, quarter: int, breakdown: dict[str, str],
+              cell: Observation | None) -> Entry:
+        """Return what was entered; the cell's comment, source and evidence carry over."""
+        keep = cell if cell is not None else Observation(indicator_id=0)
+        return Entry(year=year, quarter=quarter, breakdown=breakdown, value=self.typed(),
+                     comment=keep.comment, source=keep.source, evidence_url=keep.evidence_url,
+                     evidence_id=keep.evidence_id,
+                     warning_note=(self.warning_note.data or "").strip(),
+                     follow_up=bool(self.follow_up.data) or keep.follow_up)
+
+
+class PeriodForm(FlaskForm):
+    """The period form's own CSRF token; its cells are PeriodCellForms."""
+
+
+class DeleteForm(FlaskForm):
+    """Delete a value: a recorded change that needs a reason."""
+
+    reason = StringField(_l("Why delete this value"),
+                         validators=[InputRequired(), Length(min=1, max=2000)])
+    expected_version = HiddenField(_l("Version"))
 
 
 class ReviewForm(FlaskForm):

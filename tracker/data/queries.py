@@ -1,17 +1,26 @@
-"""Reads for the indicator grid: every observation of an indicator in one query, the grid's
-rows and columns, a cell's history, and the networks whose secretariats review the city."""
+"""Reads for the indicator grid and the period form: every observation of an indicator (or of
+a period's indicators) in one query, rows and columns, a cell's history, and the networks
+whose secretariats review the city."""
 
-import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from tracker.auth.models import User
 from tracker.cities.models import City, Network, NetworkMembership
-from tracker.data.models import WHOLE_YEAR, Observation, ObservationChange, breakdown_key
-from tracker.indicators.models import Frequency, LocalIndicator
+from tracker.data.models import (
+    WHOLE_YEAR,
+    Observation,
+    ObservationChange,
+    ObservationStatus,
+    breakdown_key,
+)
+from tracker.data.periods import is_due
+from tracker.indicators.models import Frequency, IndicatorTarget, LocalIndicator
+from tracker.indicators.queries import IndicatorView, list_indicators
 from tracker.plans.models import period_label
 
 YEARS_BACK = 9  # without a baseline the grid shows the current fiscal year and 9 before it
@@ -85,13 +94,13 @@ def current_fiscal_year(city: City, today: date | None = None) -> int:
 
 
 def list_columns(indicator: LocalIndicator) -> list[Column]:
-    """Return the total, then every combination of the indicator's breakdown values."""
-    dimensions = list(indicator.dimensions)
+    """Return the total, then each value of each breakdown as its own cell (not their cross
+    product: the sum rule adds up one dimension's values to the total)."""
     columns = [Column("", {}, "")]
-    for values in itertools.product(*(d.values for d in dimensions)) if dimensions else []:
-        breakdown = {d.name: value for d, value in zip(dimensions, values, strict=True)}
-        columns.append(Column(breakdown_key(breakdown), breakdown, " · ".join(values),
-                              len(columns)))
+    for dimension in indicator.dimensions:
+        for value in dimension.values:
+            breakdown = {dimension.name: value}
+            columns.append(Column(breakdown_key(breakdown), breakdown, value, len(columns)))
     return columns
 
 
@@ -127,3 +136,105 @@ def period_name(city: City, year: int, quarter: int) -> str:
     """Label a period as the grid does: "2023/24", "2023/24 Q2"."""
     label = period_label(year, year, city.fiscal_year_start_month)
     return f"{label} Q{quarter}" if quarter else label
+
+
+# ---------------------------------------------------------------- the period form
+
+@dataclass
+class PeriodRow:
+    """One indicator of a period form: its cells this period and what to compare them with."""
+
+    indicator: LocalIndicator
+    columns: list[Column]
+    cells: dict[str, Observation] = field(default_factory=dict)  # by breakdown key
+    last: tuple[str, Observation] | None = None  # the newest earlier total, with its period
+    target: IndicatorTarget | None = None
+
+
+@dataclass
+class Section:
+    """A heading of the period form (a plan, an SDG goal, or "ungrouped") and its rows."""
+
+    title: str
+    rows: list[PeriodRow] = field(default_factory=list)
+
+
+def nearest_target(indicator: LocalIndicator, year: int) -> IndicatorTarget | None:
+    """Return the first target due in or after the year, else the latest one."""
+    targets = sorted(indicator.targets, key=lambda t: t.year)
+    return next((t for t in targets if t.year >= year), targets[-1] if targets else None)
+
+
+def _period_cells(session: Session, ids: list[int], year: int, quarter: int
+                  ) -> list[Observation]:
+    """Return the period's live observations of these indicators, in one query."""
+    query = select(Observation).where(
+        Observation.indicator_id.in_(ids), Observation.year == year,  # type: ignore[attr-defined]
+        Observation.quarter == quarter, Observation.is_deleted == False)  # noqa: E712
+    return list(session.scalars(query))
+
+
+def _last_totals(session: Session, ids: list[int], year: int, quarter: int
+                 ) -> dict[int, Observation]:
+    """Return each indicator's newest total before the year (same quarter), in one query."""
+    live = (Observation.indicator_id.in_(ids), Observation.quarter == quarter,  # type: ignore[attr-defined]
+            Observation.breakdown_key == "", Observation.is_deleted == False)  # noqa: E712
+    newest = (select(Observation.indicator_id, func.max(Observation.year).label("year"))
+              .where(*live, Observation.year < year)
+              .group_by(Observation.indicator_id).subquery())
+    query = select(Observation).join(newest, and_(
+        newest.c.indicator_id == Observation.indicator_id,
+        newest.c.year == Observation.year)).where(*live)
+    return {obs.indicator_id: obs for obs in session.scalars(query)}
+
+
+def _section_of(view: IndicatorView, by_goal: bool) -> tuple[tuple[int, str], str]:
+    """Return the sort key and title of the section an indicator goes in (its first plan or
+    its first goal; an indicator appears once, so each of its inputs appears once)."""
+    if by_goal and view.sdg_links:
+        number = min(link.goal_number for link in view.sdg_links)
+        return (number, ""), _("Goal %(number)s", number=number)
+    if not by_goal and view.elements:
+        plan = view.elements[0].plan
+        return (0, plan.title.lower()), plan.title
+    return (1000, ""), _("Ungrouped")
+
+
+def load_period(session: Session, city: City, year: int, quarter: int, by_goal: bool = False
+                ) -> list[Section]:
+    """Build the period form: the indicators due, grouped, with their cells, last values and
+    nearest targets, in a fixed number of queries."""
+    views = [v for v in list_indicators(session, city) if is_due(v.indicator, quarter)]
+    ids = [v.indicator.id for v in views]
+    cells = _period_cells(session, ids, year, quarter) if ids else []  # type: ignore[arg-type]
+    last = _last_totals(session, ids, year, quarter) if ids else {}  # type: ignore[arg-type]
+    by_indicator: dict[int, dict[str, Observation]] = {}
+    for obs in cells:
+        by_indicator.setdefault(obs.indicator_id, {})[obs.breakdown_key] = obs
+    sections: dict[tuple[int, str], Section] = {}
+    for view in views:
+        ind = view.indicator
+        row = PeriodRow(ind, list_columns(ind), target=nearest_target(ind, year))
+        row.cells = by_indicator.get(ind.id, {})  # type: ignore[arg-type]
+        if ind.id in last:
+            row.last = (period_name(city, last[ind.id].year, quarter), last[ind.id])
+        key, title = _section_of(view, by_goal)
+        sections.setdefault(key, Section(title)).rows.append(row)
+    return [sections[key] for key in sorted(sections)]
+
+
+def list_submittable(session: Session, city: City, year: int, quarter: int
+                     ) -> list[Observation]:
+    """List the period's draft and returned values of the city's indicators due then."""
+    due = [v.indicator.id for v in list_indicators(session, city)
+           if is_due(v.indicator, quarter)]
+    return [o for o in _period_cells(session, due, year, quarter)  # type: ignore[arg-type]
+            if o.status in (ObservationStatus.DRAFT, ObservationStatus.RETURNED)]
+
+
+def has_quarterly(session: Session, city: City) -> bool:
+    """Does the city report any indicator by quarter?"""
+    query = select(LocalIndicator.id).where(
+        LocalIndicator.city_id == city.id, LocalIndicator.is_retired == False,  # noqa: E712
+        LocalIndicator.frequency == Frequency.QUARTERLY).limit(1)
+    return session.scalars(query).first() is not None

@@ -1,10 +1,13 @@
 """The indicator grid: periods × breakdowns, one small form per cell, the review actions and
 each cell's history."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import (
@@ -17,8 +20,8 @@ from tracker.auth.access import (
 from tracker.auth.models import Role, User
 from tracker.cities.models import City
 from tracker.data import queries, services
-from tracker.data.forms import CellForm, ReviewForm, reason_label
-from tracker.data.models import Observation
+from tracker.data.forms import CellForm, DeleteForm, ReviewForm, reason_label, version_of
+from tracker.data.models import MissingReason, Observation
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.indicators.forms import number_text
@@ -33,10 +36,33 @@ CELL = f"{GRID}/cell/<int:obs_id>"
 Page = tuple[str, int]
 
 
-@bp.context_processor
-def grid_helpers() -> dict[str, Any]:
-    """Give the grid templates their number, unit and reason labels."""
-    return {"number_text": number_text, "unit_text": unit_text, "reason_label": reason_label}
+def fast_gettext() -> Callable[..., str]:
+    """Return a gettext bound to this request's translations.
+
+    The grid and the period form translate a few strings per cell, hundreds of cells a page;
+    Flask-Babel looks the translations up again on every call, which took most of the
+    page's time. The result is plain text: autoescaping escapes it, and the values in it,
+    when the template prints it."""
+    translations = get_translations()
+
+    def gettext(string: str, **variables: Any) -> str:
+        """Translate a string, then fill in its variables."""
+        text = translations.ugettext(string)
+        return text % variables if variables else text
+
+    return gettext
+
+
+def entry_helpers() -> dict[str, Any]:
+    """Give the data-entry templates their number, unit and reason labels, a fast gettext
+    and the CSRF token, each looked up once per page rather than once per cell."""
+    reasons = {reason.value: reason_label(reason) for reason in MissingReason}
+    return {"number_text": number_text, "unit_text": unit_text,
+            "reason_label": lambda reason: reasons.get(reason, reason or ""),
+            "_": fast_gettext(), "csrf": generate_csrf()}
+
+
+bp.context_processor(entry_helpers)
 
 
 def load_indicator(slug: str, code: str, *, edit: bool = False
@@ -78,12 +104,15 @@ def cell_name(city: City, year: int, quarter: int, label: str) -> str:
 
 
 def render_grid(city: City, indicator: LocalIndicator, status: int = 200,
-                errors: list[str] | None = None, failed: CellForm | None = None) -> Page:
-    """Render the grid; `errors` name the refused cell, `failed` keeps what was typed."""
+                errors: list[str] | None = None, failed: CellForm | None = None,
+                warnings: list[str] | None = None) -> Page:
+    """Render the grid; `errors` name the refused cell, `failed` keeps what was typed, and
+    `warnings` (a value held back until confirmed) add the fields to confirm it."""
     user = signed_in_user()
     grid = queries.load_grid(get_session(), city, indicator)
     return render_template("data/grid.html", city=city, grid=grid, errors=errors or [],
-                           failed=failed, can_edit=can_edit_city(user, city),
+                           warnings=warnings or [], failed=failed,
+                           can_edit=can_edit_city(user, city),
                            can_review=can_review(user, city)), status
 
 
@@ -127,10 +156,39 @@ def save_cell(slug: str, code: str) -> Page | Response:
                                   expected_version=form.version(), user_id=user_id())
     except StaleEditError as error:
         return render_stale(city, indicator, form, column, str(error))
+    except services.NeedsConfirmation as held:
+        return render_grid(city, indicator, 422, failed=form,
+                           warnings=[f"{name}: {f.message}" for f in held.findings])
+    except services.QualityError as error:
+        return render_grid(city, indicator, 422,
+                           [f"{name}: {f.message}" for f in error.findings], form)
     except services.ObservationError as error:
         return render_grid(city, indicator, 422, [f"{name}: {error}"], form)
     flash(_("Saved %(cell)s.", cell=name), "success")
     return to_grid(city, indicator, f"cell-{year}-{quarter}-{column.index}")
+
+
+@bp.post(f"{CELL}/delete")
+def delete_cell(slug: str, code: str, obs_id: int) -> Page | Response:
+    """Delete a value (a recorded change with a reason); approved values are locked."""
+    city, indicator = load_indicator(slug, code, edit=True)
+    cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
+    if cell.is_deleted:
+        abort(404)
+    form = DeleteForm()
+    name = cell_name(city, cell.year, cell.quarter, column_label(indicator, cell))
+    if not form.validate_on_submit():
+        errors = [f"{name}: {error}" for error in form.reason.errors or [_("Try again.")]]
+        return render_grid(city, indicator, 422, errors)
+    try:
+        services.delete_observation(session=get_session(), cell=cell,
+                                    expected_version=version_of(form.expected_version) or 0,
+                                    user_id=user_id(), reason=form.reason.data or "")
+    except (services.ObservationError, StaleEditError) as error:  # locked, or stale
+        return render_grid(city, indicator, 409 if isinstance(error, StaleEditError) else 422,
+                           [f"{name}: {error}"])
+    flash(_("Deleted %(cell)s.", cell=name), "success")
+    return to_grid(city, indicator)
 
 
 def render_stale(city: City, indicator: LocalIndicator, form: CellForm,

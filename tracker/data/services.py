@@ -116,14 +116,14 @@ def _state(cell: Observation | None) -> tuple[str, str]:
     return shown_value(cell.value, cell.missing_reason), cell.status.value
 
 
-def check_quality(session: Session, indicator: LocalIndicator, entry: Entry, key: str
-                  ) -> list[Finding]:
+def check_quality(session: Session, indicator: LocalIndicator, entry: Entry, key: str,
+                  others: dict[str, Decimal | None] | None = None) -> list[Finding]:
     """Refuse errors and unconfirmed warnings; return the confirmed warnings."""
     window = window_error(find_window(session, indicator.city_id, entry.year, entry.quarter),
                           utcnow().date())
     if window:
         raise ObservationError(window)
-    findings = assess(session, indicator, entry.year, entry.quarter, key, entry.value)
+    findings = assess(session, indicator, entry.year, entry.quarter, key, entry.value, others)
     if has_errors(findings):
         raise QualityError([f for f in findings if f.level != WARNING])
     if findings and not (entry.warning_note.strip() or entry.follow_up):
@@ -132,14 +132,16 @@ def check_quality(session: Session, indicator: LocalIndicator, entry: Entry, key
 
 
 def save_observation(*, session: Session, indicator: LocalIndicator, entry: Entry,
-                     expected_version: int | None, user_id: int | None) -> Observation:
+                     expected_version: int | None, user_id: int | None,
+                     others: dict[str, Decimal | None] | None = None) -> Observation:
     """Save one cell as a draft; `expected_version` is None for a cell that was empty.
-    Errors refuse the value; warnings need a note or a follow-up flag."""
+    Errors refuse the value; warnings need a note or a follow-up flag. `others` holds the
+    values typed at the same time in the period's other cells (by breakdown key)."""
     breakdown = check_cell(indicator, entry)
     key = breakdown_key(breakdown)
     cell = find_cell(session, indicator, entry.year, entry.quarter, key)
     _check_editable(cell, expected_version)
-    warnings = check_quality(session, indicator, entry, key)
+    warnings = check_quality(session, indicator, entry, key, others)
     old = _state(cell)
     if cell is None:
         cell = Observation(indicator_id=indicator.id, year=entry.year, quarter=entry.quarter,  # type: ignore[arg-type]
