@@ -26,7 +26,7 @@ MIN_SHARE = 0.6  # a roll-up shows a status only when 60 % of its indicators hav
 YearPoints = list[tuple[int, float]]
 
 
-@dataclass
+@dataclass(eq=False)  # identity: comparing whole indicators field by field costs and means nothing
 class IndicatorProgress:
     """An indicator's status, the series behind it and the result of each breakdown."""
 
@@ -206,9 +206,14 @@ def cities_progress(session: Session, cities: Sequence[City], include_drafts: bo
 
 
 def decimal_text(value: float | Decimal | None) -> str:
-    """Show a figure of the why panel: up to 4 significant decimals, no exponent."""
+    """Show a figure of the why panel: 4 significant digits below 1000, whole numbers from
+    there on, never an exponent."""
     if value is None:
         return "—"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "∞" if value > 0 else "−∞"
-    return f"{float(value):,.4g}" if abs(float(value)) < 1e6 else f"{float(value):,.0f}"
+    number = float(value)
+    if not math.isfinite(number):
+        return "∞" if number > 0 else "−∞"
+    if abs(number) >= 1000:
+        return f"{number:,.0f}"
+    text = f"{number:.4g}"
+    return f"{number:.6f}".rstrip("0").rstrip(".") if "e" in text else text
