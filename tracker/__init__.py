@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.bulk.routes import bp as bulk_bp
     from tracker.catalogue.routes import bp as catalogue_bp
     from tracker.cities.routes import bp as cities_bp
+    from tracker.climate.routes import bp as climate_bp
     from tracker.coverage.routes import bp as coverage_bp
     from tracker.data.completeness_routes import bp as completeness_bp
     from tracker.data.evidence_routes import bp as evidence_bp
@@ -69,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
                       evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
-                      api_bp):
+                      climate_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

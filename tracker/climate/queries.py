@@ -80,3 +80,14 @@ def profile_by_account(session: Session, account: int) -> ClimateProfile | None:
     """Return the climate profile holding a CDP account number."""
     return session.exec(select(ClimateProfile)
                         .where(ClimateProfile.cdp_account_number == account)).first()
+
+
+def list_plan_elements(session: Session, city_id: int) -> list[PlanElement]:
+    """Return the current elements of a city's plans, with their plans, to link actions to."""
+    from tracker.plans.models import Plan
+
+    query = (select(PlanElement).join(Plan).where(Plan.city_id == city_id,
+                                                  col(PlanElement.is_retired).is_(False))
+             .options(selectinload(PlanElement.plan))  # type: ignore[arg-type]
+             .order_by(Plan.title, PlanElement.position, PlanElement.id))
+    return list(session.exec(query).all())

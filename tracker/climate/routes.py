@@ -1,0 +1,207 @@
+"""Climate pages: a city's CRF overview, its GHG inventory form and its risk matrix."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import can_edit_city, can_read_city_internals, deny, signed_in_user
+from tracker.cities.forms import submitted_version
+from tracker.cities.models import City
+from tracker.cities.queries import get_city
+from tracker.climate import queries
+from tracker.climate.compliance import Phase, Status, assess
+from tracker.climate.forms import (
+    CellTable,
+    InventoryForm,
+    field_name,
+    read_table,
+    sectors_in_order,
+    table_of,
+    to_inventory,
+)
+from tracker.climate.entity_forms import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    CHANGES,
+    LEVELS,
+    TARGET_KINDS,
+    TIMEFRAMES,
+    humanise,
+)
+from tracker.climate.models import GhgInventory
+from tracker.climate.sectors import (
+    NOTATION_KEY_NAMES,
+    SECTOR_NAMES,
+    NotationKey,
+    Sector,
+)
+from tracker.climate.services import ClimateError, create_inventory, update_inventory
+from tracker.climate.totals import headline, per_capita, progress_against
+from tracker.climate.vocab import Level, hazard_label
+from tracker.db import get_session
+from tracker.errors import StaleEditError
+
+bp = Blueprint("climate", __name__)
+
+CLIMATE = "/cities/<slug>/climate"
+Page = tuple[str, int]
+PHASE_LABELS = {
+    Phase.INVENTORY: _l("Inventory"), Phase.TARGET: _l("Target"),
+    Phase.MITIGATION_PLAN: _l("Plan"), Phase.ASSESSMENT: _l("Risk and vulnerability assessment"),
+    Phase.GOAL: _l("Goal"), Phase.ADAPTATION_PLAN: _l("Plan")}
+STATUS_LABELS = {Status.MET: _l("Met"), Status.PARTIAL: _l("Partially met"),
+                 Status.NOT_STARTED: _l("Not started")}
+PILLARS = ((_l("Mitigation"), (Phase.INVENTORY, Phase.TARGET, Phase.MITIGATION_PLAN)),
+           (_l("Adaptation"), (Phase.ASSESSMENT, Phase.GOAL, Phase.ADAPTATION_PLAN)))
+LABEL_LISTS = {"target_kinds": TARGET_KINDS, "level_labels": LEVELS, "change_labels": CHANGES,
+               "timeframe_labels": TIMEFRAMES, "action_kinds": ACTION_KINDS,
+               "action_statuses": ACTION_STATUSES}
+MATRIX_LEVELS = (Level.HIGH, Level.MODERATE, Level.LOW)
+
+
+def tco2e(value: Decimal | None) -> str:
+    """Write a figure exactly, with thousands separators and no trailing zeros."""
+    if value is None:
+        return "—"
+    text = format(value, ",f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@bp.context_processor
+def climate_helpers() -> dict[str, Any]:
+    """Give the climate templates their labels and number formatting."""
+    return {"tco2e": tco2e, "sector_names": SECTOR_NAMES, "hazard_label": hazard_label,
+            "phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS, "pillars": PILLARS,
+            "notation_keys": [(k.value, NOTATION_KEY_NAMES[k]) for k in NotationKey],
+            "field_name": field_name, "Sector": Sector, "humanise": humanise,
+            **{name: dict(pairs) for name, pairs in LABEL_LISTS.items()}}
+
+
+def load_city(slug: str, *, edit: bool = False) -> City:
+    """Load a city (404), then check the visitor may read its internals, or change it."""
+    city = get_city(get_session(), slug) or abort(404)
+    user = signed_in_user()
+    if not (can_edit_city(user, city) if edit else can_read_city_internals(user, city)):
+        deny()
+    return city
+
+
+def user_id() -> int | None:
+    """Return the signed-in user's id, for the history."""
+    user = signed_in_user()
+    return user.id if user else None
+
+
+def to_overview(city: City, anchor: str | None = None) -> Response:
+    """Redirect to the city's climate overview."""
+    return redirect(url_for("climate.overview", slug=city.slug, _anchor=anchor))
+
+
+def overview_context(city: City) -> dict[str, Any]:
+    """Load the city's climate data and work out its totals, progress and compliance."""
+    data = queries.load_city_climate(get_session(), city)
+    latest = data.latest_inventory
+    figures = {inv.id: headline(inv.cells, reported_basic=inv.reported_basic,
+                                reported_basic_plus=inv.reported_basic_plus,
+                                population=inv.population) for inv in data.inventories}
+    return {"city": city, "data": data, "latest": latest, "figures": figures,
+            "latest_table": table_of(latest.cells).totals() if latest else None,
+            "progress": {t.id: progress_against(t, data.inventories) for t in data.targets},
+            "compliance": assess(data, date.today()),
+            "can_edit": can_edit_city(signed_in_user(), city)}
+
+
+@bp.get(CLIMATE)
+def overview(slug: str) -> str:
+    """Show a city's inventory totals, targets, hazards, actions and CRF compliance."""
+    return render_template("climate/overview.html", **overview_context(load_city(slug)))
+
+
+@bp.get(CLIMATE + "/risks")
+def risks(slug: str) -> str:
+    """Place the city's hazards on a probability × consequence grid."""
+    city = load_city(slug)
+    data = queries.load_city_climate(get_session(), city)
+    grid: dict[tuple[str, str], list[Any]] = {}
+    unplaced = []
+    for hazard in data.hazards:
+        spot = (str(hazard.current_consequence), str(hazard.current_probability))
+        if Level.UNKNOWN in spot:
+            unplaced.append(hazard)
+        else:
+            grid.setdefault(spot, []).append(hazard)
+    return render_template("climate/risks.html", city=city, grid=grid, unplaced=unplaced,
+                           levels=MATRIX_LEVELS, can_edit=can_edit_city(signed_in_user(), city))
+
+
+def render_inventory(city: City, inventory: GhgInventory | None, form: InventoryForm,
+                     table: CellTable, status: int = 200) -> Page:
+    """Render the inventory form with its CRF table and the totals of what it holds."""
+    totals = table.totals()
+    population = form.population.data if isinstance(form.population.data, int) else None
+    return render_template(
+        "climate/inventory_form.html", city=city, inventory=inventory, form=form, table=table,
+        totals=totals, sectors=sectors_in_order(), stale=status == 409,
+        heading=_("Edit inventory %(year)s", year=inventory.year) if inventory
+        else _("Enter a greenhouse-gas inventory"),
+        per_capita=(per_capita(totals.basic, population),
+                    per_capita(totals.basic_plus, population))), status
+
+
+@bp.route(CLIMATE + "/inventories/new", methods=["GET", "POST"])
+def new_inventory(slug: str) -> Page | Response:
+    """Record a GHG inventory: header and CRF table; refuse it whole when a cell is wrong."""
+    city = load_city(slug, edit=True)
+    form = InventoryForm()
+    if not form.is_submitted():
+        form.population.data = form.population.data or city.population
+        return render_inventory(city, None, form, CellTable())
+    table = read_table(request.form)
+    inventory_in = to_inventory(form, table)
+    if inventory_in is None:
+        return render_inventory(city, None, form, table, 422)
+    try:
+        create_inventory(session=get_session(), city=city, inventory_in=inventory_in,
+                         user_id=user_id())
+    except ClimateError as error:
+        form.year.errors = [*form.year.errors, str(error)]
+        return render_inventory(city, None, form, table, 422)
+    flash(_("Inventory %(year)s saved.", year=inventory_in.year), "success")
+    return to_overview(city, "inventory")
+
+
+@bp.route(CLIMATE + "/inventories/<int:inventory_id>/edit", methods=["GET", "POST"])
+def edit_inventory(slug: str, inventory_id: int) -> Page | Response:
+    """Change an inventory; refuse a save that would overwrite a newer one (409)."""
+    city = load_city(slug, edit=True)
+    inventory = get_session().get(GhgInventory, inventory_id)
+    if inventory is None or inventory.city_id != city.id:
+        abort(404)
+    form = InventoryForm(obj=inventory)
+    if not form.is_submitted():
+        form.expected_version.data = str(inventory.version)
+        return render_inventory(city, inventory, form, table_of(inventory.cells))
+    table = read_table(request.form)
+    inventory_in = to_inventory(form, table)
+    if inventory_in is None:
+        return render_inventory(city, inventory, form, table, 422)
+    try:
+        update_inventory(session=get_session(), inventory=inventory, inventory_in=inventory_in,
+                         version=submitted_version(form), user_id=user_id())
+    except StaleEditError as error:
+        flash(str(error), "error")
+        form.expected_version.data = str(inventory.version)
+        return render_inventory(city, inventory, form, table, 409)
+    except ClimateError as error:
+        form.year.errors = [*form.year.errors, str(error)]
+        return render_inventory(city, inventory, form, table, 422)
+    flash(_("Inventory %(year)s saved.", year=inventory.year), "success")
+    return to_overview(city, "inventory")
+
+
+from tracker.climate import entity_routes  # noqa: E402,F401  (registers the entity routes)
