@@ -8,10 +8,9 @@ unit of work commits. Outliers are warnings: listed, never blocking.
 """
 
 import csv
-import gc
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +30,7 @@ from tracker.data.observation_rows import check_sheet, outlier_warnings
 from tracker.data.observation_sheet import FIXED, SheetRow, check_columns, read_sheet
 from tracker.data.observation_store import Planned, apply_plans, load_indicators, load_state
 from tracker.data.queries import period_name
+from tracker.memory import gc_paused
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.routes import unit_text
 
@@ -43,19 +43,6 @@ class ObservationReport(ImportReport):
     """An import report with its non-blocking warnings (outliers)."""
 
     warnings: list[RowError] = field(default_factory=list)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: an import creates hundreds of thousands of small,
-    acyclic objects, and the collector's repeated full scans of them would double its time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def import_observations(*, session: Session, city: City, data: bytes, user_id: int | None,

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from tracker.cities.models import City
 from tracker.indicators.models import Direction, Frequency, LocalIndicator
+from tracker.memory import gc_paused
 from tracker.progress.aggregate import IndicatorResult, combine, status_from_score
 from tracker.progress.extensions import assess, rollup_quarters
 from tracker.progress.queries import (
@@ -191,18 +192,20 @@ def build_city_progress(city: City, data: list[IndicatorData],
 def city_progress(session: Session, city: City, include_drafts: bool = False
                   ) -> CityProgress:
     """Return a city's progress, read in a fixed number of queries."""
-    data = load_progress_data(session, [city], include_drafts)
-    parents = load_element_parents(session, [city.id])  # type: ignore[list-item]
-    return build_city_progress(city, data[city.id], parents)  # type: ignore[index]
+    with gc_paused():
+        data = load_progress_data(session, [city], include_drafts)
+        parents = load_element_parents(session, [city.id])  # type: ignore[list-item]
+        return build_city_progress(city, data[city.id], parents)  # type: ignore[index]
 
 
 def cities_progress(session: Session, cities: Sequence[City], include_drafts: bool = False
                     ) -> list[CityProgress]:
     """Return several cities' progress (a network overview), in the same fixed queries."""
-    data = load_progress_data(session, cities, include_drafts)
-    parents = load_element_parents(session, [c.id for c in cities])  # type: ignore[misc]
-    return [build_city_progress(city, data[city.id], parents)  # type: ignore[index]
-            for city in cities]
+    with gc_paused():
+        data = load_progress_data(session, cities, include_drafts)
+        parents = load_element_parents(session, [c.id for c in cities])  # type: ignore[misc]
+        return [build_city_progress(city, data[city.id], parents)  # type: ignore[index]
+                for city in cities]
 
 
 def decimal_text(value: float | Decimal | None) -> str:
