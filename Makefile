@@ -37,6 +37,9 @@ run: install syscheck
 	@if [ ! -f $(INSTANCE)/.demo-loaded ]; then \
 	  $(BIN)/tracker demo load && mkdir -p $(INSTANCE) && touch $(INSTANCE)/.demo-loaded; \
 	else echo "Demo data loaded on first run (tracker demo load prints the logins)."; fi
+	@# The report worker (huey on an SQLite queue under instance/: no extra server) runs beside
+	@# the web server and stops with it.
+	$(BIN)/tracker worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	TRACKER_SECURE_COOKIES=$${TRACKER_SECURE_COOKIES:-0} $(BIN)/tracker run --host $(HOST) --port $(PORT)
 
 test: install syscheck

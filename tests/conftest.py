@@ -20,7 +20,7 @@ from tracker.catalogue.services import apply_revision
 from tracker.db import make_engine
 from tracker.db_cli import alembic_config
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.chromium"]
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])

@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.catalogue.routes import bp as catalogue_bp
     from tracker.cities.routes import bp as cities_bp
     from tracker.climate.routes import bp as climate_bp
+    from tracker.compare.routes import bp as compare_bp
     from tracker.coverage.routes import bp as coverage_bp
     from tracker.data.completeness_routes import bp as completeness_bp
     from tracker.data.evidence_routes import bp as evidence_bp
@@ -65,12 +66,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.main.routes import bp as main_bp
     from tracker.plans.routes import bp as plans_bp
     from tracker.progress.routes import bp as progress_bp
+    from tracker.reports.routes import bp as reports_bp
     from tracker.users.routes import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
                       evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
-                      climate_bp, api_bp):
+                      climate_bp, compare_bp, api_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

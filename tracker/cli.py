@@ -28,7 +28,9 @@ def register_commands(app: Flask) -> None:
     from tracker.db_cli import db_cli
     from tracker.demo.cli import demo_cli
     from tracker.progress.cli import progress_cli
+    from tracker.reports.cli import report_cli
+    from tracker.reports.worker_cli import worker_cli
 
     for group in (db_cli, catalogue_cli, user_cli, demo_cli, plans_cli, data_cli,
-                  progress_cli, climate_cli):
+                  progress_cli, climate_cli, report_cli, worker_cli):
         app.cli.add_command(group)

@@ -25,6 +25,7 @@ from tracker.climate.models import (  # noqa: F401
     MitigationTarget,
     PastHazardEvent,
 )
+from tracker.compare.models import ReviewerNote  # noqa: F401
 from tracker.data.models import (  # noqa: F401
     EvidenceFile,
     Observation,
@@ -39,3 +40,4 @@ from tracker.indicators.models import (  # noqa: F401
     LocalIndicator,
 )
 from tracker.plans.models import ElementAlignment, Plan, PlanElement  # noqa: F401
+from tracker.reports.models import ReportRun  # noqa: F401

@@ -6,7 +6,6 @@ Fixtures are named `live_server`, `chromium_browser` and `tab` so that they neve
 with pytest-playwright's `browser`, `context` and `page`.
 """
 
-import os
 import re
 import threading
 from collections.abc import Generator, Iterator
@@ -17,10 +16,11 @@ from typing import Any
 import pytest
 from alembic import command
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, browser_unavailable  # noqa: F401
 from tracker import create_app
 from tracker.catalogue.loader import read_sdg_framework
 from tracker.catalogue.services import apply_revision
@@ -28,11 +28,6 @@ from tracker.db import make_engine
 from tracker.db_cli import alembic_config
 from tracker.demo.services import load_demo
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's package; no `playwright install` needed
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 5_000
 
@@ -91,26 +86,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server.server_close()
         thread.join(timeout=5)
         engine.dispose()
-
-
-def browser_unavailable(reason: str) -> None:
-    """Skip locally, but fail in CI: browser tests may not be skipped there."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (browser tests may not be skipped in CI)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def chromium_browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, launched once per test session."""
-    if not CHROMIUM.exists():
-        browser_unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @dataclass

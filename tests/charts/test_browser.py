@@ -6,14 +6,11 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.charts.figures import every_figure
 from tracker.security import CONTENT_SECURITY_POLICY
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 # A <meta> CSP cannot carry frame-ancestors (Chromium logs an error for it), so drop that one.
 CSP = "; ".join(d for d in CONTENT_SECURITY_POLICY.split("; ") if "frame-ancestors" not in d)
 JINJA = Environment(loader=FileSystemLoader(Path(__file__).parents[2] / "templates"),
@@ -29,16 +26,12 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8">
 
 
 @pytest.fixture(scope="module")
-def chart_tab() -> Iterator[tuple[Page, list[str]]]:
-    """A Chromium tab (Debian's package, as in tests/browser) and its console errors."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page, errors = browser.new_page(viewport={"width": 1000, "height": 800}), []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        yield page, errors
-        browser.close()
+def chart_tab(chromium_browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A tab of the session's Chromium (tests/chromium.py) and its console errors."""
+    page, errors = chromium_browser.new_page(viewport={"width": 1000, "height": 800}), []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page, errors
+    page.close()
 
 
 def _load(chart_tab: tuple[Page, list[str]], extra: str = "") -> list[str]:

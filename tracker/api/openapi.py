@@ -2,7 +2,13 @@
 
 from typing import Any
 
-from tracker.api import climate_openapi, observations_openapi, plans_openapi, progress_openapi
+from tracker.api import (
+    climate_openapi,
+    compare_openapi,
+    observations_openapi,
+    plans_openapi,
+    progress_openapi,
+)
 
 STR = {"type": "string"}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -102,9 +108,10 @@ def openapi_document() -> dict[str, Any]:
                                 "officers may save their city's observations."},
         "servers": [{"url": "/api/v1"}],
         "paths": {**paths(), **plans_openapi.PATHS, **observations_openapi.PATHS,
-                  **progress_openapi.PATHS, **climate_openapi.PATHS},
+                  **progress_openapi.PATHS, **compare_openapi.PATHS,
+                  **climate_openapi.PATHS},
         "components": {"schemas": {**SCHEMAS, **plans_openapi.SCHEMAS,
                                    **observations_openapi.SCHEMAS, **progress_openapi.SCHEMAS,
-                                   **climate_openapi.SCHEMAS},
+                                   **compare_openapi.SCHEMAS, **climate_openapi.SCHEMAS},
                        "securitySchemes": observations_openapi.SECURITY_SCHEMES},
     }

@@ -107,4 +107,5 @@ def show_city(slug: str) -> ResponseReturnValue:
 from tracker.api import plans  # noqa: E402,F401  (registers the plans and indicators routes)
 from tracker.api import observations  # noqa: E402,F401  (registers the observations routes)
 from tracker.api import progress  # noqa: E402,F401  (registers the progress route)
+from tracker.api import compare  # noqa: E402,F401  (registers the comparison route)
 from tracker.api import climate  # noqa: E402,F401  (registers the climate route)

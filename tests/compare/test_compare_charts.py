@@ -1,0 +1,54 @@
+"""The comparison's charts: grouped bars and the goals × cities heat map are escaped,
+deterministic, accessible (title, description, data table) and fast."""
+
+import time
+
+from tests.charts.helpers import EVIL, NS, assert_accessible, parse
+from tracker.charts.bars import Group, grouped_bars_figure, render_grouped_bars
+from tracker.charts.heatmap import band, heatmap_figure, render_heatmap
+
+SVG = "{http://www.w3.org/2000/svg}"
+GROUPS = [Group("6.1.1", [40.0, None, 100.0]), Group("11.6.1", [0.0, 55.5, 70.0])]
+CITIES = ["North", "South", EVIL]
+
+
+def test_grouped_bars_draw_one_bar_per_known_value() -> None:
+    out = render_grouped_bars(GROUPS, CITIES, prefix="bars", title="Scores", top=100.0)
+    assert str(out) == str(render_grouped_bars(GROUPS, CITIES, prefix="bars", title="Scores",
+                                               top=100.0))
+    root = assert_accessible(out)
+    bars = [r for r in root.iter(SVG + "rect") if r.find("svg:title", NS) is not None]
+    assert len(bars) == 5  # six values, one missing
+    titles = [r.find("svg:title", NS).text for r in bars]
+    assert "11.6.1 · South: 55.5" in titles
+    assert root.find("svg:desc", NS).text == "2 groups of 3 bars; 5 values shown."
+    assert "<script>" not in out
+
+
+def test_grouped_bars_have_a_data_table() -> None:
+    figure = grouped_bars_figure(GROUPS, CITIES, prefix="b", title="Scores", unit="%")
+    assert figure.table.headers[1] == "North (%)"
+    assert figure.table.rows[0] == ["6.1.1", "40", "–", "100"]
+
+
+def test_the_heat_map_labels_every_tile() -> None:
+    out = render_heatmap(["Goal 6", "Goal 11"], ["North", EVIL], [[49.6, None], [100.0, 64.4]],
+                         prefix="heat", title="Goal scores")
+    root = assert_accessible(out)
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert {"50", "–", "100", "64"} <= set(texts)
+    assert "<script>" not in out and parse(out) is not None
+    assert band(49.4)[0] != band(49.6)[0]  # rounded before banding, like categories
+    figure = heatmap_figure(["Goal 6"], ["North"], [[33.333]], prefix="h", title="t")
+    assert figure.table.rows == [["Goal 6", "33.3"]]
+
+
+def test_the_charts_render_in_under_5_ms() -> None:
+    groups = [Group(f"{n}.1.1", [float(n * c % 100) for c in range(8)]) for n in range(1, 17)]
+    start = time.perf_counter()
+    for _ in range(20):
+        render_grouped_bars(groups, [f"City {c}" for c in range(8)], prefix="p", title="t")
+        render_heatmap([f"Goal {n}" for n in range(17)], [f"City {c}" for c in range(8)],
+                       [[float(n * c) for c in range(8)] for n in range(17)], prefix="h",
+                       title="t")
+    assert (time.perf_counter() - start) / 20 < 0.005 * 2  # two charts per round

@@ -1,0 +1,116 @@
+"""Scoped reads of the comparison: only the indicators aligned to the SDG indicators in scope
+(and measuring a plan of the chosen kind), with their alignments, plan elements and counted
+values — four queries however many cities (five with a plan kind), and no work on the
+indicators out of scope."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.orm import raiseload, subqueryload
+from sqlmodel import Session, col
+
+from tracker.catalogue.models import Goal, SdgIndicator, Target
+from tracker.compare.selection import Selection
+from tracker.data.models import Observation
+from tracker.indicators.models import (
+    IndicatorAlignment,
+    IndicatorElementLink,
+    LocalIndicator,
+    SdgRelation,
+)
+from tracker.indicators.queries import IndicatorView, SdgLink, _element_links
+from tracker.plans.models import Plan, PlanElement
+from tracker.progress.queries import IndicatorData, Point, counted_statuses
+
+
+def scope_filters(sel: Selection) -> list[Any]:
+    """Filters on LocalIndicator for the selection's scope (none: everything)."""
+    filters = []
+    aligned = (select(IndicatorAlignment.indicator_id)
+               .join(SdgIndicator, SdgIndicator.id == IndicatorAlignment.sdg_indicator_id)  # type: ignore[arg-type]
+               .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
+               .join(Goal, Goal.id == Target.goal_id))  # type: ignore[arg-type]
+    if sel.indicators:
+        filters.append(col(LocalIndicator.id).in_(
+            aligned.where(col(SdgIndicator.code).in_(sel.indicators))))
+    elif sel.target:
+        filters.append(col(LocalIndicator.id).in_(aligned.where(Target.code == sel.target)))
+    elif sel.goal is not None:
+        filters.append(col(LocalIndicator.id).in_(aligned.where(Goal.number == sel.goal)))
+    if sel.plan_kind:
+        measuring = (select(IndicatorElementLink.indicator_id)
+                     .join(PlanElement, PlanElement.id == IndicatorElementLink.element_id)  # type: ignore[arg-type]
+                     .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
+                     .where(Plan.kind == sel.plan_kind))
+        filters.append(col(LocalIndicator.id).in_(measuring))
+    return filters
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The columns of an alignment the matrix reads (no ORM object: hundreds per page)."""
+
+    indicator_id: int
+    relation: SdgRelation
+
+
+def sdg_links(session: Session, where: list[Any]) -> list[tuple[int, SdgLink]]:
+    """Return (indicator id, SDG alignment) pairs of the matching indicators, in one query."""
+    query = (select(IndicatorAlignment.indicator_id, IndicatorAlignment.relation,
+                    SdgIndicator.code, SdgIndicator.title, Goal.number)
+             .join(SdgIndicator, SdgIndicator.id == IndicatorAlignment.sdg_indicator_id)  # type: ignore[arg-type]
+             .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
+             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
+             .join(LocalIndicator, LocalIndicator.id == IndicatorAlignment.indicator_id)  # type: ignore[arg-type]
+             .where(*where).order_by(SdgIndicator.sort_key))
+    return [(ind_id, SdgLink(Alignment(ind_id, relation), code, title, number))  # type: ignore[arg-type]
+            for ind_id, relation, code, title, number in session.execute(query)]
+
+
+def load_views(session: Session, where: list[Any], with_elements: bool
+               ) -> dict[int, IndicatorView]:
+    """Return the matching indicators with their targets and alignments (and the plan
+    elements they measure, when a plan kind is chosen)."""
+    # subqueryload: one query however many indicators; the matrix needs no dimensions.
+    query = (select(LocalIndicator).where(*where)
+             .options(subqueryload(LocalIndicator.targets),  # type: ignore[arg-type]
+                      raiseload(LocalIndicator.dimensions))  # type: ignore[arg-type]
+             .order_by(LocalIndicator.city_id, func.lower(LocalIndicator.code)))
+    views = {ind.id: IndicatorView(ind) for ind in session.scalars(query)}
+    for indicator_id, sdg in sdg_links(session, where):
+        views[indicator_id].sdg_links.append(sdg)
+    for indicator_id, element in _element_links(session, *where) if with_elements else ():
+        views[indicator_id].elements.append(element)
+    return views  # type: ignore[return-value]
+
+
+def load_points(session: Session, where: list[Any], include_drafts: bool
+                ) -> dict[int, dict[str, list[Point]]]:
+    """Return the counted values of the matching indicators by indicator and breakdown."""
+    query = (select(Observation.indicator_id, Observation.breakdown_key, Observation.year,
+                    Observation.quarter, cast(Observation.value, Float))
+             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
+             .where(*where, Observation.is_deleted == False,  # noqa: E712
+                    col(Observation.value).is_not(None),
+                    col(Observation.status).in_(counted_statuses(include_drafts)))
+             .order_by(Observation.indicator_id, Observation.year, Observation.quarter))
+    values: dict[int, dict[str, list[Point]]] = {}
+    for indicator_id, key, year, quarter, value in session.execute(query):
+        values.setdefault(indicator_id, {}).setdefault(key, []).append((year, quarter, value))
+    return values
+
+
+def load_scoped(session: Session, city_ids: Sequence[int], sel: Selection,
+                include_drafts: bool) -> dict[int, list[IndicatorData]]:
+    """Return each city's in-scope active indicators with their values (by city id)."""
+    where = [col(LocalIndicator.city_id).in_(city_ids),
+             LocalIndicator.is_retired == False, *scope_filters(sel)]  # noqa: E712
+    views = load_views(session, where, bool(sel.plan_kind))
+    values = load_points(session, where, include_drafts)
+    by_city: dict[int, list[IndicatorData]] = {city_id: [] for city_id in city_ids}
+    for indicator_id, view in views.items():
+        by_city[view.indicator.city_id].append(
+            IndicatorData(view, dict(values.get(indicator_id, {}))))
+    return by_city

@@ -1,0 +1,52 @@
+"""Reviewer notes on a city's indicator: the form, who may post and read them, and the reads
+and writes (services flush, never commit)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlmodel import Session
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from tracker.auth.access import can_read_city_internals
+from tracker.auth.models import Role, User
+from tracker.cities.models import City
+from tracker.compare.models import ReviewerNote
+from tracker.indicators.models import LocalIndicator
+
+NOTE_ROLES = (Role.REVIEWER, Role.SECRETARIAT, Role.ADMIN)
+
+
+class NoteForm(FlaskForm):
+    """A reviewer's note on an indicator."""
+
+    text = TextAreaField(_l("Note"), validators=[InputRequired(), Length(max=4000)])
+
+
+def can_read_notes(user: User | None, city: City) -> bool:
+    """The city's officers, its networks' secretariats and reviewers, and admins."""
+    return can_read_city_internals(user, city)
+
+
+def can_post_note(user: User | None, city: City) -> bool:
+    """Reviewers and secretariats of the city's networks, and admins."""
+    return user is not None and user.role in NOTE_ROLES and can_read_city_internals(user, city)
+
+
+def add_note(session: Session, indicator: LocalIndicator, user: User, text: str
+             ) -> ReviewerNote:
+    """Record a note on an indicator."""
+    note = ReviewerNote(local_indicator_id=indicator.id, author_id=user.id,  # type: ignore[arg-type]
+                        text=text.strip())
+    session.add(note)
+    session.flush()
+    return note
+
+
+def list_notes(session: Session, indicator: LocalIndicator) -> list[tuple[ReviewerNote, str]]:
+    """Return an indicator's notes, newest first, with their authors' names, in one query."""
+    query = (select(ReviewerNote, User.name, User.email)
+             .outerjoin(User, User.id == ReviewerNote.author_id)  # type: ignore[arg-type]
+             .where(ReviewerNote.local_indicator_id == indicator.id)
+             .order_by(ReviewerNote.created_at.desc(), ReviewerNote.id.desc()))  # type: ignore[union-attr, attr-defined]
+    return [(note, name or email or "—") for note, name, email in session.execute(query)]

@@ -1,0 +1,99 @@
+"""Reads of the comparison: the cities a viewer may compare, the indicators whose counted
+values include unapproved ones, and the catalogue titles of the rows — each in one query."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, false, select, true
+from sqlmodel import Session, col
+
+from tracker.auth.models import Role, User
+from tracker.catalogue.models import Goal, SdgIndicator, Target
+from tracker.cities.models import City, Network, NetworkMembership
+from tracker.data.models import Observation, ObservationStatus
+from tracker.indicators.models import LocalIndicator
+
+MAX_CITIES = 60  # a permalink cannot ask for the whole database
+
+
+@dataclass(frozen=True)
+class SdgRow:
+    """An SDG indicator with its target and goal, as the matrix groups them."""
+
+    code: str
+    title: str
+    sort_key: str
+    target_code: str
+    target_title: str
+    goal_number: int
+    goal_title: str
+
+
+def internals_clause(user: User | None) -> ColumnElement[bool]:
+    """Match the cities whose drafts this user may see (as can_read_city_internals)."""
+    if user is None:
+        return false()
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.OFFICER:
+        return City.id == user.city_id  # type: ignore[return-value]
+    members = select(NetworkMembership.city_id).where(
+        NetworkMembership.network_id == user.network_id)
+    return col(City.id).in_(members)
+
+
+def load_cities(session: Session, readable: ColumnElement[bool], user: User | None,
+                slugs: Sequence[str], network: str | None) -> list[tuple[City, bool]]:
+    """Return the named (or the network's) cities the viewer may read, in the order asked,
+    each with whether the viewer may see its drafts; unreadable ones are simply absent."""
+    if not slugs and not network:
+        return []
+    where = [readable]
+    if slugs:
+        where.append(col(City.slug).in_(list(slugs)[:MAX_CITIES]))
+    if network:
+        members = (select(NetworkMembership.city_id).join(Network)
+                   .where(Network.slug == network))
+        where.append(col(City.id).in_(members))
+    internal = case((internals_clause(user), True), else_=False)
+    query = select(City, internal).where(and_(*where)).order_by(City.name).limit(MAX_CITIES)
+    rows = [(city, bool(flag)) for city, flag in session.execute(query)]
+    if slugs:
+        order = {slug: n for n, slug in enumerate(slugs)}
+        rows.sort(key=lambda row: order.get(row[0].slug, len(order)))
+    return rows
+
+
+def unapproved_indicator_ids(session: Session, city_ids: Sequence[int]) -> set[int]:
+    """Return the indicators of these cities with a counted value that is not approved."""
+    if not city_ids:
+        return set()
+    query = (select(Observation.indicator_id).distinct()
+             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
+             .where(col(LocalIndicator.city_id).in_(city_ids),
+                    Observation.is_deleted == False,  # noqa: E712
+                    col(Observation.value).is_not(None),
+                    Observation.status != ObservationStatus.APPROVED))
+    return set(session.scalars(query))
+
+
+def load_sdg_rows(session: Session, codes: Iterable[str]) -> dict[str, SdgRow]:
+    """Return the catalogue entries of these SDG indicator codes with target and goal."""
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    query = (select(SdgIndicator.code, SdgIndicator.title, SdgIndicator.sort_key, Target.code,
+                    Target.title, Goal.number, Goal.short_title)
+             .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
+             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
+             .where(col(SdgIndicator.code).in_(codes)))
+    return {row[0]: SdgRow(*row) for row in session.execute(query)}
+
+
+def list_choices(session: Session, readable: ColumnElement[bool]
+                 ) -> tuple[list[City], list[Network], list[Goal]]:
+    """Return the readable cities, the networks and the goals for the selection form."""
+    cities = list(session.scalars(select(City).where(readable).order_by(City.name)))
+    networks = list(session.scalars(select(Network).order_by(Network.name)))
+    goals = list(session.scalars(select(Goal).order_by(Goal.number)))
+    return cities, networks, goals

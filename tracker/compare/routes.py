@@ -1,0 +1,143 @@
+"""The comparison of cities: the page (a GET form; the selection is the permalink), its CSV
+and XLSX exports, and reviewers' notes on a city's indicator.
+
+Anyone may compare: cities the viewer may not read are dropped silently, so a shared link
+naming them shows nothing of them. `drafts=1` counts unapproved values only for the cities
+whose internals the viewer may see, and such cells are flagged.
+"""
+
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from openpyxl import Workbook
+
+from tracker.auth.access import deny, readable_cities_clause, signed_in_user
+from tracker.bulk.formats import CSV_TYPE, XLSX_TYPE, fill_sheet, write_csv
+from tracker.charts import status_style
+from tracker.charts.palette import PALETTE
+from tracker.cities.models import City
+from tracker.cities.queries import get_city
+from tracker.compare import views
+from tracker.compare.matrix import EMPTY_LABELS, FLAG_LABELS
+from tracker.compare.notes import NoteForm, add_note, can_post_note, can_read_notes, list_notes
+from tracker.compare.queries import list_choices
+from tracker.compare.scoring import CATEGORY_LABELS
+from tracker.compare.selection import read_selection
+from tracker.compare.services import Comparison, compare
+from tracker.db import get_session
+from tracker.indicators.models import LocalIndicator
+from tracker.indicators.queries import get_indicator
+from tracker.indicators.routes import unit_text
+from tracker.plans.models import PlanKind
+from tracker.progress.services import decimal_text
+
+bp = Blueprint("compare", __name__)
+NOTES = "/cities/<slug>/indicators/<path:code>/notes"
+
+
+@bp.context_processor
+def compare_helpers() -> dict[str, Any]:
+    """Give the comparison templates their labels and formatting helpers."""
+    return {"status_style": status_style, "decimal_text": decimal_text, "unit_text": unit_text,
+            "flag_labels": FLAG_LABELS, "empty_labels": EMPTY_LABELS,
+            "category_labels": CATEGORY_LABELS, "views": views,
+            "glyphs": {key: style.glyph for key, style in PALETTE.items()}}
+
+
+def selection_args() -> dict[str, str]:
+    """The URL parameters, lists joined: the form's checkboxes repeat `cities`."""
+    args = request.args.to_dict()
+    for key in ("cities", "indicators"):
+        args[key] = ",".join(request.args.getlist(key))
+    return args
+
+
+def current_comparison() -> Comparison:
+    """Compare what the URL selects, as the signed-in user (or a visitor) may see it."""
+    return compare(get_session(), signed_in_user(), read_selection(selection_args()))
+
+
+@bp.get("/compare")
+def show() -> str:
+    """Show the selection form and, once cities are chosen, the comparison."""
+    comparison = current_comparison()
+    cities, networks, goals = list_choices(get_session(), readable_cities_clause(
+        signed_in_user()))
+    return render_template("compare/index.html", c=comparison, sel=comparison.selection,
+                           all_cities=cities, networks=networks, goals=goals,
+                           plan_kinds=list(PlanKind), t=views.page_texts(),
+                           indicator_url=views.url_pattern("progress.show_indicator"),
+                           notes_url=views.url_pattern("compare.show_notes"))
+
+
+def attachment(data: bytes, mimetype: str, extension: str) -> Response:
+    """Send an export as a download."""
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="comparison.{extension}"'})
+
+
+@bp.get("/compare.csv")
+def export_csv() -> Response:
+    """Export the matrix and the scores as CSV (formula-like cells escaped)."""
+    comparison = current_comparison()
+    rows = views.export_rows(comparison) + views.summary_rows(comparison)
+    return attachment(write_csv(views.EXPORT_HEADER, rows), CSV_TYPE, "csv")
+
+
+@bp.get("/compare.xlsx")
+def export_xlsx() -> Response:
+    """Export the matrix and the scores as a workbook of text cells (never formulas)."""
+    comparison = current_comparison()
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Matrix"
+    fill_sheet(sheet, views.EXPORT_HEADER, views.export_rows(comparison))
+    fill_sheet(workbook.create_sheet("Scores"), views.SCORE_HEADER,
+               views.score_rows(comparison))
+    out = io.BytesIO()
+    workbook.save(out)
+    return attachment(out.getvalue(), XLSX_TYPE, "xlsx")
+
+
+def load_indicator(slug: str, code: str) -> tuple[City, LocalIndicator]:
+    """Load a city and its indicator (404 when either is unknown)."""
+    session = get_session()
+    city = get_city(session, slug) or abort(404)
+    indicator = get_indicator(session, city, code) or abort(404)
+    return city, indicator
+
+
+def render_notes(city: City, indicator: LocalIndicator, form: NoteForm, status: int = 200
+                 ) -> ResponseReturnValue:
+    """Render an indicator's notes with the form (for those who may post)."""
+    return render_template("compare/notes.html", city=city, indicator=indicator, form=form,
+                           notes=list_notes(get_session(), indicator),
+                           can_post=can_post_note(signed_in_user(), city)), status
+
+
+@bp.get(NOTES)
+def show_notes(slug: str, code: str) -> ResponseReturnValue:
+    """List the reviewers' notes on a city's indicator."""
+    city, indicator = load_indicator(slug, code)
+    if not can_read_notes(signed_in_user(), city):
+        deny()
+    return render_notes(city, indicator, NoteForm())
+
+
+@bp.post(NOTES)
+def post_note(slug: str, code: str) -> ResponseReturnValue:
+    """Add a reviewer's note to a city's indicator."""
+    city, indicator = load_indicator(slug, code)
+    user = signed_in_user()
+    if not can_post_note(user, city):
+        deny()
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return render_notes(city, indicator, form, 422)
+    add_note(get_session(), indicator, user, form.text.data or "")  # type: ignore[arg-type]
+    flash(_("Note added."), "success")
+    return redirect(url_for("compare.show_notes", slug=city.slug, code=indicator.code))

@@ -1,0 +1,169 @@
+"""The comparison: load the readable cities' progress in a fixed number of queries, build the
+matrix, and score it (indicator, goal and composite scores, categories and a ranking)."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlmodel import Session
+
+from tracker.auth.access import readable_cities_clause
+from tracker.auth.models import User
+from tracker.cities.models import City
+from tracker.compare.matrix import FLAG_LABELS, RELATION, Cell, Row, build_rows
+from tracker.compare.queries import load_cities, load_sdg_rows, unapproved_indicator_ids
+from tracker.compare.scoring import TARGETS, category, mean, score_cohort
+from tracker.compare.selection import Selection
+from tracker.compare.loading import load_scoped
+from tracker.progress.queries import IndicatorData
+from tracker.progress.services import IndicatorProgress, indicator_progress
+
+
+@dataclass
+class Standing:
+    """A city's goal scores, composite score, category and rank."""
+
+    city: City
+    goals: dict[int, float] = field(default_factory=dict)
+    composite: float | None = None
+    category: str | None = None
+    rank: int | None = None
+
+
+@dataclass
+class Comparison:
+    """Everything the comparison page, the exports and the API show."""
+
+    selection: Selection
+    cities: list[City]
+    drafts: dict[int, bool]  # by city id: were unapproved values counted?
+    rows: list[Row]
+    standings: list[Standing]  # in the cities' order
+    goals: dict[int, str]  # goal number → short title, of the rows shown
+
+    @property
+    def ranking(self) -> list[Standing]:
+        """The cities with a composite score, best first."""
+        ranked = [s for s in self.standings if s.composite is not None]
+        return sorted(ranked, key=lambda s: (s.rank, s.city.name.lower()))
+
+    @property
+    def unranked(self) -> list[Standing]:
+        """The cities without a composite score."""
+        return [s for s in self.standings if s.composite is None]
+
+    @property
+    def notes(self) -> list[Row]:
+        """The rows with "not like for like" explanations."""
+        return [row for row in self.rows if row.notes]
+
+
+@dataclass
+class CityItems:
+    """A city's in-scope indicators with their statuses."""
+
+    city: City
+    items: list[IndicatorProgress]
+
+
+def load_progress(session: Session, cities: list[tuple[City, bool]], sel: Selection
+                  ) -> tuple[list[CityItems], dict[int, bool]]:
+    """Read and assess every city's in-scope indicators; drafts count only for cities whose
+    internals the viewer may see (two reads then: one with drafts, one without)."""
+    drafts = {city.id: sel.drafts and internal for city, internal in cities}
+    data: dict[int, list[IndicatorData]] = {}
+    for counted in (False, True):
+        ids = [city.id for city, _i in cities if drafts[city.id] == counted]
+        if ids:
+            data |= load_scoped(session, ids, sel, counted)  # type: ignore[arg-type]
+    return ([CityItems(city, [indicator_progress(d) for d in data[city.id]])  # type: ignore[index]
+             for city, _i in cities], drafts)  # type: ignore[return-value]
+
+
+def exclusion(cell: Cell, strict: bool) -> str:
+    """Why a cell with a value cannot be scored ("" when it can): different units, years far
+    apart and unapproved values always; a proxy alignment only when asked (strict)."""
+    hard = [flag for flag in cell.flags if flag != RELATION or strict]
+    if hard:
+        return _("Not like for like (%(why)s): left out of scores.",
+                 why=", ".join(str(FLAG_LABELS[flag]).lower() for flag in hard))
+    if cell.indicator.direction.value == "band":  # type: ignore[union-attr]
+        return _("A target band has no better direction: not scored.")
+    return ""
+
+
+def target_of(cell: Cell) -> float | None:
+    """The indicator's last target, for bounds set by targets."""
+    targets = sorted(cell.indicator.targets, key=lambda t: t.year)  # type: ignore[union-attr]
+    return float(targets[-1].value) if targets else None
+
+
+def score_row(row: Row, bounds: str, strict: bool = False) -> None:
+    """Score the row's comparable cells over the cohort's bounds (or the targets)."""
+    scored: list[Cell] = []
+    for cell in row.with_data:
+        cell.excluded = exclusion(cell, strict)
+        if not cell.excluded and math.isfinite(cell.latest[1]):  # type: ignore[index]
+            scored.append(cell)
+    if len(scored) < 2 and bounds != TARGETS:
+        for cell in scored:
+            cell.excluded = _("Fewer than two comparable cities: not scored.")
+        return
+    values = {n: cell.latest[1] for n, cell in enumerate(scored)}  # type: ignore[index]
+    directions = {n: cell.indicator.direction.value for n, cell in enumerate(scored)}  # type: ignore[union-attr]
+    targets = ({n: target_of(cell) for n, cell in enumerate(scored)}
+               if bounds == TARGETS else None)
+    for n, score in score_cohort(values, directions, targets).items():
+        scored[n].score = score
+
+
+def standings(cities: list[City], rows: list[Row], sel: Selection) -> list[Standing]:
+    """Goal scores (means of indicators), composites (means of goals), categories, ranks."""
+    per_goal: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        for cell in row.cells:
+            if cell.score is not None:
+                per_goal[cell.city.id][row.sdg.goal_number].append(cell.score.value)  # type: ignore[index]
+    out = []
+    for city in cities:
+        goals = {goal: mean(scores) for goal, scores in sorted(per_goal[city.id].items())}  # type: ignore[index]
+        composite = mean(goals.values())
+        out.append(Standing(city, goals, composite, category(composite, sel.thresholds)))  # type: ignore[arg-type]
+    ranked = sorted((s for s in out if s.composite is not None), key=lambda s: -s.composite)  # type: ignore[operator]
+    for n, standing in enumerate(ranked, start=1):
+        standing.rank = n
+    return out
+
+
+def order_rows(rows: list[Row], sel: Selection) -> list[Row]:
+    """Keep comparable rows only when asked; order by a city's scores when asked."""
+    if sel.comparable_only:
+        rows = [row for row in rows if row.comparable]
+    if sel.sort_city is None:
+        return rows
+
+    def key(row: Row) -> tuple[bool, float]:
+        """Best score of the chosen city first; rows without one last."""
+        cell = next((c for c in row.cells if c.city.slug == sel.sort_city), None)
+        score = cell.score.value if cell and cell.score else None
+        return (score is None, -(score or 0.0))
+
+    return sorted(rows, key=key)
+
+
+def compare(session: Session, user: User | None, sel: Selection) -> Comparison:
+    """Build the comparison of the readable cities of a selection, in fixed queries."""
+    cities = load_cities(session, readable_cities_clause(user), user, sel.cities, sel.network)
+    progress, drafts = load_progress(session, cities, sel)
+    unapproved = unapproved_indicator_ids(
+        session, [city.id for city, _i in cities if drafts[city.id]])  # type: ignore[misc, index]
+    codes = {link.code for p in progress for item in p.items
+             for link in item.data.view.sdg_links} | set(sel.indicators)
+    rows = build_rows(progress, sel, load_sdg_rows(session, codes), unapproved)
+    for row in rows:
+        score_row(row, sel.bounds, sel.strict)
+    city_list = [city for city, _internal in cities]
+    goals = {row.sdg.goal_number: row.sdg.goal_title for row in rows}
+    return Comparison(sel, city_list, drafts, order_rows(rows, sel),  # type: ignore[arg-type]
+                      standings(city_list, rows, sel), dict(sorted(goals.items())))

@@ -1,0 +1,1 @@
+"""PDF reports: content, rendering, report runs and background generation."""

@@ -1,0 +1,207 @@
+"""What a report shows, loaded in a bounded number of queries and shaped as plain data
+(JSON-ready: text, numbers, lists, dicts), so the same data always gives the same hash."""
+
+import hashlib
+import json
+import math
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from tracker.cities.models import City, Network
+from tracker.climate.queries import load_city_climate
+from tracker.data.completeness import list_member_cities
+from tracker.plans.models import period_label
+from tracker.plans.queries import list_plans
+from tracker.progress.queries import IndicatorData, load_element_parents, load_progress_data
+from tracker.progress.result import STATUSES
+from tracker.progress.services import CityProgress, IndicatorProgress, build_city_progress
+from tracker.progress.views import GOALS, goal_statuses, load_goals, projection
+from tracker.reports.content_crf import crf_data
+from tracker.reports.content_quality import (
+    comments_by_indicator,
+    completeness_data,
+    data_as_of,
+    load_observations,
+    quality_data,
+)
+from tracker.timeutil import utcnow
+
+META_KEYS = ("meta",)  # who and when: not data, so not in the hash
+
+
+def until_year(data: list[IndicatorData], year: int) -> list[IndicatorData]:
+    """Keep only the values up to the reporting year (a 2024 report ignores 2025 values)."""
+    return [IndicatorData(d.view, {key: [p for p in points if p[0] <= year]
+                                   for key, points in d.series.items()}) for d in data]
+
+
+def finite(value: float | None) -> float | None:
+    """A float that JSON can hold (None for infinities and NaN)."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def indicator_data(item: IndicatorProgress, comments: list[dict[str, Any]]) -> dict[str, Any]:
+    """One indicator of a goal section: definition, baseline, latest, targets, status, series."""
+    ind, total = item.indicator, item.total
+    return {"id": ind.id, "code": ind.code, "name": ind.name, "unit": ind.unit_label,
+            "definition": ind.definition, "direction": ind.direction.value,
+            "source": ind.data_source, "department": ind.department,
+            "baseline_year": ind.baseline_year,
+            "baseline_value": finite(float(ind.baseline_value))
+            if ind.baseline_value is not None else None,
+            "latest_year": total.latest_year if total else None,
+            "latest_value": finite(total.latest_value) if total else None,
+            "targets": [{"year": t.year, "value": float(t.value), "label": t.label}
+                        for t in ind.targets],
+            "status": item.status, "score": finite(item.score),
+            "progress_share": finite(total.progress_share) if total else None,
+            "series": {key: [[y, finite(v)] for y, v in points]
+                       for key, points in sorted(item.years.items())},
+            "projection": list(projection(total) or ()) or None,
+            "sdg": sorted({link.code for link in item.data.view.sdg_links}),
+            "elements": [{"plan": e.plan.title, "code": e.element.code, "title": e.element.title,
+                          "description": e.element.description}
+                         for e in item.data.view.elements],
+            "comments": comments[:3]}
+
+
+def counts_data(counts: dict[str, int]) -> list[list[Any]]:
+    """(status, count) in display order, zeros included."""
+    return [[status, counts.get(status, 0)] for status in STATUSES]
+
+
+def goals_data(infos: dict[int, Any], progress: CityProgress, comments: dict) -> list[dict]:
+    """A section per goal with indicators: its status, counts and indicators."""
+    goals = []
+    for number, rollup in sorted(progress.goals.items()):
+        info = infos.get(number)
+        goals.append({"number": number, "title": info.title if info else str(number),
+                      "short_title": info.short_title if info else str(number),
+                      "colour": info.colour if info else "#555555", "status": rollup.status,
+                      "counts": counts_data(rollup.counts),
+                      "indicators": [indicator_data(i, comments.get(i.indicator.code, []))
+                                     for i in rollup.items]})
+    return goals
+
+
+def summary_data(infos: dict[int, Any], progress: CityProgress) -> dict[str, Any]:
+    """The SDG progress summary: 17-goal strip statuses and counts per status."""
+    best, worst = progress.moving()
+    return {"goal_statuses": {str(g): s for g, s in goal_statuses(progress).items()},
+            "goal_colours": {str(g): infos[g].colour for g in GOALS if g in infos},
+            "goal_titles": {str(g): infos[g].short_title for g in GOALS if g in infos},
+            "counts": counts_data(progress.overall.counts), "status": progress.overall.status,
+            "indicators": len(progress.items),
+            "best": [i.indicator.code for i in best], "worst": [i.indicator.code for i in worst]}
+
+
+def plans_data(session: Session, city: City) -> list[dict[str, Any]]:
+    """The city's plans with their period, status and the SDGs their elements align to."""
+    rows = list_plans(session, city)
+    start = city.fiscal_year_start_month
+    return [{"title": r.plan.title, "kind": r.plan.kind.value.replace("_", " "),
+             "period": period_label(r.plan.start_year, r.plan.end_year, start),
+             "status": r.plan.status.value, "adopted_on": r.plan.adopted_on.isoformat()
+             if r.plan.adopted_on else None, "revision": r.plan.revision,
+             "description": r.plan.description, "elements": r.element_count,
+             "goals": r.goals} for r in rows]
+
+
+def city_data(city: City) -> dict[str, Any]:
+    """The city profile."""
+    return {"slug": city.slug, "name": city.name, "country_code": city.country_code,
+            "level": city.level, "population": city.population,
+            "population_year": city.population_year,
+            "population_source": city.population_source, "website": city.website,
+            "description": city.description,
+            "fiscal_year_start_month": city.fiscal_year_start_month}
+
+
+def sources_data(context: dict[str, Any]) -> list[str]:
+    """Every data source the report cites, once, in order."""
+    found = [context["city"]["population_source"]]
+    found += [i["source"] for g in context["goals"] for i in g["indicators"]]
+    inventory = context["crf"]["inventory"]
+    found += [inventory["source"]] if inventory else []
+    return list(dict.fromkeys(s for s in found if s))
+
+
+def meta(generated_by: str) -> dict[str, str]:
+    """Who generated the report and when (kept out of the data hash)."""
+    return {"generated_by": generated_by, "generated_at": utcnow().strftime("%Y-%m-%dT%H:%MZ")}
+
+
+def build_city_context(session: Session, city: City, year: int, progress: CityProgress,
+                       rows: list[Any], counted: dict[str, Any],
+                       network: Network | None) -> dict[str, Any]:
+    """Assemble one city's report data from what was loaded."""
+    climate, infos = load_city_climate(session, city), load_goals(session)
+    context: dict[str, Any] = {
+        "kind": "city", "year": year, "city": city_data(city),
+        "network": {"slug": network.slug, "name": network.name} if network else None,
+        "data_as_of": data_as_of(rows), "plans": plans_data(session, city),
+        "summary": summary_data(infos, progress),
+        "goals": goals_data(infos, progress, comments_by_indicator(rows)),
+        "crf": crf_data(climate, date(year, 12, 31), city.population),
+        "quality": quality_data(rows, counted)}
+    context["sources"] = sources_data(context)
+    return context
+
+
+def city_report_context(session: Session, city: City, year: int, *,
+                        network: Network | None = None, generated_by: str = "") -> dict:
+    """Load everything a city report shows, for a reporting year."""
+    data = until_year(load_progress_data(session, [city])[city.id], year)  # type: ignore[index]
+    progress = build_city_progress(city, data, load_element_parents(session, [city.id]))  # type: ignore[list-item]
+    rows = load_observations(session, [city.id], year)  # type: ignore[list-item]
+    counted = completeness_data(session, [city], year)[city.id]  # type: ignore[index]
+    context = build_city_context(session, city, year, progress, rows, counted, network)
+    context["meta"] = meta(generated_by)
+    return context
+
+
+def cohort_row(context: dict[str, Any]) -> dict[str, Any]:
+    """A city's line in the network's cohort summary."""
+    compliance = context["crf"]["compliance"]
+    return {"name": context["city"]["name"], "slug": context["city"]["slug"],
+            "goal_statuses": context["summary"]["goal_statuses"],
+            "status": context["summary"]["status"],
+            "indicators": context["summary"]["indicators"],
+            "met": compliance["met"], "phases": compliance["phases"],
+            "compliant": compliance["compliant"],
+            "completeness": context["quality"]["completeness"]["percent"]}
+
+
+def network_report_context(session: Session, network: Network, year: int, *,
+                           generated_by: str = "") -> dict[str, Any]:
+    """Load a network report: the cohort summary, then every member city's report data."""
+    cities = list_member_cities(session, network)
+    ids = [c.id for c in cities]
+    data = load_progress_data(session, cities)
+    parents = load_element_parents(session, ids)  # type: ignore[arg-type]
+    rows = load_observations(session, ids, year)  # type: ignore[arg-type]
+    counted = completeness_data(session, cities, year)
+    reports = []
+    for city in cities:
+        progress = build_city_progress(city, until_year(data[city.id], year), parents)  # type: ignore[index]
+        own = [r for r in rows if r[2] == city.id]
+        reports.append(build_city_context(session, city, year, progress, own,
+                                          counted[city.id], network))  # type: ignore[index]
+    context = {"kind": "network", "year": year,
+               "network": {"slug": network.slug, "name": network.name,
+                           "description": network.description},
+               "cohort": [cohort_row(r) for r in reports], "cities": reports,
+               "meta": meta(generated_by)}
+    return context
+
+
+def report_data_hash(context: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of the data a report shows (who and when excluded)."""
+    data = {k: v for k, v in context.items() if k not in META_KEYS}
+    data["cities"] = [{k: v for k, v in c.items() if k not in META_KEYS}
+                      for c in data.get("cities", [])]
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,214 @@
+"""Report pages: ask for a city's or a network's PDF report, watch its run and download it.
+
+Generation never happens in the request: a request records a run (or finds a finished one
+made from the same data) and the background worker produces the PDF."""
+
+import io
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import (
+    can_edit_city,
+    can_manage_network,
+    can_read_city_internals,
+    deny,
+    signed_in_user,
+)
+from tracker.cities.models import City, Network
+from tracker.cities.queries import get_city, get_network
+from tracker.data.completeness import list_member_cities
+from tracker.db import get_session
+from tracker.reports import runs
+from tracker.reports.models import ReportKind, ReportRun, RunStatus
+from tracker.reports.routes_forms import NETWORK_CHOICE, CityReportForm, NetworkReportForm
+from tracker.reports.worker import enqueue_after_request, init_worker
+
+bp = Blueprint("reports", __name__)
+bp.record_once(lambda state: init_worker(state.app))
+
+Page = tuple[str, int]
+STEPS = {"queued": _l("Waiting for a worker"), "load": _l("Loading the data"),
+         "render": _l("Writing the report"), "pdf": _l("Laying out the pages"),
+         "store": _l("Saving the PDF"), "done": _l("Ready"), "failed": _l("Failed")}
+
+
+def user_id() -> int | None:
+    """Return the signed-in user's id, for the run's record."""
+    user = signed_in_user()
+    return user.id if user else None
+
+
+def load_network(slug: str) -> Network:
+    """Load a network (404) its secretariat or an admin manages (403)."""
+    network = get_network(get_session(), slug) or abort(404)
+    if not can_manage_network(signed_in_user(), network):
+        deny()
+    return network
+
+
+def load_city(slug: str, *, request: bool = False) -> City:
+    """Load a city (404) whose reports this user may see, or ask for (403)."""
+    city = get_city(get_session(), slug) or abort(404)
+    allowed = can_edit_city if request else can_read_city_internals
+    if not allowed(signed_in_user(), city):
+        deny()
+    return city
+
+
+def load_run(run_id: int, *, regenerate: bool = False) -> tuple[ReportRun, runs.Target]:
+    """Load a run (404) of a city or network this user may read, or regenerate (403)."""
+    session = get_session()
+    run = runs.get_run(session, run_id) or abort(404)
+    target = runs.target_of(session, run)
+    user = signed_in_user()
+    if run.kind == ReportKind.NETWORK:
+        allowed = target.network is not None and can_manage_network(user, target.network)
+    else:
+        check = can_edit_city if regenerate else can_read_city_internals
+        allowed = target.city is not None and check(user, target.city)
+    if not allowed:
+        deny()
+    return run, target
+
+
+def start(target: runs.Target) -> Response:
+    """Ask for a report; queue a new run, or go straight to the stored one."""
+    run, created = runs.request_run(get_session(), target, user_id())
+    if created:
+        enqueue_after_request(run.id)  # type: ignore[arg-type]
+        flash(_("The report is being generated."), "success")
+    else:
+        flash(_("The data has not changed since this report was made: here it is."), "success")
+    return redirect(url_for("reports.show_run", run_id=run.id))
+
+
+def render_runs(template_args: dict[str, Any], form: FlaskForm, status: int = 200) -> Page:
+    """Render a runs page (a network's or a city's) with its form and its runs."""
+    return render_template("reports/runs.html", form=form, steps=STEPS,
+                           **template_args), status
+
+
+@bp.get("/networks/<slug>/reports")
+def network_runs(slug: str) -> Page:
+    """Show the network's report form and its runs (its own and its cities')."""
+    network = load_network(slug)
+    form = NetworkReportForm(formdata=None)
+    form.set_cities(list_member_cities(get_session(), network))
+    return network_page(network, form)
+
+
+def network_page(network: Network, form: NetworkReportForm, status: int = 200) -> Page:
+    """Render the network's reports page."""
+    rows = runs.list_runs(get_session(), network=network)
+    return render_runs({"network": network, "city": None, "rows": rows,
+                        "action": url_for("reports.request_network_run", slug=network.slug)},
+                       form, status)
+
+
+@bp.post("/networks/<slug>/reports")
+def request_network_run(slug: str) -> Page | Response:
+    """Ask for the whole network's report or one member city's report."""
+    network = load_network(slug)
+    form = NetworkReportForm()
+    cities = {c.slug: c for c in list_member_cities(get_session(), network)}
+    form.set_cities(list(cities.values()))
+    if not form.validate_on_submit():
+        return network_page(network, form, 422)
+    if form.subject.data == NETWORK_CHOICE:
+        target = runs.Target(ReportKind.NETWORK, form.year.data, network=network,
+                             page_size=form.page_size.data)
+    else:
+        target = runs.Target(ReportKind.CITY, form.year.data, city=cities[form.subject.data],
+                             network=network, page_size=form.page_size.data)
+    return start(target)
+
+
+@bp.get("/cities/<slug>/reports")
+def city_runs(slug: str) -> Page:
+    """Show the city's reports and, for its editors, the form to ask for one."""
+    city = load_city(slug)
+    return city_page(city, CityReportForm(formdata=None))
+
+
+def city_page(city: City, form: CityReportForm, status: int = 200) -> Page:
+    """Render the city's reports page."""
+    rows = runs.list_runs(get_session(), city=city)
+    can_request = can_edit_city(signed_in_user(), city)
+    return render_runs({"network": None, "city": city, "rows": rows,
+                        "action": url_for("reports.request_city_run", slug=city.slug)
+                        if can_request else None}, form, status)
+
+
+@bp.post("/cities/<slug>/reports")
+def request_city_run(slug: str) -> Page | Response:
+    """Ask for the city's full report or its one-page summary."""
+    city = load_city(slug, request=True)
+    form = CityReportForm()
+    if not form.validate_on_submit():
+        return city_page(city, form, 422)
+    target = runs.Target(ReportKind(form.kind.data), form.year.data, city=city,
+                         page_size=form.page_size.data)
+    return start(target)
+
+
+@bp.get("/reports/runs/<int:run_id>")
+def show_run(run_id: int) -> str:
+    """Show a run: its parameters, its progress and, once done, the download."""
+    run, target = load_run(run_id)
+    user = signed_in_user()
+    can_regenerate = (can_manage_network(user, target.network) if target.network and
+                      run.kind == ReportKind.NETWORK else
+                      target.city is not None and can_edit_city(user, target.city))
+    return render_template("reports/runs_show.html", run=run, target=target, steps=STEPS,
+                           form=FlaskForm(formdata=None), can_regenerate=can_regenerate,
+                           status_info=status_info(run))
+
+
+def status_info(run: ReportRun) -> dict[str, Any]:
+    """Describe a run's state for the status page and its JSON poll."""
+    done = run.status == RunStatus.DONE
+    return {"id": run.id, "status": str(run.status), "progress": run.progress,
+            "step": run.step, "step_label": str(STEPS.get(run.step, run.step)),
+            "finished": run.status in (RunStatus.DONE, RunStatus.FAILED),
+            "download_url": url_for("reports.download_run", run_id=run.id) if done else None,
+            "size": run.size, "error": run.error if run.status == RunStatus.FAILED else ""}
+
+
+@bp.get("/reports/runs/<int:run_id>/status.json")
+def run_status(run_id: int) -> Response:
+    """Answer a run's progress in JSON, for the status page's poll."""
+    run, _target = load_run(run_id)
+    response = jsonify(status_info(run))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/reports/runs/<int:run_id>/download")
+def download_run(run_id: int) -> Response:
+    """Send a finished run's PDF as an attachment."""
+    run, _target = load_run(run_id)
+    pdf = runs.open_pdf(run)
+    if pdf is None:
+        abort(404)
+    # From memory: a file handle left open by an unread response would leak.
+    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                         download_name=runs.download_name(get_session(), run))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/reports/runs/<int:run_id>/regenerate")
+def regenerate_run(run_id: int) -> Response:
+    """Generate a run again with the same parameters, even if the data has not changed."""
+    run, _target = load_run(run_id, regenerate=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    new = runs.regenerate_run(get_session(), run, user_id())
+    enqueue_after_request(new.id)  # type: ignore[arg-type]
+    flash(_("The report is being generated again."), "success")
+    return redirect(url_for("reports.show_run", run_id=new.id))

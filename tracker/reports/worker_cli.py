@@ -1,0 +1,36 @@
+"""`tracker worker`: run the report jobs of the configured queue (SQLite file or Redis)."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from tracker.reports.worker import app_huey, queue_kind
+
+
+@click.command("worker")
+@click.option("-w", "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads; each renders one report at a time.")
+@click.option("--once", is_flag=True, help="Run the jobs waiting now, then stop.")
+@with_appcontext
+def worker_cli(workers: int, once: bool) -> None:
+    """Run the background report workers (huey consumer) until interrupted."""
+    kind = queue_kind(current_app)
+    if kind == "immediate":
+        raise click.UsageError("The report queue runs jobs at once (REPORT_QUEUE=immediate): "
+                               "there is nothing for a worker to do.")
+    huey = app_huey()
+    if once:
+        click.echo(f"Ran {drain(huey)} report job(s).")
+        return
+    click.echo(f"Report worker on the {kind} queue with {workers} worker(s).")
+    # Threads, not processes: each job already lays out a network's parts in a process pool.
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+
+
+def drain(huey: object) -> int:
+    """Run every job waiting in the queue in this process; return how many ran."""
+    count = 0
+    while (task := huey.dequeue()) is not None:  # type: ignore[attr-defined]
+        huey.execute(task)  # type: ignore[attr-defined]
+        count += 1
+    return count
