@@ -66,13 +66,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.main.routes import bp as main_bp
     from tracker.plans.routes import bp as plans_bp
     from tracker.progress.routes import bp as progress_bp
+    from tracker.reports.preview_routes import bp as report_preview_bp
     from tracker.reports.routes import bp as reports_bp
     from tracker.users.routes import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
                       evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
-                      climate_bp, compare_bp, api_bp, reports_bp):
+                      climate_bp, compare_bp, api_bp, reports_bp, report_preview_bp):
         app.register_blueprint(blueprint)
 
 

@@ -116,6 +116,19 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
      edit_a(REDIRECT)),
     ("reports.regenerate_run", "POST", run_path("b_net", "/regenerate"), {},
      manage_b(REDIRECT)),
+    ("report_preview.preview", "GET", "/cities/city-a/reports/2024/preview", None, read_a(OK)),
+    ("report_preview.preview", "GET", "/cities/city-b/reports/2024/preview", None, read_b(OK)),
+    ("report_preview.preview", "GET", "/cities/nowhere/reports/2024/preview", None,
+     expect(NOT_FOUND)),
+    ("report_preview.preview", "GET", "/cities/city-b/reports/1066/preview", None,
+     read_b(NOT_FOUND)),
+    ("report_preview.summary", "GET", "/cities/city-a/reports/2024/summary", None, read_a(OK)),
+    ("report_preview.tables", "GET", "/cities/city-a/reports/2024/tables.csv", None,
+     read_a(OK)),
+    ("report_preview.tables", "GET", "/cities/city-b/reports/2024/tables.xlsx", None,
+     read_b(OK)),
+    ("report_preview.tables", "GET", "/cities/city-b/reports/2024/tables.csv?table=nope",
+     None, read_b(NOT_FOUND)),
 ]
 
 
@@ -133,7 +146,7 @@ def test_access(row: tuple[Any, ...], role: str, report_world: World, client: Fl
 
 def test_the_matrix_covers_every_report_route(app: Flask) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules()}
-    assert {e for e in endpoints if e.startswith("reports.")} == {r[0] for r in ACCESS_MATRIX}
+    assert {e for e in endpoints if e.startswith(("reports.", "report_preview."))} == {r[0] for r in ACCESS_MATRIX}
 
 
 # ---------------------------------------------------------------- asking, watching, downloading
@@ -262,3 +275,18 @@ def test_the_runs_page_runs_a_fixed_number_of_queries(
     with count_queries() as three:
         client.get("/networks/coast/reports")
     assert one() == three()
+
+
+def test_the_report_shows_in_the_browser_and_its_tables_download(
+        report_world: World, client: FlaskClient, auth: Auth) -> None:
+    auth.login(report_world.users["officer_b"])
+    name = report_world.cities["b"].name
+    page = client.get("/cities/city-b/reports/2024/preview").get_data(as_text=True)
+    assert name in page and "report.css" in page and "progress report 2024" in page
+    summary = client.get("/cities/city-b/reports/2024/summary").get_data(as_text=True)
+    assert name in summary
+    table = client.get("/cities/city-b/reports/2024/tables.csv?table=goals")
+    assert table.status_code == 200 and table.mimetype == "text/csv"
+    assert "attachment" in table.headers["Content-Disposition"]
+    workbook = client.get("/cities/city-b/reports/2024/tables.xlsx").data
+    assert workbook.startswith(b"PK")
