@@ -338,29 +338,6 @@ class AlignmentForm(FlaskForm):
                               description=_l("Why this local indicator stands for the SDG one."))
 
 
-class ElementLinkForm(FlaskForm):
-    """Link the indicator to a plan element it measures."""
-
-    # The route checks that the element is a current element of the city (404 otherwise).
-    element_id = SelectField(_l("Plan element"), coerce=int, validate_choice=False,
-                             validators=[InputRequired()])
-
-
-class RetireForm(FlaskForm):
-    """Retire an indicator, saying why."""
-
-    reason = StringField(_l("Reason"), validators=[
-        DataRequired(message=_l("Say why the indicator is retired.")), Length(max=1000)],
-        description=_l("Kept in the history, e.g. “replaced by SLB-2.1.2 in the 2024/25 SDBIP”."))
-
-
-class RestoreForm(FlaskForm):
-    """Bring a retired indicator back."""
-
-    reason = StringField(_l("Reason"), validators=[Length(max=1000)],
-                         description=_l("Optional; kept in the history."))
-
-
 HISTORY_LABELS = {"is_retired": _l("Retired"), "element": _l("Plan element")}
 
 

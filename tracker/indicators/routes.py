@@ -24,10 +24,7 @@ from tracker.forms import choices
 from tracker.indicators import queries, services
 from tracker.indicators.forms import (
     AlignmentForm,
-    ElementLinkForm,
     IndicatorForm,
-    RestoreForm,
-    RetireForm,
     choice_label,
     compare_with_saved,
     field_label,
@@ -35,6 +32,7 @@ from tracker.indicators.forms import (
     number_text,
 )
 from tracker.indicators.models import LocalIndicator, SdgRelation, UnitKind
+from tracker.indicators.state_forms import ElementLinkForm, RestoreForm, RetireForm
 from tracker.plans.models import period_label
 
 bp = Blueprint("indicators", __name__)
