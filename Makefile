@@ -42,8 +42,11 @@ run: install syscheck
 	$(BIN)/tracker worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	TRACKER_SECURE_COOKIES=$${TRACKER_SECURE_COOKIES:-0} $(BIN)/tracker run --host $(HOST) --port $(PORT)
 
+# Two workers: CI machines have two cores; each worker gets its own SQLite file and
+# PostgreSQL schema (tests/conftest.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install syscheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15
 
 bench: install syscheck
 	$(BIN)/pytest tests/perf -p no:cacheprovider -o addopts="" -q -s
