@@ -31,6 +31,7 @@ from tracker.db import get_session
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import get_indicator
 from tracker.indicators.routes import unit_text
+from tracker.memory import gc_paused
 from tracker.plans.models import PlanKind
 from tracker.progress.services import decimal_text
 
@@ -63,14 +64,18 @@ def current_comparison() -> Comparison:
 @bp.get("/compare")
 def show() -> str:
     """Show the selection form and, once cities are chosen, the comparison."""
-    comparison = current_comparison()
-    cities, networks, goals = list_choices(get_session(), readable_cities_clause(
-        signed_in_user()))
-    return render_template("compare/index.html", c=comparison, sel=comparison.selection,
-                           all_cities=cities, networks=networks, goals=goals,
-                           plan_kinds=list(PlanKind), t=views.page_texts(),
-                           indicator_url=views.url_pattern("progress.show_indicator"),
-                           notes_url=views.url_pattern("compare.show_notes"))
+    # The page builds hundreds of thousands of small acyclic objects (cells, strings):
+    # the cyclic collector's rescans of them would cost more than the work itself.
+    with gc_paused():
+        comparison = current_comparison()
+        cities, networks, goals = list_choices(get_session(), readable_cities_clause(
+            signed_in_user()))
+        texts = views.page_texts()
+        cells = views.PageCells(texts, views.url_pattern("progress.show_indicator"),
+                                views.url_pattern("compare.show_notes"))
+        return render_template("compare/index.html", c=comparison, sel=comparison.selection,
+                               all_cities=cities, networks=networks, goals=goals,
+                               plan_kinds=list(PlanKind), t=texts, cells=cells)
 
 
 def attachment(data: bytes, mimetype: str, extension: str) -> Response:

@@ -16,6 +16,7 @@ from tracker.compare.queries import load_cities, load_sdg_rows, unapproved_indic
 from tracker.compare.scoring import TARGETS, category, mean, score_cohort
 from tracker.compare.selection import Selection
 from tracker.compare.loading import load_scoped
+from tracker.memory import gc_paused
 from tracker.progress.queries import IndicatorData
 from tracker.progress.services import IndicatorProgress, indicator_progress
 
@@ -154,6 +155,12 @@ def order_rows(rows: list[Row], sel: Selection) -> list[Row]:
 
 def compare(session: Session, user: User | None, sel: Selection) -> Comparison:
     """Build the comparison of the readable cities of a selection, in fixed queries."""
+    with gc_paused():  # thousands of small acyclic objects: see tracker.memory
+        return build_comparison(session, user, sel)
+
+
+def build_comparison(session: Session, user: User | None, sel: Selection) -> Comparison:
+    """Read, assess, flag and score the selection (compare, without the collector)."""
     cities = load_cities(session, readable_cities_clause(user), user, sel.cities, sel.network)
     progress, drafts = load_progress(session, cities, sel)
     unapproved = unapproved_indicator_ids(
