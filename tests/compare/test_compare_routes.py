@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
@@ -74,6 +75,7 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
      expect(OK)),
     ("compare.export_csv", "GET", "/compare.csv?cities=city-a,city-u", None, expect(OK)),
     ("compare.export_xlsx", "GET", "/compare.xlsx?network=net-a", None, expect(OK)),
+    ("compare.export_pdf", "GET", "/compare.pdf?cities=city-a,city-b", None, expect(OK)),
     ("compare.show_notes", "GET", A_NOTES, None, readers_of("a", OK)),
     ("compare.show_notes", "GET", "/cities/city-u/indicators/U-1/notes", None,
      readers_of("u", OK)),
@@ -197,6 +199,15 @@ def test_the_csv_export_holds_the_matrix_and_scores(compare_world: World, client
     assert evil["local_indicator"] == "'=B-2" and evil["local_name"].startswith("'=")
     composite = next(r for r in rows if r["city"] == "city-b" and r["goal"] == "all")
     assert composite["score"] == "100.00" and "rank 1" in composite["score_inputs"]
+
+
+def test_the_pdf_export_holds_the_ranking_and_the_matrix(compare_world: World,
+                                                          client: FlaskClient) -> None:
+    response = client.get("/compare.pdf?cities=city-a,city-b,city-u&goal=6")
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF-")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Scores and ranking" in text and "6.1.1" in text and "city-a" in text
+    assert "city-u" not in text  # an unpublished city a visitor may not read shows nothing
 
 
 def test_the_xlsx_export_has_a_matrix_and_a_scores_sheet(compare_world: World,

@@ -28,6 +28,7 @@ from tracker.compare.scoring import CATEGORY_LABELS
 from tracker.compare.selection import read_selection
 from tracker.compare.services import Comparison, compare
 from tracker.db import get_session
+from tracker.timeutil import utcnow
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import get_indicator
 from tracker.indicators.routes import unit_text
@@ -146,3 +147,23 @@ def post_note(slug: str, code: str) -> ResponseReturnValue:
     add_note(get_session(), indicator, user, form.text.data or "")  # type: ignore[arg-type]
     flash(_("Note added."), "success")
     return redirect(url_for("compare.show_notes", slug=city.slug, code=indicator.code))
+
+
+# The print version leaves out the long SDG title and the score formula: the page holds them.
+PRINT_COLUMNS = [0, 2, 4, 5, 8, 9, 10, 11, 12, 13]
+
+
+@bp.get("/compare.pdf")
+def export_pdf() -> Response:
+    """Export the ranking and the matrix as a PDF, through the reports module."""
+    from tracker.reports.render import helpers, html_to_pdf
+
+    comparison = current_comparison()
+    user = signed_in_user()
+    html = render_template(
+        "compare/print.html", c=comparison, author=user.email if user else "",
+        created=utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        header=[views.EXPORT_HEADER[i] for i in PRINT_COLUMNS],
+        rows=[[row[i] for i in PRINT_COLUMNS] for row in views.export_rows(comparison)],
+        score_header=views.SCORE_HEADER, scores=views.score_rows(comparison), **helpers())
+    return attachment(html_to_pdf(html, page_size="A4"), "application/pdf", "pdf")
