@@ -63,6 +63,42 @@ def expect(default: Any, **overrides: Any) -> dict[str, Any]:
 
 
 OK, REDIRECT, DENIED = 200, 302, 403
+
+
+# Who gets an outcome on a city's internal pages (world cities A and B; network A has the
+# reviewer): shared by every domain's access matrix.
+def read_a(outcome: Any) -> dict[str, Any]:
+    """Those who see city A's internals (its network's reviewer too) get `outcome`."""
+    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
+                  officer_a=outcome, reviewer_a=outcome)
+
+
+def read_b(outcome: Any) -> dict[str, Any]:
+    """Those who see city B's internals get `outcome`."""
+    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
+                  officer_b=outcome)
+
+
+def edit_a(outcome: Any) -> dict[str, Any]:
+    """Those who may change city A (its officers, its network's secretariat, admins)."""
+    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
+                  officer_a=outcome)
+
+
+def edit_b(outcome: Any) -> dict[str, Any]:
+    """Those who may change city B get `outcome`."""
+    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
+                  officer_b=outcome)
+
+
+def review_a(outcome: Any) -> dict[str, Any]:
+    """Network A's secretariat and admins get `outcome`."""
+    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome)
+
+
+def review_b(outcome: Any) -> dict[str, Any]:
+    """Network B's secretariat and admins get `outcome`."""
+    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome)
 ADMIN_ONLY_WRITE = expect(DENIED, anonymous=LOGIN, admin=REDIRECT)
 
 # (name, method, path, form, expected); "{x}" placeholders are filled from the world.

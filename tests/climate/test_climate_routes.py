@@ -22,7 +22,10 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     ROLES,
     World,
     check_access,
+    edit_a,
+    edit_b,
     expect,
+    read_a,
     world,
 )
 from tracker.audit.models import AuditEvent
@@ -59,24 +62,6 @@ def state(db: Session) -> tuple[Any, ...]:
     counts = tuple(db.scalar(select(func.count()).select_from(t)) or 0 for t in TABLES)
     versions = tuple(db.scalar(select(func.sum(t.version))) or 0 for t in VERSIONED)
     return counts + versions
-
-
-def read_a(outcome: int) -> dict[str, Any]:
-    """City A's officers, network A's secretariat and reviewer, and admins get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome, reviewer_a=outcome)
-
-
-def edit_b(outcome: int) -> dict[str, Any]:
-    """Editors of city B get `outcome`; everyone else is refused."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
-                  officer_b=outcome)
-
-
-def edit_a(outcome: int) -> dict[str, Any]:
-    """Editors of city A get `outcome`; everyone else is refused."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome)
 
 
 read_b = edit_b  # network B has no reviewer: B's readers are its editors

@@ -20,6 +20,8 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     World,
     check_access,
     expect,
+    read_a,
+    read_b,
     world,
 )
 from tracker.audit.models import AuditEvent
@@ -52,18 +54,6 @@ def windows_world(world: World, app: Flask, db: Session, make_indicator) -> Worl
             set_city_window(session=db, city=city, user_id=None,
                             window_in=WindowIn(2024, 0, date(2025, 1, 1), date(2025, 3, 31)))
     return world
-
-
-def read_b(outcome: int) -> dict[str, Any]:
-    """City B's officers, network B's secretariat and admins get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
-                  officer_b=outcome)
-
-
-def read_a(outcome: int) -> dict[str, Any]:
-    """City A's officers, network A's secretariat and reviewer, and admins get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome, reviewer_a=outcome)
 
 
 def watch(network: str, outcome: int) -> dict[str, Any]:

@@ -20,7 +20,13 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     ROLES,
     World,
     check_access,
+    edit_a,
+    edit_b,
     expect,
+    read_a,
+    read_b,
+    review_a,
+    review_b,
     world,
 )
 from tracker.auth.models import Role
@@ -71,40 +77,6 @@ def grid_world(world: World, app: Flask, db: Session, make_indicator) -> World: 
     ids["records"] = [ids[f"{k}_{s}"] for k in "ab" for s in ("draft", "submitted",
                                                               "approved")]
     return world
-
-
-def read_b(outcome: int) -> dict[str, Any]:
-    """City B's officers, network B's secretariat and admins get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
-                  officer_b=outcome)
-
-
-def read_a(outcome: int) -> dict[str, Any]:
-    """City A's officers, network A's secretariat and reviewer, and admins get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome, reviewer_a=outcome)
-
-
-def edit_b(outcome: int) -> dict[str, Any]:
-    """Editors of city B get `outcome`; everyone else is refused."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
-                  officer_b=outcome)
-
-
-def edit_a(outcome: int) -> dict[str, Any]:
-    """Editors of city A get `outcome`; everyone else is refused."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome)
-
-
-def review_b(outcome: int) -> dict[str, Any]:
-    """Network B's secretariat and admins get `outcome`; everyone else is refused."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome)
-
-
-def review_a(outcome: int) -> dict[str, Any]:
-    """Network A's secretariat and admins get `outcome`; everyone else is refused."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome)
 
 
 A1 = "/cities/city-a/indicators/A-1/data"

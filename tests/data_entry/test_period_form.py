@@ -27,6 +27,8 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     World,
     check_access,
     expect,
+    read_a,
+    read_b,
     world,
 )
 from tracker.auth.models import Role
@@ -36,18 +38,6 @@ from tracker.data.queries import current_fiscal_year
 from tracker.indicators.models import IndicatorAlignment, IndicatorElementLink
 
 # ---------------------------------------------------------------- access matrix
-
-
-def read_b(outcome: int) -> dict[str, Any]:
-    """City B's officers, network B's secretariat and admins get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
-                  officer_b=outcome)
-
-
-def read_a(outcome: int) -> dict[str, Any]:
-    """City A's officers, network A's secretariat and reviewer, and admins get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome, reviewer_a=outcome)
 
 
 def enter_b(outcome: int) -> dict[str, Any]:

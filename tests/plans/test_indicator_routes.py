@@ -20,6 +20,8 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     ROLES,
     World,
     check_access,
+    edit_a,
+    edit_b,
     expect,
     world,
 )
@@ -92,18 +94,6 @@ def indicator_world(world: World, app: Flask, db: Session, make_plan, make_eleme
 
 READ = expect(OK)
 READ_UNPUBLISHED = expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_a=OK, reviewer_a=OK)
-
-
-def edit_b(outcome: int) -> dict[str, Any]:
-    """Editors of city B get `outcome`; everyone else is refused."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
-                  officer_b=outcome)
-
-
-def edit_a(outcome: int) -> dict[str, Any]:
-    """Editors of city A get `outcome`; everyone else is refused."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome)
 
 
 B1 = "/cities/city-b/indicators/B-1"

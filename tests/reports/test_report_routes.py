@@ -25,7 +25,11 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     ROLES,
     World,
     check_access,
+    edit_a,
     expect,
+    read_a,
+    read_b,
+    review_b,
     world,
 )
 from tracker.auth.models import Role
@@ -54,45 +58,22 @@ def run_path(key: str, suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/reports/runs/{w.ids[key].id}{suffix}"
 
 
-def manage_b(outcome: Any) -> dict[str, Any]:
-    """Network B's secretariat and admins get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome)
-
-
-def read_b(outcome: Any) -> dict[str, Any]:
-    """Those who see city B's internals get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_b=outcome,
-                  officer_b=outcome)
-
-
-def read_a(outcome: Any) -> dict[str, Any]:
-    """Those who see city A's internals (its network's reviewer too) get `outcome`."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome, reviewer_a=outcome)
-
-
-def edit_a(outcome: Any) -> dict[str, Any]:
-    """Those who may change city A get `outcome` (not its reviewer)."""
-    return expect(DENIED, anonymous=LOGIN, admin=outcome, secretariat_a=outcome,
-                  officer_a=outcome)
-
-
 NET_B = "/networks/net-b/reports"
 WHOLE = {"subject": "network", "year": "2024", "page_size": "A4"}
 CITY_FORM = {"kind": "city", "year": "2024", "page_size": "Letter"}
 
 ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
-    ("reports.network_runs", "GET", NET_B, None, manage_b(OK)),
+    ("reports.network_runs", "GET", NET_B, None, review_b(OK)),
     ("reports.network_runs", "GET", "/networks/nowhere/reports", None, expect(NOT_FOUND)),
-    ("reports.request_network_run", "POST", NET_B, WHOLE, manage_b(REDIRECT)),
+    ("reports.request_network_run", "POST", NET_B, WHOLE, review_b(REDIRECT)),
     ("reports.request_network_run", "POST", NET_B, WHOLE | {"subject": "city-b"},
-     manage_b(REDIRECT)),
+     review_b(REDIRECT)),
     ("reports.request_network_run", "POST", NET_B, WHOLE | {"subject": "city-a"},
-     manage_b(UNPROCESSABLE)),  # not a member of network B
+     review_b(UNPROCESSABLE)),  # not a member of network B
     ("reports.request_network_run", "POST", NET_B, WHOLE | {"year": "20x4"},
-     manage_b(UNPROCESSABLE)),
+     review_b(UNPROCESSABLE)),
     ("reports.request_network_run", "POST", NET_B, WHOLE | {"page_size": "A3"},
-     manage_b(UNPROCESSABLE)),
+     review_b(UNPROCESSABLE)),
     ("reports.city_runs", "GET", "/cities/city-b/reports", None, read_b(OK)),
     ("reports.city_runs", "GET", "/cities/city-a/reports", None, read_a(OK)),
     ("reports.city_runs", "GET", "/cities/nowhere/reports", None, expect(NOT_FOUND)),
@@ -103,19 +84,19 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
      read_b(UNPROCESSABLE)),
     ("reports.show_run", "GET", run_path("b_city"), None, read_b(OK)),
     ("reports.show_run", "GET", run_path("a_city"), None, read_a(OK)),
-    ("reports.show_run", "GET", run_path("b_net"), None, manage_b(OK)),
+    ("reports.show_run", "GET", run_path("b_net"), None, review_b(OK)),
     ("reports.show_run", "GET", "/reports/runs/999999", None, expect(NOT_FOUND)),
     ("reports.run_status", "GET", run_path("b_city", "/status.json"), None, read_b(OK)),
-    ("reports.run_status", "GET", run_path("b_net", "/status.json"), None, manage_b(OK)),
+    ("reports.run_status", "GET", run_path("b_net", "/status.json"), None, review_b(OK)),
     ("reports.download_run", "GET", run_path("b_city", "/download"), None, read_b(OK)),
     ("reports.download_run", "GET", run_path("a_city", "/download"), None, read_a(OK)),
-    ("reports.download_run", "GET", run_path("b_net", "/download"), None, manage_b(OK)),
+    ("reports.download_run", "GET", run_path("b_net", "/download"), None, review_b(OK)),
     ("reports.regenerate_run", "POST", run_path("b_city", "/regenerate"), {},
      read_b(REDIRECT)),
     ("reports.regenerate_run", "POST", run_path("a_city", "/regenerate"), {},
      edit_a(REDIRECT)),
     ("reports.regenerate_run", "POST", run_path("b_net", "/regenerate"), {},
-     manage_b(REDIRECT)),
+     review_b(REDIRECT)),
     ("report_preview.preview", "GET", "/cities/city-a/reports/2024/preview", None, read_a(OK)),
     ("report_preview.preview", "GET", "/cities/city-b/reports/2024/preview", None, read_b(OK)),
     ("report_preview.preview", "GET", "/cities/nowhere/reports/2024/preview", None,
