@@ -42,6 +42,9 @@ class User(UserBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    # Stored in the session cookie at sign-in; moving it on (logout, password change,
+    # disabling) ends every session signed in before.
+    session_generation: int = Field(default=0)
     city: City | None = Relationship()
     network: Network | None = Relationship()
 
@@ -74,3 +77,4 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None  # None: valid until revoked

@@ -4,11 +4,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.auth.services import UserError, authenticate, change_password, normalise_email
+from tracker.auth.sessions import keep_session, sign_out_everywhere, start_session
 from tracker.db import get_session
 from tracker.extensions import limiter
 
@@ -47,7 +48,7 @@ def login() -> str | Response:
             session=get_session(), email=form.email.data or "", password=form.password.data or ""
         )
         if user is not None:
-            login_user(user)
+            start_session(user)
             flash(_("Signed in as %(email)s.", email=user.email), "success")
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(_("The email or password is not correct."))
@@ -57,8 +58,8 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Sign the user out."""
-    logout_user()
+    """Sign the user out, here and in every other browser (a copied cookie included)."""
+    sign_out_everywhere(session=get_session(), user=current_user._get_current_object())
     flash(_("Signed out."), "info")
     return redirect(url_for("main.home"))
 
@@ -79,6 +80,7 @@ def password() -> str | Response:
         except UserError as error:
             form.current_password.errors.append(str(error))
         else:
+            keep_session(current_user)  # type: ignore[arg-type]  # other sessions have ended
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

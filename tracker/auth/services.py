@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.auth.models import Role, User
+from tracker.auth.sessions import end_all_sessions, forget_session, session_is_current
 from tracker.cities.models import City, Network
 from tracker.db import get_session
 from tracker.timeutil import utcnow
@@ -31,11 +32,13 @@ def hash_password(password: str) -> str:
 
 
 def load_user(user_id: str) -> User | None:
-    """Load the signed-in user for Flask-Login; disabled users are signed out."""
-    if not user_id.isdigit():
+    """Load the signed-in user for Flask-Login; disabled users and sessions of an earlier
+    generation (before a logout, password change or disabling) are signed out."""
+    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.is_active or not session_is_current(user):
+        forget_session()
         return None
-    user = get_session().get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    return user
 
 
 def normalise_email(email: str) -> str:
@@ -114,11 +117,14 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
                           n=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(new)
     session.add(user)
-    session.flush()
+    end_all_sessions(session=session, user=user)
 
 
 def set_active(*, session: Session, user: User, is_active: bool) -> None:
-    """Enable or disable a user's login."""
+    """Enable or disable a user's login; disabling ends every session of the user."""
     user.is_active = is_active
     session.add(user)
-    session.flush()
+    if is_active:
+        session.flush()
+    else:
+        end_all_sessions(session=session, user=user)

@@ -14,6 +14,7 @@ from tracker.auth.tokens import (
     create_token,
     get_token,
     init_token_auth,
+    is_expired,
     list_tokens,
     revoke_token,
 )
@@ -29,7 +30,7 @@ def render_tokens(form: TokenForm, plain: str | None = None) -> ResponseReturnVa
     """Render the token page; a new plain token is shown once and never cached."""
     user: User = signed_in_user()  # type: ignore[assignment]
     page = render_template("auth/tokens.html", form=form, plain=plain,
-                           tokens=list_tokens(get_session(), user))
+                           tokens=list_tokens(get_session(), user), is_expired=is_expired)
     return page, 200, ({"Cache-Control": "no-store"} if plain else {})
 
 
@@ -41,7 +42,7 @@ def list_and_create() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_tokens(form)
     _token, plain = create_token(session=get_session(), user=signed_in_user(),  # type: ignore[arg-type]
-                                 name=form.name.data or "")
+                                 name=form.name.data or "", lifetime=form.lifetime_delta())
     flash(_("Token created. Copy it now: it will not be shown again."), "success")
     return render_tokens(TokenForm(formdata=None), plain)
 

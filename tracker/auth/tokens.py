@@ -36,17 +36,27 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(*, session: Session, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for the user; return it with the plain token (shown only once)."""
+def create_token(*, session: Session, user: User, name: str,
+                 lifetime: timedelta | None = None) -> tuple[ApiToken, str]:
+    """Create a token for the user, valid for `lifetime` (None: until revoked); return it with
+    the plain token (shown only once)."""
     name = name.strip()
     if not name:
         raise TokenError(_("Give the token a name."))
+    if lifetime is not None and lifetime <= timedelta(0):
+        raise TokenError(_("A token must be valid for some time."))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = utcnow() + lifetime if lifetime is not None else None
     token = ApiToken(user_id=user.id, name=name[:100], prefix=plain[:SHOWN_PREFIX_LENGTH],  # type: ignore[arg-type]
-                     token_hash=hash_token(plain))
+                     token_hash=hash_token(plain), expires_at=expires_at)
     session.add(token)
     session.flush()
     return token, plain
+
+
+def is_expired(token: ApiToken) -> bool:
+    """Has the token passed its expiry time?"""
+    return token.expires_at is not None and token.expires_at <= utcnow()
 
 
 def can_revoke(user: User | None, token: ApiToken) -> bool:
@@ -77,7 +87,7 @@ def get_token(session: Session, token_id: int) -> ApiToken | None:
 
 
 def authenticate_token(*, session: Session, token: str) -> User | None:
-    """Return the active user of a valid, unrevoked token, else None; note its use."""
+    """Return the active user of a valid, unrevoked, unexpired token, else None; note its use."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     digest = hash_token(token)
@@ -86,7 +96,7 @@ def authenticate_token(*, session: Session, token: str) -> User | None:
     if found is None or not hmac.compare_digest(found.token_hash, digest):
         return None
     user = session.get(User, found.user_id)
-    if found.revoked_at is not None or user is None or not user.is_active:
+    if found.revoked_at is not None or is_expired(found) or user is None or not user.is_active:
         return None
     now = utcnow()
     if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
@@ -126,7 +136,8 @@ def authenticate_api_request() -> Any:
 
     user = authenticate_token(session=get_session(), token=token) if token else None
     if user is None:
-        return api_unauthorised(_("The API token is missing, malformed, unknown or revoked."))
+        return api_unauthorised(
+            _("The API token is missing, malformed, unknown, revoked or expired."))
     # Flask-Login keeps the request's user here; setting it (rather than login_user) keeps
     # token requests from creating a session cookie.
     g._login_user = user
