@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from tracker.config import ROOT, Config, as_dict
 from tracker.db import commit_session, init_db, rollback_session
 from tracker.extensions import babel, csrf, limiter, login_manager
+from tracker.operations import check_rate_limit_storage, register_proxy_fix
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)
+    check_rate_limit_storage(app)
+    register_proxy_fix(app)  # last: the outermost WSGI layer sees the proxy's headers first
     return app
 
 

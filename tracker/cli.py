@@ -2,7 +2,8 @@
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+
+from tracker.cli_errors import TrackerGroup
 
 
 def create_cli_app() -> Flask:
@@ -12,7 +13,7 @@ def create_cli_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=create_cli_app, add_version_option=False,
+@click.group(cls=TrackerGroup, create_app=create_cli_app, add_version_option=False,
              load_dotenv=False)
 def main() -> None:
     """Manage the SDG localisation tracker."""

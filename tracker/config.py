@@ -45,6 +45,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("TRACKER_RATELIMIT_STORAGE_URL", "memory://")
         self.REDIS_URL = os.environ.get("TRACKER_REDIS_URL", "")
         self.LOGIN_RATE_LIMIT = os.environ.get("TRACKER_LOGIN_RATE_LIMIT", "5 per minute")
+        # Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        self.PROXY_FIX = int(os.environ.get("TRACKER_PROXY_FIX", "0"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

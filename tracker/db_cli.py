@@ -3,10 +3,16 @@
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from flask import current_app
 from flask.cli import AppGroup
 
 from tracker.config import ROOT
+from tracker.db import get_db
+from tracker.migration_guard import downgrade_losses
+
+LOSS_LABELS = {"table": "table", "column": "column", "rows": "rows deleted from"}
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:
@@ -33,12 +39,33 @@ def upgrade(revision: str) -> None:
     click.echo(f"Database at {revision}.")
 
 
-@db_cli.command("downgrade")
-@click.argument("revision")
-def downgrade(revision: str) -> None:
-    """Migrate the schema down to REVISION (e.g. -1 or base)."""
-    command.downgrade(alembic_config(), revision)
+@db_cli.command("downgrade", context_settings={"ignore_unknown_options": True})
+@click.argument("revision")  # ignore_unknown_options: "-1" is a revision, not an option
+@click.option("--force", is_flag=True,
+              help="Downgrade even when it drops tables or columns that hold data.")
+def downgrade(revision: str, force: bool) -> None:
+    """Migrate the schema down to REVISION (e.g. -1 or base); refuse, without --force, a
+    downgrade that would drop data, naming the tables and columns and their row counts."""
+    cfg = alembic_config()
+    try:
+        if not force:
+            refuse_data_loss(cfg, revision)
+        command.downgrade(cfg, revision)
+    except (CommandError, RevisionError) as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Database at {revision}.")
+
+
+def refuse_data_loss(cfg: AlembicConfig, revision: str) -> None:
+    """Stop with the list of what the downgrade to REVISION would drop, if anything."""
+    with get_db().engine.connect() as connection:
+        losses = downgrade_losses(cfg, connection, revision)
+    if losses:
+        lines = [f"  {LOSS_LABELS[loss.kind]} {loss.name}: {loss.count:,} "
+                 f"{'values' if loss.kind == 'column' else 'rows'}" for loss in losses]
+        raise click.ClickException("\n".join(
+            [f"Refusing to downgrade to {revision}: it would drop data."] + lines +
+            ["Back the database up, then run again with --force."]))
 
 
 @db_cli.command("current")

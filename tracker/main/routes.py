@@ -1,13 +1,13 @@
 """The home page and health check."""
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
 
 from tracker.auth.access import signed_in_user
 from tracker.catalogue.queries import list_goals
 from tracker.cities.queries import list_cities
 from tracker.db import get_session
+from tracker.health import health_response
 
 bp = Blueprint("main", __name__)
 
@@ -22,6 +22,5 @@ def home() -> str:
 
 @bp.get("/healthz")
 def health() -> ResponseReturnValue:
-    """Answer whether the app can reach its database."""
-    get_session().execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    """Answer in JSON whether the app can reach its database (503 when it cannot)."""
+    return health_response()
