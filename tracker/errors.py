@@ -13,8 +13,14 @@ class StaleEditError(DomainError):
     """Someone else saved the record since this edit began."""
 
 
+def stale_record_message() -> str:
+    """Say that someone else saved the record first."""
+    return _("Someone else saved this record while you were editing it. "
+             "Their version is shown; re-apply your changes.")
+
+
 def check_version(record: Any, expected: int | None) -> None:
-    """Refuse an edit that began before someone else's save (optimistic locking)."""
+    """Refuse an edit that began before someone else's save (optimistic locking); the
+    UPDATE then checks the same version in the database (tracker.locking)."""
     if expected is not None and expected != record.version:
-        raise StaleEditError(_("Someone else saved this record while you were editing it. "
-                               "Their version is shown; re-apply your changes."))
+        raise StaleEditError(stale_record_message())

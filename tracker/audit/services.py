@@ -6,7 +6,8 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker.audit.models import AuditEvent
-from tracker.errors import check_version
+from tracker.errors import check_version, stale_record_message
+from tracker.locking import guarded
 from tracker.timeutil import utcnow
 
 
@@ -62,19 +63,20 @@ def tracked_update(
     user_id: int | None,
     city_id: int | None,
 ) -> dict[str, list[Any]]:
-    """Apply a change to a versioned record: refuse stale edits, bump the version and keep
-    the change in history when anything differs; return the changes."""
+    """Apply a change to a versioned record: refuse stale edits (in Python, then in the
+    UPDATE itself), bump the version and keep the change in history when anything differs;
+    return the changes."""
     check_version(record, version)
-    before = take()
-    apply()
-    session.flush()
-    changes = diff(before, take())
-    if changes:
-        record.version += 1
-        if hasattr(record, "updated_at"):
-            record.updated_at = utcnow()
-        record_change(session, user_id=user_id, action="update", entity=record,
-                      city_id=city_id, changes=changes)
-    session.add(record)
-    session.flush()
+    with guarded(session, stale_record_message):
+        before = take()
+        apply()
+        session.flush()
+        changes = diff(before, take())
+        if changes:
+            record.version += 1
+            if hasattr(record, "updated_at"):
+                record.updated_at = utcnow()
+            record_change(session, user_id=user_id, action="update", entity=record,
+                          city_id=city_id, changes=changes)
+        session.add(record)
     return changes

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
+from tracker.locking import Versioned
 from tracker.timeutil import utcnow
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -23,7 +24,7 @@ class NetworkCreate(NetworkBase):
     """What a caller gives to create a network (validated)."""
 
 
-class Network(NetworkBase, table=True):
+class Network(NetworkBase, Versioned, table=True):
     """A network of cities with its secretariat (GCoM, ICLEI South Asia, UCLG …)."""
 
     __tablename__ = "networks"
@@ -63,7 +64,7 @@ class CityCreate(CityBase):
     parent_id: int | None = None
 
 
-class City(CityBase, table=True):
+class City(CityBase, Versioned, table=True):
     """A city, or a district or sub-district area, that localises the SDGs."""
 
     __tablename__ = "cities"

@@ -21,6 +21,7 @@ from tracker.climate.vocab import (
     check_list,
 )
 from tracker.db import ExactDecimal, enum_type
+from tracker.locking import Versioned
 from tracker.plans.models import PlanElement
 from tracker.timeutil import utcnow
 
@@ -65,7 +66,7 @@ class HazardCreate(HazardBase):
         return check_list(values, VULNERABLE_GROUPS)
 
 
-class Hazard(HazardBase, table=True):
+class Hazard(HazardBase, Versioned, table=True):
     """A climate hazard in a city's risk and vulnerability assessment."""
 
     __tablename__ = "climate_hazards"
@@ -131,7 +132,7 @@ class AdaptiveCapacityCreate(AdaptiveCapacityBase):
         return check_list([factor], ADAPTIVE_CAPACITY_FACTORS)[0]
 
 
-class AdaptiveCapacity(AdaptiveCapacityBase, table=True):
+class AdaptiveCapacity(AdaptiveCapacityBase, Versioned, table=True):
     """A rated adaptive-capacity factor of a city."""
 
     __tablename__ = "adaptive_capacities"
@@ -174,7 +175,7 @@ class AdaptationGoalPublic(AdaptationGoalBase):
     version: int
 
 
-class AdaptationGoal(AdaptationGoalBase, table=True):
+class AdaptationGoal(AdaptationGoalBase, Versioned, table=True):
     """A city's adaptation goal for one hazard."""
 
     __tablename__ = "adaptation_goals"
@@ -266,7 +267,7 @@ class ClimateActionCreate(ClimateActionBase):
         return self
 
 
-class ClimateAction(ClimateActionBase, table=True):
+class ClimateAction(ClimateActionBase, Versioned, table=True):
     """A mitigation or adaptation action of a city."""
 
     __tablename__ = "climate_actions"

@@ -15,6 +15,7 @@ from sqlmodel import Field, Relationship, SQLModel
 from tracker.climate.sectors import GASES, ROWS_BY_CODE, NotationKey, Sector, cell_label
 from tracker.climate.vocab import check_list
 from tracker.db import ExactDecimal, enum_type
+from tracker.locking import Versioned
 from tracker.timeutil import utcnow
 
 SECTOR_CODES = frozenset(s.value for s in Sector) | {"all"}
@@ -33,7 +34,7 @@ class ClimateProfileCreate(ClimateProfileBase):
     """What a caller gives to create or change a climate profile (validated)."""
 
 
-class ClimateProfile(ClimateProfileBase, table=True):
+class ClimateProfile(ClimateProfileBase, Versioned, table=True):
     """The climate profile of one city (the commitment date is not a City field)."""
 
     __tablename__ = "climate_profiles"
@@ -162,7 +163,7 @@ class InventoryCreate(InventoryBase):
         return self
 
 
-class GhgInventory(InventoryBase, table=True):
+class GhgInventory(InventoryBase, Versioned, table=True):
     """A city's community-wide GHG inventory for one inventory year."""
 
     __tablename__ = "ghg_inventories"
@@ -282,7 +283,7 @@ class MitigationTargetPublic(MitigationTargetBase):
     version: int
 
 
-class MitigationTarget(MitigationTargetBase, table=True):
+class MitigationTarget(MitigationTargetBase, Versioned, table=True):
     """A city's emission reduction target."""
 
     __tablename__ = "mitigation_targets"
@@ -306,8 +307,8 @@ from tracker.climate.adaptation_models import (  # noqa: E402
     ClimateAction,
     ClimateActionCreate,
     ClimateActionElement,
-    ClimateActionPublic,
     ClimateActionHazard,
+    ClimateActionPublic,
     ClimateActionTarget,
     Hazard,
     HazardCreate,

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.db import ExactDecimal, enum_type
+from tracker.locking import Versioned
 from tracker.timeutil import utcnow
 
 WHOLE_YEAR = 0  # quarter 0 is the whole fiscal year; 1–4 are its quarters
@@ -30,7 +31,7 @@ class ObservationStatus(StrEnum):
     RETURNED = "returned"
 
 
-class Observation(SQLModel, table=True):
+class Observation(SQLModel, Versioned, table=True):
     """A value (or the reason for none) of a local indicator for a period and a breakdown."""
 
     __tablename__ = "observations"

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.db import ExactDecimal, enum_type
+from tracker.locking import Versioned
 from tracker.timeutil import utcnow
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
@@ -188,7 +189,7 @@ def _beyond(ind: LocalIndicatorBase, value: Decimal) -> bool:
     return value > ind.natural_limit
 
 
-class LocalIndicator(LocalIndicatorBase, table=True):
+class LocalIndicator(LocalIndicatorBase, Versioned, table=True):
     """A city's local indicator."""
 
     __tablename__ = "local_indicators"

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.db import ExactDecimal, enum_type
+from tracker.locking import Versioned
 from tracker.timeutil import utcnow
 
 MAX_LEVELS = 8
@@ -83,7 +84,7 @@ class PlanCreate(PlanBase):
         return self
 
 
-class Plan(PlanBase, table=True):
+class Plan(PlanBase, Versioned, table=True):
     """A plan of a city; an annual review makes a new revision and keeps the old one."""
 
     __tablename__ = "plans"
@@ -131,7 +132,7 @@ class PlanElementCreate(PlanElementBase):
         return value.strip()
 
 
-class PlanElement(PlanElementBase, table=True):
+class PlanElement(PlanElementBase, Versioned, table=True):
     """A node of a plan's tree (a Plan, programme, project, KPI … as the plan names it)."""
 
     __tablename__ = "plan_elements"
