@@ -35,12 +35,10 @@ class Versioned:
 
 def is_unique_violation(error: BaseException) -> bool:
     """Is this a duplicate key (a unique constraint refused the row)?"""
-    if not isinstance(error, IntegrityError):
-        return False
-    orig = error.orig
+    orig = getattr(error, "orig", error)  # SQLAlchemy's error wraps the driver's
     if getattr(orig, "sqlstate", None) == UNIQUE_VIOLATION:
         return True
-    return "UNIQUE constraint failed" in str(orig)  # SQLite names no code
+    return isinstance(error, IntegrityError) and "UNIQUE constraint failed" in str(orig)
 
 
 def is_write_conflict(error: BaseException) -> bool:

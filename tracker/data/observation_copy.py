@@ -2,7 +2,8 @@
 
 psycopg's executemany still sends one statement per row (pipelined); 100 000 values and their
 history take it about 7 s. COPY streams the same rows in well under a second. Updates are
-copied into a temporary table and applied with one UPDATE … FROM.
+copied into a temporary table and applied with one UPDATE … FROM, which (like the
+executemany) matches a row only while it is still at the version the import read.
 """
 
 from collections.abc import Sequence
@@ -44,20 +45,23 @@ def copy_insert(connection: Connection, table: Table, names: Sequence[str],
     copy_rows(connection, table.name, names, rows)
 
 
-def copy_update(connection: Connection, table: Table, key: str, names: Sequence[str],
-                rows: Sequence[Sequence[Any]]) -> None:
-    """Update rows by primary key: `key` names the id among `names`, the rest are set."""
-    columns = [n for n in names if n != key]
+def copy_update(connection: Connection, table: Table, key: str, check: str,
+                names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Update rows by primary key, each only while still at the version it was read at:
+    `key` names the id among `names`, `check` that version, the rest are set. Return how
+    many rows were updated."""
+    columns = [n for n in names if n not in (key, check)]
     preparer = connection.dialect.identifier_preparer
     target = preparer.quote(table.name)
     connection.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE {UPDATES} AS SELECT id AS {key}, "
+        f"CREATE TEMPORARY TABLE {UPDATES} AS SELECT id AS {key}, version AS {check}, "
         f"{quoted(connection, columns)} FROM {target} WITH NO DATA")
     try:
         copy_rows(connection, UPDATES, names, rows)
         assignments = ", ".join(f"{preparer.quote(c)} = u.{preparer.quote(c)}"
                                 for c in columns)
-        connection.exec_driver_sql(f"UPDATE {target} SET {assignments} FROM {UPDATES} u "
-                                   f"WHERE {target}.id = u.{key}")
+        return connection.exec_driver_sql(
+            f"UPDATE {target} SET {assignments} FROM {UPDATES} u "
+            f"WHERE {target}.id = u.{key} AND {target}.version = u.{check}").rowcount
     finally:
         connection.exec_driver_sql(f"DROP TABLE {UPDATES}")

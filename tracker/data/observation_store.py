@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
@@ -22,10 +24,13 @@ from tracker.data.models import (
     ReportingWindow,
     shown_value,
 )
+from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
+from tracker.locking import is_unique_violation
 from tracker.timeutil import utcnow
 
 IMPORT = "import"
+CHECK = "old_version"  # the parameter an UPDATE compares the stored version with
 OBSERVATIONS: Table = Observation.__table__  # type: ignore[attr-defined]
 CHANGES: Table = ObservationChange.__table__  # type: ignore[attr-defined]
 
@@ -132,15 +137,17 @@ def fixed_fields(user_id: int | None, now: Any) -> dict[str, Any]:
 
 
 def execute_many(session: Session, table: Table, rows: list[dict[str, Any]],
-                 fixed: dict[str, Any], key: str = "") -> None:
-    """Insert rows (or, given the `key` holding the id, update them) in one go, converting
-    each column with the dialect's own converters: `fixed` columns (alike in every row) once,
-    a breakdown once per distinct key. SQLAlchemy's per-row parameter handling would triple
-    the time; on PostgreSQL the rows are streamed with COPY."""
+                 fixed: dict[str, Any], key: str = "") -> int:
+    """Insert rows (or, given the `key` holding the id, update those still at the version
+    in CHECK) in one go; return how many rows were written. Each column is converted with
+    the dialect's own converters: `fixed` columns (alike in every row) once, a breakdown once
+    per distinct key. SQLAlchemy's per-row parameter handling would triple the time; on
+    PostgreSQL the rows are streamed with COPY."""
     if not rows:
-        return
+        return 0
     connection = session.connection()
-    statement = update(table).where(table.c.id == bindparam(key)) if key else insert(table)
+    statement = update(table).where(table.c.id == bindparam(key),
+                                    table.c.version == bindparam(CHECK)) if key else insert(table)
     compiled = statement.compile(dialect=connection.dialect, column_keys=[*rows[0], *fixed])
     names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
     convert = converters(compiled._bind_processors, names)  # noqa: SLF001
@@ -149,14 +156,13 @@ def execute_many(session: Session, table: Table, rows: list[dict[str, Any]],
               for row in rows]
     if copy.is_postgres(connection):
         if key:
-            copy.copy_update(connection, table, key, names, params)
-        else:
-            copy.copy_insert(connection, table, names, params)
-    elif compiled.positional:
-        connection.exec_driver_sql(str(compiled), params)
-    else:
-        connection.exec_driver_sql(str(compiled), [dict(zip(names, p, strict=True))
-                                                   for p in params])
+            return copy.copy_update(connection, table, key, CHECK, names, params)
+        copy.copy_insert(connection, table, names, params)
+        return len(params)
+    if not compiled.positional:
+        params = [dict(zip(names, p, strict=True)) for p in params]  # type: ignore[misc]
+    # sqlite3 and psycopg add up the rows each statement of an executemany matched.
+    return connection.exec_driver_sql(str(compiled), params).rowcount  # type: ignore[arg-type]
 
 
 def converters(processors: dict[str, Any], names: list[str]) -> dict[str, Any]:
@@ -188,8 +194,13 @@ def insert_cells(session: Session, plans: list[Planned], user_id: int | None, no
              "version": 1, "created_at": now, "created_by_id": user_id,
              **fixed_fields(user_id, now)}
     # A plain executemany, then one query for the ids: RETURNING in parameter order makes
-    # SQLite insert row by row.
-    execute_many(session, OBSERVATIONS, rows, fixed)
+    # SQLite insert row by row. A cell someone else created meanwhile is a duplicate.
+    try:
+        execute_many(session, OBSERVATIONS, rows, fixed)
+    except Exception as error:  # COPY raises the driver's own error, not SQLAlchemy's
+        if not is_unique_violation(error):
+            raise
+        raise StaleEditError(stale_import_message(None)) from error
     ids = new_ids(session, {p.indicator_id for p in plans})
     return [ids[p.cell] for p in plans]
 
@@ -204,10 +215,34 @@ def new_ids(session: Session, indicator_ids: set[int]) -> dict[tuple[int, int, i
 
 def update_cells(session: Session, plans: list[Planned], user_id: int | None, now: Any
                  ) -> None:
-    """Update changed cells by primary key in one executemany, each one version on."""
+    """Update changed cells by primary key in one executemany, each one version on; the
+    UPDATE matches only a cell still at the version the plan read, so a cell someone else
+    saved meanwhile refuses the whole import."""
     rows = [{"cell_id": p.stored.id, "version": p.stored.version + 1,  # type: ignore[union-attr]
-             **cell_fields(p)} for p in plans]
-    execute_many(session, OBSERVATIONS, rows, fixed_fields(user_id, now), key="cell_id")
+             CHECK: p.stored.version, **cell_fields(p)} for p in plans]  # type: ignore[union-attr]
+    written = execute_many(session, OBSERVATIONS, rows, fixed_fields(user_id, now),
+                           key="cell_id")
+    if written != len(rows):
+        raise StaleEditError(stale_import_message(len(rows) - written))
+
+
+def stale_import_message(count: int | None) -> str:
+    """Say that cells changed since the import read them (how many, when known), and that
+    nothing was saved."""
+    if count is None:
+        return _("Someone else saved values of this file meanwhile. Nothing was saved: check "
+                 "the file again.")
+    return ngettext("%(num)d value in this file was saved by someone else meanwhile. Nothing "
+                    "was saved: check the file again.",
+                    "%(num)d values in this file were saved by someone else meanwhile. "
+                    "Nothing was saved: check the file again.", count)
+
+
+def lock_city(session: Session, city_id: int) -> None:
+    """Hold the city's row until commit, so two imports into one city write one after the
+    other (the later one then finds its cells changed and is refused). SQLite has no row
+    locks; its single writer serialises the imports anyway."""
+    session.execute(select(City.id).where(City.id == city_id).with_for_update())
 
 
 def old_state(stored: Stored | None) -> tuple[str, str]:
@@ -219,10 +254,13 @@ def old_state(stored: Stored | None) -> tuple[str, str]:
 
 
 def apply_plans(session: Session, plans: list[Planned], user_id: int | None) -> None:
-    """Write every new and changed cell, with one history row each ("import")."""
+    """Write every new and changed cell, with one history row each ("import"), or nothing
+    when any of them was saved by someone else since the plan read it (StaleEditError)."""
     now = utcnow()
     new = [p for p in plans if p.stored is None]
     changed = [p for p in plans if p.stored is not None and p.changes]
+    if new or changed:
+        lock_city(session, (new or changed)[0].indicator.city_id)
     ids = insert_cells(session, new, user_id, now)
     update_cells(session, changed, user_id, now)
     targets = list(zip(ids, new, strict=True)) + [(p.stored.id, p) for p in changed]  # type: ignore[union-attr]
