@@ -174,7 +174,8 @@ DOMAIN_MATRICES = ["tests.plans.test_plan_routes", "tests.plans.test_indicator_r
                    "tests.data_entry.test_grid_routes", "tests.data_entry.test_followup",
                    "tests.data_entry.test_evidence", "tests.data_entry.test_completeness_routes",
                    "tests.test_api_tokens", "tests.test_api_observations",
-                   "tests.data_entry.test_import_routes", "tests.data_entry.test_period_form",
+                   "tests.data_entry.test_import_routes",
+                   "tests.data_entry.test_import_jobs", "tests.data_entry.test_period_form",
                    "tests.progress.test_progress_routes", "tests.climate.test_climate_routes",
                    "tests.climate.test_climate_api", "tests.reports.test_report_routes",
                    "tests.compare.test_compare_routes"]

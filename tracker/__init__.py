@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.data.completeness_routes import bp as completeness_bp
     from tracker.data.evidence_routes import bp as evidence_bp
     from tracker.data.followup_routes import bp as followup_bp
+    from tracker.data.import_job_routes import bp as import_jobs_bp
     from tracker.data.import_routes import bp as data_io_bp
     from tracker.data.period_routes import bp as period_bp
     from tracker.data.routes import bp as data_bp
@@ -76,7 +77,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
                       evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
-                      climate_bp, compare_bp, api_bp, reports_bp, report_preview_bp):
+                      climate_bp, compare_bp, api_bp, reports_bp, report_preview_bp,
+                      import_jobs_bp):
         app.register_blueprint(blueprint)
 
 

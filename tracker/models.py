@@ -26,6 +26,7 @@ from tracker.climate.models import (  # noqa: F401
     PastHazardEvent,
 )
 from tracker.compare.models import ReviewerNote  # noqa: F401
+from tracker.data.import_job_models import ImportJob  # noqa: F401
 from tracker.data.models import (  # noqa: F401
     EvidenceFile,
     Observation,

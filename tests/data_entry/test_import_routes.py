@@ -1,9 +1,9 @@
-"""The values import and export pages: access for every role, the preview-then-save flow with
-its upload token, refusals that change nothing, and the downloads."""
+"""The values import and export pages: access for every role, the check-then-save flow through
+import jobs, refusals that change nothing, and the downloads."""
 
 import csv
 import io
-import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,12 +26,10 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     expect,
     world,
 )
-from tracker.auth.models import Role
 from tracker.bulk.formats import MAX_BYTES
 from tracker.data.models import Observation, ObservationChange
 
 NOT_FOUND, UNPROCESSABLE = 404, 422
-BAD_TOKEN = {"token": "x" * 43}
 GOOD = b"indicator,period,sex,value\nB-1,2023,,12.5\nB-1,2023,female,7\n"
 BAD = b"indicator,period,sex,value\nB-1,2023,,abc\nB-1,2023,,12\n"
 
@@ -54,14 +52,10 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
     ("data_io.import_data", "GET", "/cities/city-b/data/import", None, edit("b", OK)),
     ("data_io.import_data", "GET", "/cities/city-a/data/import", None, edit("a", OK)),
     ("data_io.import_data", "POST", "/cities/city-b/data/import", upload(GOOD),
-     edit("b", OK)),
-    ("data_io.import_data", "POST", "/cities/city-b/data/import", upload(BAD),
-     edit("b", UNPROCESSABLE)),
-    ("data_io.import_data", "GET", "/cities/nowhere/data/import", None, expect(NOT_FOUND)),
-    ("data_io.commit_import", "POST", "/cities/city-b/data/import/commit", BAD_TOKEN,
      edit("b", REDIRECT)),
-    ("data_io.commit_import", "POST", "/cities/city-a/data/import/commit", BAD_TOKEN,
-     edit("a", REDIRECT)),
+    ("data_io.import_data", "POST", "/cities/city-b/data/import", upload(BAD),
+     edit("b", REDIRECT)),
+    ("data_io.import_data", "GET", "/cities/nowhere/data/import", None, expect(NOT_FOUND)),
     ("data_io.export_data", "GET", "/cities/city-b/data/export.csv", None, READ_B),
     ("data_io.export_data", "GET", "/cities/city-a/data/export.xlsx", None, READ_A),
     ("data_io.export_data", "GET", "/cities/city-u/data/export.csv", None,
@@ -81,6 +75,12 @@ def counts(db: Session) -> tuple[int, int]:
     """Count observations and their history: refusals must change neither."""
     return (db.scalar(select(func.count()).select_from(Observation)) or 0,
             db.scalar(select(func.count()).select_from(ObservationChange)) or 0)
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, Any]:
+    """Keep this test's uploads in a folder of its own."""
+    return {"INSTANCE_PATH": str(tmp_path)}
 
 
 @pytest.fixture
@@ -108,53 +108,61 @@ def test_the_matrix_covers_every_route(app: Flask) -> None:
     assert {e for e in endpoints if e.startswith("data_io.")} == {r[0] for r in ACCESS_MATRIX}
 
 
-def token_of(page: str) -> str:
-    """Return the upload token of a preview page."""
-    match = re.search(r'name="token"[^>]*value="([^"]+)"', page) or \
-        re.search(r'value="([^"]+)"[^>]*name="token"', page)
-    assert match, "the preview has no save form"
-    return match[1]
+def check_file(client: FlaskClient, data: bytes, name: str = "values.csv") -> tuple[str, Any]:
+    """Upload a file for a check; return its job's address and page."""
+    response = post_file(client, data, name)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    job_url = response.headers["Location"]
+    return job_url, client.get(job_url)
+
+
+def save(client: FlaskClient, job_url: str) -> Any:
+    """Ask to save a checked file (its job's commit button)."""
+    return client.post(f"{job_url}/commit")
 
 
 def test_preview_then_save(io_world: World, client: FlaskClient, auth: Auth,
                            db: Session) -> None:
     auth.login(io_world.users["officer_b"])
     before = counts(db)
-    response = client.post("/cities/city-b/data/import",
-                           data={"file": (io.BytesIO(GOOD), "values.csv")})
+    job_url, response = check_file(client, GOOD)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "create 2, update 0 and leave 0" in page
+    assert f'action="{job_url}/commit"' in page
     assert counts(db) == before  # the preview saved nothing
-    response = client.post("/cities/city-b/data/import/commit",
-                           data={"token": token_of(page)})
-    assert response.status_code == 302
+    response = save(client, job_url)
+    assert response.status_code == 302 and response.headers["Location"] != job_url
+    assert "2 created, 0 updated" in client.get(response.headers["Location"]).get_data(
+        as_text=True)
     assert counts(db) == (before[0] + 2, before[1] + 2)
     values = {o.breakdown_key: o.value for o in db.scalars(select(Observation))}
     assert values == {"": 12.5, "sex=female": 7}
-    again = client.post("/cities/city-b/data/import/commit", data={"token": token_of(page)})
-    assert again.status_code == 302 and counts(db) == (before[0] + 2, before[1] + 2)
+    again = save(client, job_url)
+    assert again.status_code == 302 and again.headers["Location"] == job_url
+    assert counts(db) == (before[0] + 2, before[1] + 2)
 
 
-def test_a_token_opens_only_its_owners_upload(io_world: World, client: FlaskClient,
-                                              auth: Auth, db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_is_saved_only_by_its_citys_editors(io_world: World, client: FlaskClient,
+                                                  auth: Auth, db: Session) -> None:
     auth.login(io_world.users["officer_b"])
-    page = client.post("/cities/city-b/data/import",
-                       data={"file": (io.BytesIO(GOOD), "values.csv")}).get_data(as_text=True)
+    job_url, _page = check_file(client, GOOD)
     auth.logout()
-    auth.login(make_user(Role.OFFICER, city=io_world.cities["b"]))
-    client.post("/cities/city-b/data/import/commit", data={"token": token_of(page)})
+    auth.login(io_world.users["officer_a"])
+    assert save(client, job_url).status_code == 403
+    crafted = job_url.replace("/cities/city-b/", "/cities/city-a/")
+    assert save(client, crafted).status_code == 404
     assert counts(db) == (0, 0)
 
 
 def test_problems_are_listed_and_nothing_saved(io_world: World, client: FlaskClient,
                                                auth: Auth, db: Session) -> None:
     auth.login(io_world.users["officer_b"])
-    response = client.post("/cities/city-b/data/import",
-                           data={"file": (io.BytesIO(BAD + b"X-9,2023/25,,1\n"), "v.csv")})
+    job_url, response = check_file(client, BAD + b"X-9,2023/25,,1\n", "v.csv")
     page = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 200 and "3 problems were found" in page
     assert "&#39;abc&#39; is not a number" in page and "X-9" in page and "2023/25" in page
-    assert 'name="token"' not in page and counts(db) == (0, 0)
+    assert "/commit" not in page and counts(db) == (0, 0)
+    assert save(client, job_url).status_code == 302 and counts(db) == (0, 0)
 
 
 def post_file(client: FlaskClient, data: bytes, name: str = "values.csv") -> Any:
@@ -221,9 +229,7 @@ def test_a_100_mb_upload_is_refused_unread(io_world: World, client: FlaskClient,
 
 def test_exports_download_the_values(io_world: World, client: FlaskClient, auth: Auth) -> None:
     auth.login(io_world.users["officer_b"])
-    page = client.post("/cities/city-b/data/import",
-                       data={"file": (io.BytesIO(GOOD), "v.csv")}).get_data(as_text=True)
-    client.post("/cities/city-b/data/import/commit", data={"token": token_of(page)})
+    save(client, check_file(client, GOOD)[0])
     response = client.get("/cities/city-b/data/export.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
@@ -238,10 +244,8 @@ def test_the_preview_lists_warnings_and_changes(io_world: World, client: FlaskCl
                                                 auth: Auth, db: Session) -> None:
     auth.login(io_world.users["officer_b"])
     history = "".join(f"B-1,{year},,{50 + year % 2}\n" for year in range(2010, 2020))
-    page = post_file(client, f"indicator,period,sex,value\n{history}".encode())
-    client.post("/cities/city-b/data/import/commit", data={"token": token_of(
-        page.get_data(as_text=True))})
-    response = post_file(client, b"indicator,period,sex,value\nB-1,2019,,99\nB-1,2020,,3\n")
+    save(client, check_file(client, f"indicator,period,sex,value\n{history}".encode())[0])
+    _job, response = check_file(client, b"indicator,period,sex,value\nB-1,2019,,99\nB-1,2020,,3\n")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "update 1 and leave 0" in page and "2 values look unusual" in page

@@ -160,16 +160,25 @@ def check_columns(sheet: Sheet, dimensions: set[str]) -> list[RowError]:
     """Every required column is present, none twice, and every other is a dimension name."""
     errors = [RowError(1, name, _("This column is missing."))
               for name in REQUIRED if name not in sheet.header]
+    # Messages translated once and the filled columns found in one pass: a header of 200 000
+    # columns must be answered in well under a second.
+    twice, unnamed = _("This column appears twice."), _("Values in a column without a name.")
+    unknown = _("Unknown column: it is neither one of %(names)s nor a disaggregation "
+                "dimension of this city's indicators.", names=", ".join(FIXED))
+    filled = filled_columns(sheet) if "" in sheet.header else set()
     seen: set[str] = set()
     for index, name in enumerate(sheet.header, start=1):
         if name in seen:
-            errors.append(RowError(1, name, _("This column appears twice.")))
-        elif not name and any(index <= len(cells) and cells[index - 1]
-                              for _n, cells, _r in sheet.rows):
-            errors.append(RowError(1, f"#{index}", _("Values in a column without a name.")))
+            errors.append(RowError(1, name, twice))
+        elif not name and index in filled:
+            errors.append(RowError(1, f"#{index}", unnamed))
         elif name and name not in FIXED and name not in dimensions:
-            errors.append(RowError(1, name, _(
-                "Unknown column: it is neither one of %(names)s nor a disaggregation "
-                "dimension of this city's indicators.", names=", ".join(FIXED))))
+            errors.append(RowError(1, name, unknown))
         seen.add(name)
     return errors
+
+
+def filled_columns(sheet: Sheet) -> set[int]:
+    """Return the (1-based) numbers of the columns that hold a value in some row."""
+    return {index for _n, cells, _r in sheet.rows
+            for index, cell in enumerate(cells, start=1) if cell}
