@@ -10,6 +10,7 @@ from tracker.auth.access import (
     can_manage_network,
     can_manage_users,
     signed_in_user,
+    visible_parent,
 )
 from tracker.cities.forms import country_name, level_label
 
@@ -31,4 +32,5 @@ def template_globals() -> dict[str, Any]:
         "country_name": country_name,
         "can_create_city": can_create_city,
         "can_create_network": can_create_network,
+        "visible_parent": visible_parent,
     }

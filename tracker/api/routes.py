@@ -10,7 +10,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.api.openapi import openapi_document
 from tracker.api.pagination import paginate
 from tracker.api.serialise import city_json, goal_json, indicator_json, network_json, target_json
-from tracker.auth.access import can_read_city, readable_cities_clause, signed_in_user
+from tracker.auth.access import (
+    can_read_city,
+    readable_cities_clause,
+    readable_parent,
+    signed_in_user,
+)
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.catalogue.queries import indicators_query
 from tracker.cities.models import City, Network, NetworkMembership
@@ -92,16 +97,19 @@ def list_cities() -> ResponseReturnValue:
         members = (select(NetworkMembership.city_id).join(Network)
                    .where(Network.slug == network))
         query = query.where(City.id.in_(members))  # type: ignore[union-attr]
-    return jsonify(paginate(get_session(), query, city_json))
+    user = signed_in_user()
+    return jsonify(paginate(get_session(), query,
+                            lambda city: city_json(city, readable_parent(user, city))))
 
 
 @bp.get("/cities/<slug>")
 def show_city(slug: str) -> ResponseReturnValue:
     """Return one city's public profile."""
     city = get_city(get_session(), slug) or abort(404)
-    if not can_read_city(signed_in_user(), city):
+    user = signed_in_user()
+    if not can_read_city(user, city):
         abort(403)
-    return jsonify(city_json(city))
+    return jsonify(city_json(city, readable_parent(user, city)))
 
 
 from tracker.api import plans  # noqa: E402,F401  (registers the plans and indicators routes)

@@ -35,10 +35,11 @@ def network_json(network: Network, city_count: int) -> dict[str, Any]:
     return public.model_dump(mode="json")
 
 
-def city_json(city: City) -> dict[str, Any]:
-    """Serialise a city's public profile with its parent area and networks."""
+def city_json(city: City, parent: City | None) -> dict[str, Any]:
+    """Serialise a city's public profile with its networks and its parent area, given only
+    when the caller may read it (see readable_parent)."""
     fields = set(CityPublic.model_fields) - {"parent", "networks"}
     public = CityPublic(**city.model_dump(include=fields),
-                        parent=city.parent.slug if city.parent else None,
+                        parent=parent.slug if parent else None,
                         networks=sorted(m.network.slug for m in city.memberships))
     return public.model_dump(mode="json")

@@ -59,6 +59,18 @@ def can_read_city(user: User | None, city: City) -> bool:
     return _city_matches(city, readable_cities_clause(user))
 
 
+def readable_parent(user: User | None, city: City) -> City | None:
+    """Return the city's parent area if this user may read it, else None: an unpublished
+    parent is never named to those who may not read it."""
+    parent = city.parent
+    return parent if parent is not None and can_read_city(user, parent) else None
+
+
+def visible_parent(city: City) -> City | None:
+    """Return the city's parent area if the signed-in user (or visitor) may read it."""
+    return readable_parent(signed_in_user(), city)
+
+
 def can_read_city_internals(user: User | None, city: City) -> bool:
     """May this user see the city's drafts, people and history (a login with a role)?"""
     if user is None:

@@ -3,16 +3,18 @@
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import select
-from werkzeug.wrappers import Response
 
 from tracker.auth.access import (
     can_edit_city,
     can_read_city,
     can_read_city_internals,
     deny,
+    readable_cities_clause,
+    readable_parent,
     require_roles,
     signed_in_user,
 )
@@ -56,18 +58,24 @@ def show_city(slug: str) -> str:
         deny()
     children = queries.list_child_areas(get_session(), city, user)
     return render_template(
-        "cities/show.html", city=city, children=children,
+        "cities/show.html", city=city, children=children, parent=readable_parent(user, city),
         coverage=get_city_coverage(get_session(), city),
         can_edit=can_edit_city(user, city), can_see_internals=can_read_city_internals(user, city),
     )
 
 
-def fill_city_choices(form: CityForm, city: City | None) -> None:
-    """Offer countries and the possible parent areas."""
+def fill_city_choices(form: CityForm, city: City | None, user: User | None) -> None:
+    """Offer countries and, as parent areas, only the cities this user may read: any other
+    parent (a crafted POST) is not a valid choice."""
     form.country_code.choices = country_choices()
-    others = get_session().exec(select(City).where(City.id != (city.id if city else None))
-                                .order_by(func.lower(City.name)))
-    form.parent_id.choices = choices([("", "—")] + [(str(c.id), c.name) for c in others])
+    query = select(City).where(readable_cities_clause(user)).order_by(func.lower(City.name))
+    if city is not None:
+        query = query.where(City.id != city.id)
+    options = [("", "—")] + [(str(c.id), c.name) for c in get_session().exec(query)]
+    if city is not None and city.parent_id and readable_parent(user, city) is None:
+        # Saving keeps the current parent, which this editor may not read: named vaguely.
+        options.append((str(city.parent_id), _("(unchanged: an area you cannot see)")))
+    form.parent_id.choices = choices(options)
 
 
 def city_values(form: CityForm) -> dict[str, Any]:
@@ -90,12 +98,12 @@ def secretariat_network(user: User) -> Network | None:
 
 @bp.route("/cities/new", methods=["GET", "POST"])
 @require_roles(Role.ADMIN, Role.SECRETARIAT)
-def new_city() -> str | Response:
+def new_city() -> ResponseReturnValue:
     """Add a city; a secretariat's new city joins its network."""
     user = signed_in_user()
     assert user is not None
     form = NewCityForm()
-    fill_city_choices(form, None)
+    fill_city_choices(form, None, user)
     if form.validate_on_submit():
         city_in = CityCreate.model_validate({**city_values(form), "slug": form.slug.data})
         try:
@@ -106,17 +114,17 @@ def new_city() -> str | Response:
         else:
             flash(_("%(name)s added.", name=city.name), "success")
             return redirect(url_for("cities.show_city", slug=city.slug))
-    return render_template("cities/form.html", form=form, city=None)
+    return render_template("cities/form.html", form=form, city=None), refused(form)
 
 
 @bp.route("/cities/<slug>/edit", methods=["GET", "POST"])
-def edit_city(slug: str) -> str | Response:
+def edit_city(slug: str) -> ResponseReturnValue:
     """Edit a city's profile; refuse a save that would overwrite a newer one."""
     city = load_city(slug)
     if not can_edit_city(signed_in_user(), city):
         deny()
     form = CityForm(obj=city)
-    fill_city_choices(form, city)
+    fill_city_choices(form, city, signed_in_user())
     if not form.is_submitted():
         form.expected_version.data = str(city.version)
         form.parent_id.data = str(city.parent_id or "")
@@ -134,5 +142,10 @@ def edit_city(slug: str) -> str | Response:
         else:
             flash(_("%(name)s saved.", name=city.name), "success")
             return redirect(url_for("cities.show_city", slug=city.slug))
-    return render_template("cities/form.html", form=form, city=city)
+    return render_template("cities/form.html", form=form, city=city), refused(form)
+
+
+def refused(form: CityForm) -> int:
+    """Answer a submitted form that was not saved with 422, a first display with 200."""
+    return 422 if form.is_submitted() else 200
 from tracker.cities import network_routes  # noqa: E402,F401  (registers routes on bp)
