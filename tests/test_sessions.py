@@ -1,20 +1,27 @@
 """Sessions end everywhere on logout, password change and disabling; API tokens expire."""
 
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.factories import PASSWORD, Auth, boundary
 from tracker.auth.models import ApiToken, Role, User
 from tracker.auth.services import set_active
+from tracker.auth.sessions import end_all_sessions
 from tracker.auth.tokens import create_token
 
 PRIVATE = "/account/password"  # any page that needs a signed-in user
 NEW_PASSWORD = "another-long-passphrase"
+N_CONCURRENT = 8
 
 
 def signed_in(client: FlaskClient) -> bool:
@@ -164,3 +171,35 @@ def test_an_unknown_lifetime_is_refused(app: Flask, db: Session, make_user) -> N
     page = client.post("/account/tokens", data={"name": "Forever", "lifetime": "-5"})
     assert page.status_code in (200, 422)
     assert db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).first() is None
+
+
+def test_concurrent_moves_of_the_generation_all_count(engine: Engine) -> None:
+    """The generation is incremented in SQL: N concurrent logouts/disables move it N times."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite runs one writer at a time: a read-then-write race needs PostgreSQL")
+    with Session(engine) as session:
+        user = User(email=f"race-{uuid.uuid4().hex}@example.org", role=Role.ADMIN,
+                    password_hash="x")
+        session.add(user)
+        session.commit()
+        user_id, start = user.id, user.session_generation
+    barrier = threading.Barrier(N_CONCURRENT)
+
+    def move() -> None:
+        with Session(engine) as session:
+            racer = session.get(User, user_id)
+            assert racer is not None
+            barrier.wait()  # all have read the same generation before any writes
+            end_all_sessions(session=session, user=racer)
+            session.commit()
+
+    try:
+        with ThreadPoolExecutor(N_CONCURRENT) as pool:
+            for future in [pool.submit(move) for _ in range(N_CONCURRENT)]:
+                future.result()
+        with Session(engine) as session:
+            assert session.get(User, user_id).session_generation == start + N_CONCURRENT  # type: ignore[union-attr]
+    finally:
+        with Session(engine) as session:
+            session.execute(delete(User).where(User.id == user_id))  # type: ignore[arg-type]
+            session.commit()
