@@ -3,13 +3,14 @@
 import logging
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 
 from tracker.config import ROOT, Config, as_dict
-from tracker.db import commit_session, init_db, rollback_session
+from tracker.db import init_db, rollback_session
 from tracker.extensions import babel, csrf, limiter, login_manager
 from tracker.operations import check_rate_limit_storage, register_proxy_fix
+from tracker.unit_of_work import UnitOfWorkFlask
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ logger = logging.getLogger(__name__)
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the tracker app; `config` overrides the environment-driven settings."""
     settings = as_dict(Config()) | (config or {})
-    app = Flask(
+    app = UnitOfWorkFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         instance_path=str(settings["INSTANCE_PATH"]),
@@ -83,15 +84,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Commit each successful request as one unit of work; add security headers."""
+    """Answer refused commits (stale, duplicate) with 409; add security headers. Each view
+    is one unit of work: UnitOfWorkFlask commits it unless it raised."""
     from tracker.security import add_security_headers
+    from tracker.unit_of_work import register_conflict_handlers
 
-    @app.after_request
-    def finish_unit_of_work(response: Response) -> Response:
-        if response.status_code < 400:
-            commit_session()
-        return response
-
+    register_conflict_handlers(app)
     app.after_request(add_security_headers)
 
 

@@ -33,7 +33,7 @@ from tracker.data.models import (
     breakdown_key,
 )
 from tracker.data.queries import period_name
-from tracker.db import get_session
+from tracker.db import get_session, rollback_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import get_city
@@ -334,7 +334,9 @@ def save_item(session: Session, item: Item, user_id: int | None) -> Observation 
 
 
 def refused(items: list[Item]) -> ResponseReturnValue:
-    """Answer 409 when a cell changed meanwhile, else 422; list every item's problems."""
+    """Answer 409 when a cell changed meanwhile, else 422; list every item's problems.
+    Nothing is kept: the request commits unless it raised, so the saved items roll back."""
+    rollback_session()
     problems = [problem for item in items for problem in item.problems]
     stale = any("current" in problem for problem in problems)
     status, name = (409, "Conflict") if stale else (422, "Unprocessable Entity")
