@@ -45,6 +45,15 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("TRACKER_RATELIMIT_STORAGE_URL", "memory://")
         self.REDIS_URL = os.environ.get("TRACKER_REDIS_URL", "")
         self.LOGIN_RATE_LIMIT = os.environ.get("TRACKER_LOGIN_RATE_LIMIT", "5 per minute")
+        # Report runs: heartbeat every few seconds; a run silent for the timeout lost its
+        # worker, one running past the time limit is stopped (seconds).
+        self.REPORT_HEARTBEAT_INTERVAL = float(
+            os.environ.get("TRACKER_REPORT_HEARTBEAT_INTERVAL", "5"))
+        self.REPORT_HEARTBEAT_TIMEOUT = float(
+            os.environ.get("TRACKER_REPORT_HEARTBEAT_TIMEOUT", "60"))
+        self.REPORT_TIME_LIMIT = float(os.environ.get("TRACKER_REPORT_TIME_LIMIT", "900"))
+        self.REPORT_ANONYMOUS_RATE_LIMIT = os.environ.get(
+            "TRACKER_REPORT_ANONYMOUS_RATE_LIMIT", "10 per hour")
         # Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
         self.PROXY_FIX = int(os.environ.get("TRACKER_PROXY_FIX", "0"))
 

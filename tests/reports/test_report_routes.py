@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tests.factories import Auth
+from tests.factories import Auth, boundary
 from tests.reports.test_runs import (  # noqa: F401  (fixtures)
     app_config,
     ask,
@@ -26,6 +26,7 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     World,
     check_access,
     edit_a,
+    edit_b,
     expect,
     read_a,
     read_b,
@@ -50,7 +51,21 @@ def report_world(world: World, app: Flask, db: Session, fake_render: list[str]  
                                                network=world.networks["b"]))
     ids["b_city"], _ = ask(app, db, runs.Target(ReportKind.CITY, 2024, city=world.cities["b"]))
     ids["a_city"], _ = ask(app, db, runs.Target(ReportKind.CITY, 2024, city=world.cities["a"]))
+    ids["b_failed"] = failed_run(app, db, runs.Target(ReportKind.CITY, 2023,
+                                                      city=world.cities["b"]))
+    ids["a_failed"] = failed_run(app, db, runs.Target(ReportKind.SUMMARY, 2023,
+                                                      city=world.cities["a"]))
+    ids["net_failed"] = failed_run(app, db, runs.Target(ReportKind.NETWORK, 2023,
+                                                        network=world.networks["b"]))
     return world
+
+
+def failed_run(app: Flask, db: Session, target: runs.Target) -> ReportRun:
+    """Record a run whose worker died (as a sweep leaves it)."""
+    with boundary(app, db):
+        run, _created = runs.request_run(db, target, None)
+        run.status, run.step, run.attempts = RunStatus.FAILED, "worker_stopped", 1
+    return run
 
 
 def run_path(key: str, suffix: str = "") -> Callable[[World], str]:
@@ -97,6 +112,9 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
      edit_a(REDIRECT)),
     ("reports.regenerate_run", "POST", run_path("b_net", "/regenerate"), {},
      review_b(REDIRECT)),
+    ("reports.retry_run", "POST", run_path("b_failed", "/retry"), {}, edit_b(REDIRECT)),
+    ("reports.retry_run", "POST", run_path("a_failed", "/retry"), {}, edit_a(REDIRECT)),
+    ("reports.retry_run", "POST", run_path("net_failed", "/retry"), {}, review_b(REDIRECT)),
     ("report_preview.preview", "GET", "/cities/city-a/reports/2024/preview", None, read_a(OK)),
     ("report_preview.preview", "GET", "/cities/city-b/reports/2024/preview", None, read_b(OK)),
     ("report_preview.preview", "GET", "/cities/nowhere/reports/2024/preview", None,
@@ -120,9 +138,18 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
 def test_access(row: tuple[Any, ...], role: str, report_world: World, client: FlaskClient,
                 auth: Auth, db: Session) -> None:
     before = run_count(db)
+    statuses = run_statuses(db)
     check_access(row, role, report_world, client, auth, db)
     if row[4][role] in (DENIED, LOGIN, NOT_FOUND, UNPROCESSABLE):
         assert run_count(db) == before, "a refused request recorded a run"
+        assert run_statuses(db) == statuses, "a refused request changed a run"
+
+
+def run_statuses(db: Session) -> dict[int, str]:
+    """Every run's status and attempts, as committed."""
+    db.expire_all()
+    return {run.id: f"{run.status}/{run.attempts}"  # type: ignore[misc]
+            for run in db.scalars(select(ReportRun))}
 
 
 def test_the_matrix_covers_every_report_route(app: Flask) -> None:
@@ -206,7 +233,7 @@ def test_a_queued_run_shows_its_progress_and_no_download(
     status = client.get(f"/reports/runs/{run.id}/status.json").get_json()
     assert status == {"id": run.id, "status": "queued", "progress": 0, "step": "queued",
                       "step_label": "Waiting for a worker", "finished": False,
-                      "download_url": None, "size": None, "error": ""}
+                      "download_url": None, "size": None, "error": "", "reason": ""}
     page = client.get(f"/reports/runs/{run.id}").get_data(as_text=True)
     assert "Refresh" in page and "Generate again" not in page
     assert client.get(f"/reports/runs/{run.id}/download").status_code == 404

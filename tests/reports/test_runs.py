@@ -15,7 +15,7 @@ from sqlmodel import Session
 from tests.factories import boundary
 from tracker import create_app
 from tracker.data.services import Entry, save_observation
-from tracker.reports import runs, worker
+from tracker.reports import jobs, liveness, runs, worker
 from tracker.reports.models import ReportKind, ReportRun, RunStatus
 from tracker.reports.worker_cli import worker_cli
 
@@ -88,15 +88,24 @@ def test_a_run_is_generated_in_steps_and_stored_outside_the_web_root(
         fake_render: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     city = make_city(name="Ethekwini")
     user = make_user("admin", name="Ada Admin")
-    steps: list[tuple[int, str, str]] = []
-    real = worker.set_progress
-    monkeypatch.setattr(worker, "set_progress", lambda s, r, p, step: (
-        steps.append((p, step, str(r.status))), real(s, r, p, step)))
+    steps: list[tuple[int, str, str, Any]] = []
+    real = liveness.touch
+
+    def spy(session: Session, run_id: int, attempt: int, **values: Any) -> None:
+        real(session, run_id, attempt, **values)
+        seen = session.get(ReportRun, run_id)
+        steps.append((values["progress"], values["step"], str(seen.status), seen.heartbeat_at))
+
+    monkeypatch.setattr(liveness, "touch", spy)
     run, created = ask(app, db, runs.Target(ReportKind.CITY, 2024, city=city), user.id)
     assert created and run.status == RunStatus.DONE and run.progress == 100
-    assert [s[1] for s in steps] == ["load", "render", "pdf", "store"]
-    assert all(status == "running" for *_, status in steps)
+    # "load" is written when the worker takes the run; each later step is a heartbeat too.
+    assert [s[1] for s in steps] == ["render", "pdf", "store"]
+    assert all(status == "running" for _p, _s, status, _beat in steps)
     assert [s[0] for s in steps] == sorted(s[0] for s in steps)
+    beats = [beat for *_rest, beat in steps]
+    assert beats == sorted(beats) and run.started_at <= beats[0] <= run.heartbeat_at
+    assert run.attempts == 1
     assert run.requested_by_id == user.id and run.started_at and run.finished_at
     assert len(run.data_hash) == 64 and run.error == ""
     with app.app_context():
@@ -251,7 +260,7 @@ def test_the_worker_command_runs_waiting_jobs(
     assert run.status == RunStatus.QUEUED
     result = app.test_cli_runner().invoke(worker_cli, ["--once"])
     assert result.exit_code == 0, result.output
-    assert "Ran 1 report job(s)." in result.output
+    assert "Ran 1 job(s)." in result.output
     db.refresh(run)
     assert run.status == RunStatus.DONE
 
@@ -285,9 +294,9 @@ def test_a_report_is_generated_synchronously_for_the_shell(
     target = runs.Target(ReportKind.CITY, 2024, city=city, page_size="Letter")
     seen: list[tuple[int, str]] = []
     with app.app_context():
-        run = worker.generate_now(db, target, None, lambda p, step: seen.append((p, step)))
+        run = jobs.generate_now(db, target, None, lambda p, step: seen.append((p, step)))
         assert run.status == RunStatus.DONE and runs.open_pdf(run) == tiny_pdf("<h1>Patiala</h1>")
-        again = worker.generate_now(db, target, None, lambda p, step: seen.append((p, step)))
+        again = jobs.generate_now(db, target, None, lambda p, step: seen.append((p, step)))
     assert again.id == run.id  # unchanged: served from the stored run
     assert [step for _p, step in seen] == ["load", "render", "pdf", "store"]
     assert fake_render == ["<h1>Patiala</h1>"]
@@ -311,6 +320,6 @@ def test_a_job_queued_by_the_web_app_is_run_by_a_worker_app_on_the_sqlite_queue(
         worker.enqueue_now(run.id)  # type: ignore[arg-type]
     assert (tmp_path / "huey.db").is_file() and len(worker.app_huey(app)) == 1
     result = other.test_cli_runner().invoke(worker_cli, ["--once"])
-    assert "Ran 1 report job(s)." in result.output, result.output
+    assert "Ran 1 job(s)." in result.output, result.output
     db.refresh(run)
     assert run.status == RunStatus.DONE and len(worker.app_huey(app)) == 0

@@ -9,7 +9,17 @@ whose internals the viewer may see, and such cells are flagged.
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -28,7 +38,7 @@ from tracker.compare.scoring import CATEGORY_LABELS
 from tracker.compare.selection import read_selection
 from tracker.compare.services import Comparison, compare
 from tracker.db import get_session
-from tracker.timeutil import utcnow
+from tracker.extensions import limiter
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import get_indicator
 from tracker.indicators.routes import unit_text
@@ -149,21 +159,26 @@ def post_note(slug: str, code: str) -> ResponseReturnValue:
     return redirect(url_for("compare.show_notes", slug=city.slug, code=indicator.code))
 
 
-# The print version leaves out the long SDG title and the score formula: the page holds them.
-PRINT_COLUMNS = [0, 2, 4, 5, 8, 9, 10, 11, 12, 13]
+def anonymous_report_limit() -> str:
+    """The rate limit of visitors' report requests (TRACKER_REPORT_ANONYMOUS_RATE_LIMIT)."""
+    return str(current_app.config.get("REPORT_ANONYMOUS_RATE_LIMIT", "10 per hour"))
 
 
 @bp.get("/compare.pdf")
+@limiter.limit(anonymous_report_limit, exempt_when=lambda: signed_in_user() is not None)
 def export_pdf() -> Response:
-    """Export the ranking and the matrix as a PDF, through the reports module."""
-    from tracker.reports.render import helpers, html_to_pdf
+    """Ask for the ranking and the matrix as a PDF: a report run of the background queue
+    (reused when the data has not changed), made as this viewer may see the comparison;
+    answer the run's status page, which polls and then downloads."""
+    from tracker.reports import comparison
+    from tracker.reports.worker import check_queue, enqueue_after_request
 
-    comparison = current_comparison()
+    check_queue()  # a broker that is down: 503 before anything is recorded
     user = signed_in_user()
-    html = render_template(
-        "compare/print.html", c=comparison, author=user.email if user else "",
-        created=utcnow().strftime("%Y-%m-%d %H:%M UTC"),
-        header=[views.EXPORT_HEADER[i] for i in PRINT_COLUMNS],
-        rows=[[row[i] for i in PRINT_COLUMNS] for row in views.export_rows(comparison)],
-        score_header=views.SCORE_HEADER, scores=views.score_rows(comparison), **helpers())
-    return attachment(html_to_pdf(html, page_size="A4"), "application/pdf", "pdf")
+    run, created = comparison.request_comparison_run(
+        get_session(), user, read_selection(selection_args()))
+    if user is None:
+        comparison.remember_for_visitor(run)
+    if created:
+        enqueue_after_request(run.id)  # type: ignore[arg-type]
+    return redirect(url_for("reports.show_run", run_id=run.id))

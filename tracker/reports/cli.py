@@ -1,4 +1,5 @@
-"""`tracker report city|network …`: write a report PDF from the shell, with a progress bar."""
+"""`tracker report city|network …`: write a report PDF from the shell, with a progress bar;
+`tracker report retry RUN_ID`: queue a failed run again."""
 
 from pathlib import Path
 
@@ -8,13 +9,18 @@ from sqlmodel import select
 
 from tracker.cities.models import City, Network
 from tracker.db import get_session
+from tracker.reports.jobs import generate_now
+from tracker.reports.liveness import fail_stale_runs, retry_run
 from tracker.reports.models import ReportKind
 from tracker.reports.render import PAGE_SIZES
-from tracker.reports.runs import Target, open_pdf
-from tracker.reports.worker import generate_now
+from tracker.reports.runs import Target, get_run, open_pdf
+from tracker.reports.worker import QueueUnavailable, check_queue, enqueue_now, fail_unqueued_run
 
 OUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 SIZE = click.Choice(PAGE_SIZES, case_sensitive=False)
+QUEUE_DOWN = "The report queue is not reachable; try again later."
+
+
 @click.group("report", cls=AppGroup)
 def report_cli() -> None:
     """Generate CRF-style PDF reports of a city or a network."""
@@ -82,3 +88,30 @@ def find_network(slug: str) -> Network:
         raise click.ClickException(f"No network {slug!r}.")
     return network
 
+
+
+@report_cli.command("retry")
+@click.argument("run_id", type=int)
+def retry_command(run_id: int) -> None:
+    """Queue the failed run RUN_ID again (a `tracker worker` generates it)."""
+    session = get_session()
+    run = get_run(session, run_id)
+    if run is None:
+        raise click.ClickException(f"No report run {run_id}.")
+    fail_stale_runs(session, run_id)  # a run whose worker died is failed first
+    try:
+        check_queue()
+    except QueueUnavailable as error:
+        raise click.ClickException(QUEUE_DOWN) from error
+    if not retry_run(session, run):
+        raise click.ClickException(f"Report run {run_id} is {run.status}: only a failed run "
+                                   "can be retried.")
+    attempt = run.attempts + 1
+    session.commit()
+    try:
+        enqueue_now(run_id)
+    except QueueUnavailable as error:
+        fail_unqueued_run(run_id)
+        session.commit()
+        raise click.ClickException(QUEUE_DOWN) from error
+    click.echo(f"Report run {run_id} is queued again (attempt {attempt}).")

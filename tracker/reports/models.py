@@ -16,6 +16,7 @@ class ReportKind(StrEnum):
     CITY = "city"
     NETWORK = "network"
     SUMMARY = "summary"  # the one-page progress summary of a city
+    COMPARISON = "comparison"  # the comparison page's ranking and matrix (/compare.pdf)
 
 
 class RunStatus(StrEnum):
@@ -27,6 +28,12 @@ class RunStatus(StrEnum):
     FAILED = "failed"
 
 
+TARGET_CHECK = (
+    "(kind = 'network' AND city_id IS NULL AND network_id IS NOT NULL) OR "
+    "(kind = 'comparison' AND city_id IS NULL AND network_id IS NULL) OR "
+    "(kind NOT IN ('network', 'comparison') AND city_id IS NOT NULL)")
+
+
 class ReportRun(SQLModel, table=True):
     """One generation of a report; its PDF lives under <instance>/reports/ by a random name."""
 
@@ -34,9 +41,9 @@ class ReportRun(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
         # A network report has its network; a city report its city (and the network it was
-        # asked for from, if any: that network shows on the cover).
-        CheckConstraint("(kind = 'network' AND city_id IS NULL AND network_id IS NOT NULL) OR "
-                        "(kind <> 'network' AND city_id IS NOT NULL)", name="target"),
+        # asked for from, if any: that network shows on the cover); a comparison neither
+        # (its selection says what it compares).
+        CheckConstraint(TARGET_CHECK, name="target"),
         # The "unchanged report" lookup: same kind, target, year, page size and data hash.
         Index("ix_report_runs_lookup", "kind", "city_id", "network_id", "year", "data_hash"),
     )
@@ -57,5 +64,11 @@ class ReportRun(SQLModel, table=True):
     requested_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = Field(default=None)
+    # Written by the worker on each step and every few seconds: a running run whose heartbeat
+    # is older than the timeout lost its worker (tracker.reports.liveness).
+    heartbeat_at: datetime | None = Field(default=None)
+    attempts: int = Field(default=0)  # how many times a worker took it (retries add one)
+    # A comparison's URL parameters (its permalink), as the comparison page reads them.
+    selection: str = Field(default="", max_length=4000)
     finished_at: datetime | None = Field(default=None)
     regenerated_from_id: int | None = Field(default=None, foreign_key="report_runs.id")

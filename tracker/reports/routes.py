@@ -1,12 +1,24 @@
 """Report pages: ask for a city's or a network's PDF report, watch its run and download it.
 
 Generation never happens in the request: a request records a run (or finds a finished one
-made from the same data) and the background worker produces the PDF."""
+made from the same data) and the background worker produces the PDF. Looking at a run fails
+it when its worker died or it passed its time limit; a failed run can be retried. When the
+queue's broker is down, the request answers 503 and records nothing."""
 
 import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,10 +35,15 @@ from tracker.cities.models import City, Network
 from tracker.cities.queries import get_city, get_network
 from tracker.data.completeness import list_member_cities
 from tracker.db import get_session
-from tracker.reports import runs
+from tracker.reports import comparison, liveness, runs
 from tracker.reports.models import ReportKind, ReportRun, RunStatus
 from tracker.reports.routes_forms import NETWORK_CHOICE, CityReportForm, NetworkReportForm
-from tracker.reports.worker import enqueue_after_request, init_worker
+from tracker.reports.worker import (
+    QueueUnavailable,
+    check_queue,
+    enqueue_after_request,
+    init_worker,
+)
 
 bp = Blueprint("reports", __name__)
 bp.record_once(lambda state: init_worker(state.app))
@@ -34,7 +51,17 @@ bp.record_once(lambda state: init_worker(state.app))
 Page = tuple[str, int]
 STEPS = {"queued": _l("Waiting for a worker"), "load": _l("Loading the data"),
          "render": _l("Writing the report"), "pdf": _l("Laying out the pages"),
-         "store": _l("Saving the PDF"), "done": _l("Ready"), "failed": _l("Failed")}
+         "store": _l("Saving the PDF"), "done": _l("Ready"), "failed": _l("Failed"),
+         **{reason: _l("Failed") for reason in liveness.REASONS}}
+
+
+@bp.app_errorhandler(QueueUnavailable)
+def queue_unavailable(_error: QueueUnavailable) -> tuple[Any, int]:
+    """Answer 503 with a clear message when the queue's broker cannot be reached."""
+    message = _("The report queue is not reachable; try again later.")
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error="Service Unavailable", message=message, status=503), 503
+    return render_template("errors/error.html", code=503, message=message), 503
 
 
 def user_id() -> int | None:
@@ -61,12 +88,15 @@ def load_city(slug: str, *, request: bool = False) -> City:
 
 
 def load_run(run_id: int, *, regenerate: bool = False) -> tuple[ReportRun, runs.Target]:
-    """Load a run (404) of a city or network this user may read, or regenerate (403)."""
+    """Load a run (404) of a city or network this user may read, or regenerate (403); a
+    comparison run only by its requester (see tracker.reports.comparison)."""
     session = get_session()
     run = runs.get_run(session, run_id) or abort(404)
     target = runs.target_of(session, run)
     user = signed_in_user()
-    if run.kind == ReportKind.NETWORK:
+    if run.kind == ReportKind.COMPARISON:
+        allowed = comparison.may_see(user, run)
+    elif run.kind == ReportKind.NETWORK:
         allowed = target.network is not None and can_manage_network(user, target.network)
     else:
         check = can_edit_city if regenerate else can_read_city_internals
@@ -78,6 +108,7 @@ def load_run(run_id: int, *, regenerate: bool = False) -> tuple[ReportRun, runs.
 
 def start(target: runs.Target) -> Response:
     """Ask for a report; queue a new run, or go straight to the stored one."""
+    check_queue()  # a broker that is down: 503 before anything is recorded
     run, created = runs.request_run(get_session(), target, user_id())
     if created:
         enqueue_after_request(run.id)  # type: ignore[arg-type]
@@ -160,30 +191,41 @@ def request_city_run(slug: str) -> Page | Response:
 def show_run(run_id: int) -> str:
     """Show a run: its parameters, its progress and, once done, the download."""
     run, target = load_run(run_id)
-    user = signed_in_user()
-    can_regenerate = (can_manage_network(user, target.network) if target.network and
-                      run.kind == ReportKind.NETWORK else
-                      target.city is not None and can_edit_city(user, target.city))
+    liveness.check_run(get_session(), run)
     return render_template("reports/runs_show.html", run=run, target=target, steps=STEPS,
-                           form=FlaskForm(formdata=None), can_regenerate=can_regenerate,
-                           status_info=status_info(run))
+                           form=FlaskForm(formdata=None), can_regenerate=may_redo(run, target),
+                           status_info=status_info(run),
+                           selection=comparison.selection_of(run).args()
+                           if run.kind == ReportKind.COMPARISON else None)
+
+
+def may_redo(run: ReportRun, target: runs.Target) -> bool:
+    """May this user generate a run again or retry it (who may ask for it)?"""
+    user = signed_in_user()
+    if run.kind == ReportKind.COMPARISON:
+        return comparison.may_see(user, run)
+    if run.kind == ReportKind.NETWORK:
+        return target.network is not None and can_manage_network(user, target.network)
+    return target.city is not None and can_edit_city(user, target.city)
 
 
 def status_info(run: ReportRun) -> dict[str, Any]:
     """Describe a run's state for the status page and its JSON poll."""
-    done = run.status == RunStatus.DONE
+    done, failed = run.status == RunStatus.DONE, run.status == RunStatus.FAILED
+    reason = liveness.REASONS.get(run.step)
     return {"id": run.id, "status": str(run.status), "progress": run.progress,
             "step": run.step, "step_label": str(STEPS.get(run.step, run.step)),
             "finished": run.status in (RunStatus.DONE, RunStatus.FAILED),
             "download_url": url_for("reports.download_run", run_id=run.id) if done else None,
-            "size": run.size, "error": run.error if run.status == RunStatus.FAILED else ""}
+            "size": run.size, "reason": run.step if failed and reason else "",
+            "error": (str(reason) if reason else run.error) if failed else ""}
 
 
 @bp.get("/reports/runs/<int:run_id>/status.json")
 def run_status(run_id: int) -> Response:
     """Answer a run's progress in JSON, for the status page's poll."""
     run, _target = load_run(run_id)
-    response = jsonify(status_info(run))
+    response = jsonify(status_info(liveness.check_run(get_session(), run)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -208,7 +250,27 @@ def regenerate_run(run_id: int) -> Response:
     run, _target = load_run(run_id, regenerate=True)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    check_queue()
     new = runs.regenerate_run(get_session(), run, user_id())
+    if new.kind == ReportKind.COMPARISON and new.requested_by_id is None:
+        comparison.remember_for_visitor(new)
     enqueue_after_request(new.id)  # type: ignore[arg-type]
     flash(_("The report is being generated again."), "success")
     return redirect(url_for("reports.show_run", run_id=new.id))
+
+
+@bp.post("/reports/runs/<int:run_id>/retry")
+def retry_run(run_id: int) -> Response:
+    """Queue a failed run again (its worker died, it ran too long or it raised)."""
+    run, target = load_run(run_id)
+    if not may_redo(run, target):
+        deny()
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    check_queue()
+    if liveness.retry_run(get_session(), run):
+        enqueue_after_request(run.id)  # type: ignore[arg-type]
+        flash(_("The report is being generated again."), "success")
+    else:
+        flash(_("Only a failed report can be retried."), "error")
+    return redirect(url_for("reports.show_run", run_id=run.id))

@@ -87,15 +87,14 @@ def find_reusable(session: Session, target: Target, digest: str) -> ReportRun | 
     return None
 
 
-def _new_run(session: Session, target: Target, user_id: int | None, digest: str = "",
-             regenerated_from_id: int | None = None) -> ReportRun:
+def _new_run(session: Session, target: Target, user_id: int | None, digest: str = ""
+             ) -> ReportRun:
     """Record a queued run of a target."""
     is_network = target.kind == ReportKind.NETWORK
     run = ReportRun(kind=target.kind, year=target.year, page_size=target.page_size,
                     city_id=None if is_network else target.city.id,  # type: ignore[union-attr]
                     network_id=target.network.id if target.network else None,
-                    data_hash=digest, requested_by_id=user_id, step="queued",
-                    regenerated_from_id=regenerated_from_id)
+                    data_hash=digest, requested_by_id=user_id, step="queued")
     session.add(run)
     session.flush()
     return run
@@ -123,8 +122,13 @@ def target_of(session: Session, run: ReportRun) -> Target:
 
 def regenerate_run(session: Session, run: ReportRun, user_id: int | None) -> ReportRun:
     """Record a new queued run with the same parameters, even if the data has not changed."""
-    return _new_run(session, target_of(session, run), user_id, run.data_hash,
-                    regenerated_from_id=run.id)
+    again = ReportRun(kind=run.kind, year=run.year, page_size=run.page_size,
+                      city_id=run.city_id, network_id=run.network_id, selection=run.selection,
+                      data_hash=run.data_hash, requested_by_id=user_id, step="queued",
+                      regenerated_from_id=run.id)
+    session.add(again)
+    session.flush()
+    return again
 
 
 def get_run(session: Session, run_id: int) -> ReportRun | None:
@@ -169,5 +173,5 @@ def download_name(session: Session, run: ReportRun) -> str:
     """Return the file name offered for a run's PDF (e.g. ethekwini-2024-city.pdf)."""
     target = target_of(session, run)
     subject = target.network if run.kind == ReportKind.NETWORK else target.city
-    slug = subject.slug if subject is not None else "report"
+    slug = subject.slug if subject is not None else str(run.kind)
     return f"{slug}-{run.year}-{run.kind}-{run.id}.pdf"

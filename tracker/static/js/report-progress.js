@@ -19,7 +19,13 @@
       var link = section.querySelector("[data-run-download-link]");
       link.setAttribute("href", info.download_url);
       section.querySelector("[data-run-download]").hidden = false;
+      // An export (the comparison's PDF) downloads by itself once it is ready, if the page
+      // saw it being made; a finished run opened later waits for the click.
+      if (section.hasAttribute("data-run-autodownload") && section.hasAttribute("data-run-waited")) {
+        window.location.assign(info.download_url);
+      }
     }
+    if (!info.finished) { section.setAttribute("data-run-waited", ""); }
     if (info.error) {
       section.querySelector("[data-run-error-text]").textContent = info.error;
       section.querySelector("[data-run-error]").hidden = false;
