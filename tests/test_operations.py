@@ -2,6 +2,7 @@
 warning and one-line errors for an unreachable database."""
 
 import logging
+import socket
 import time
 from typing import Any
 
@@ -13,10 +14,12 @@ from sqlalchemy.engine import Engine
 from tests.conftest import app_settings
 from tracker import create_app, operations
 from tracker.cli import main as tracker_cli
+from tracker.health import CHECK_TIMEOUT_SECONDS
 from tracker.operations import gunicorn_workers
 
 # Port 1 on the loopback: nothing listens there, so connections are refused at once.
 DOWN_URL = "postgresql://tracker:s3cret-pass@127.0.0.1:1/tracker"
+TRIED, LIMITED = "refused", "limited"
 
 
 def test_healthz_says_the_database_is_ok(client: Any) -> None:
@@ -38,11 +41,28 @@ def test_healthz_answers_503_quickly_when_the_database_is_down(engine: Engine, u
     assert "s3cret" not in body and "127.0.0.1" not in body and "nonexistent" not in body
 
 
-def bad_logins(app: Flask, address: str, email: str, n: int) -> list[int]:
-    """Status codes of n wrong-password logins sent through the proxy for `address`."""
+def test_healthz_gives_up_on_a_server_that_never_answers(engine: Engine) -> None:
+    with socket.socket() as silent:  # accepts connections (backlog), never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        url = f"postgresql://tracker@127.0.0.1:{silent.getsockname()[1]}/tracker"
+        app = create_app(app_settings(engine, DATABASE_URL=url))
+        started = time.monotonic()
+        response = app.test_client().get("/healthz")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json["reason"] == "no answer in time"
+    assert elapsed < 2 * CHECK_TIMEOUT_SECONDS + 1  # libpq may try twice (SSL, then not)
+
+
+def bad_logins(app: Flask, address: str, email: str, n: int) -> list[str]:
+    """Send n wrong-password logins through the proxy for `address`: which were refused by
+    the rate limit ("limited", 429) and which were checked ("refused", the form again)."""
     client = app.test_client()
-    return [client.post("/login", data={"email": email, "password": "wrong"},
-                        headers={"X-Forwarded-For": address}).status_code for _ in range(n)]
+    codes = [client.post("/login", data={"email": email, "password": "wrong"},
+                         headers={"X-Forwarded-For": address}).status_code for _ in range(n)]
+    assert all(code in (200, 422, 429) for code in codes), codes
+    return ["limited" if code == 429 else "refused" for code in codes]
 
 
 def limited_app(engine: Engine, proxies: int) -> Flask:
@@ -53,16 +73,16 @@ def limited_app(engine: Engine, proxies: int) -> Flask:
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_login_limit(engine: Engine) -> None:
     app = limited_app(engine, proxies=1)
-    assert bad_logins(app, "203.0.113.7", "first@example.org", 3) == [200, 200, 429]
+    assert bad_logins(app, "203.0.113.7", "first@example.org", 3) == [TRIED, TRIED, LIMITED]
     # Same proxy (same remote address), another client and account: not limited.
-    assert bad_logins(app, "198.51.100.9", "second@example.org", 2) == [200, 200]
+    assert bad_logins(app, "198.51.100.9", "second@example.org", 2) == [TRIED, TRIED]
 
 
 def test_without_trusted_proxies_the_forwarded_header_is_ignored(engine: Engine) -> None:
     app = limited_app(engine, proxies=0)
-    assert bad_logins(app, "203.0.113.7", "first@example.org", 2) == [200, 200]
+    assert bad_logins(app, "203.0.113.7", "first@example.org", 2) == [TRIED, TRIED]
     # A forged header does not buy a fresh limit: the address is the proxy's.
-    assert bad_logins(app, "198.51.100.9", "second@example.org", 1) == [429]
+    assert bad_logins(app, "198.51.100.9", "second@example.org", 1) == [LIMITED]
 
 
 def test_a_negative_proxy_count_is_refused(engine: Engine) -> None:

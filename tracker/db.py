@@ -21,6 +21,9 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+CONNECT_TIMEOUT_SECONDS = 10
+
+
 def normalise_url(url: str) -> str:
     """Select psycopg 3 for plain PostgreSQL URLs."""
     for prefix in ("postgresql://", "postgres://"):
@@ -52,6 +55,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _begin_sqlite_transaction)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql") and "connect_timeout" not in url:
+        # libpq waits forever for a server that accepts but never answers: give up instead.
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                                  **kwargs.get("connect_args", {})}
     return create_engine(url, **kwargs)
 
 
