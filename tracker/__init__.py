@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from tracker.config import ROOT, Config, as_dict
 from tracker.db import init_db, rollback_session
 from tracker.extensions import babel, csrf, limiter, login_manager
+from tracker.input_guard import register_input_guards
 from tracker.operations import check_rate_limit_storage, register_proxy_fix
 from tracker.unit_of_work import UnitOfWorkFlask
 
@@ -25,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(settings)
     init_db(app)
+    register_input_guards(app)  # first: its hook runs before any other
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)

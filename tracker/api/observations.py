@@ -37,8 +37,10 @@ from tracker.db import get_session, rollback_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import get_city
+from tracker.input_guard import int_arg
 
 MAX_BATCH = 1000
+MIN_YEAR, MAX_YEAR = 1, 9999  # the years a filter may name (a larger one overflows)
 TEXT_LIMITS = {"comment": 2000, "source": 300, "warning_note": 2000}
 FIELDS = {"indicator", "year", "quarter", "breakdown", "value", "missing_reason", "comment",
           "source", "expected_version", "warning_note", "follow_up", "action"}
@@ -82,16 +84,6 @@ def observation_json(cell: Observation, code: str, city: City) -> dict[str, Any]
     }
 
 
-def int_arg(name: str) -> int | None:
-    """Read a whole-number query argument (400 when it is not one)."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.lstrip("-").isdigit():
-        abort(400, description=f"{name} must be a whole number")
-    return int(raw)
-
-
 def observations_query(city: City) -> Any:
     """Build the filtered, ordered query of the city's (undeleted) observations."""
     query = (select(Observation)
@@ -99,11 +91,11 @@ def observations_query(city: City) -> Any:
              .where(LocalIndicator.city_id == city.id, Observation.is_deleted == False))  # noqa: E712
     if code := request.args.get("indicator"):
         query = query.where(func.lower(LocalIndicator.code) == code.lower())
-    if (first := int_arg("from")) is not None:
+    if (first := int_arg("from", None, MIN_YEAR, MAX_YEAR)) is not None:
         query = query.where(Observation.year >= first)
-    if (last := int_arg("to")) is not None:
+    if (last := int_arg("to", None, MIN_YEAR, MAX_YEAR)) is not None:
         query = query.where(Observation.year <= last)
-    if (quarter := int_arg("quarter")) is not None:
+    if (quarter := int_arg("quarter", None, 0, 4)) is not None:
         query = query.where(Observation.quarter == quarter)
     if status := request.args.get("status"):
         if status not in {s.value for s in ObservationStatus}:

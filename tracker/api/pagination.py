@@ -2,24 +2,22 @@
 
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
+from tracker.input_guard import int_arg
+
 DEFAULT_PER_PAGE = 50
+MAX_PAGE = 1_000_000
 
 
 def page_args() -> tuple[int, int]:
-    """Read and check `page` and `per_page` from the query string (400 when invalid)."""
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", DEFAULT_PER_PAGE))
-    except ValueError:
-        abort(400, description="page and per_page must be whole numbers")
-    if page < 1 or not 1 <= per_page <= current_app.config["API_MAX_PER_PAGE"]:
-        abort(400, description="page must be ≥ 1; per_page between 1 and "
-                               f"{current_app.config['API_MAX_PER_PAGE']}")
-    return page, per_page
+    """Read and check `page` and `per_page` from the query string (400 naming the one that is
+    not a whole number in range: a huge page would overflow the database's OFFSET)."""
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    per_page = int_arg("per_page", DEFAULT_PER_PAGE, 1, current_app.config["API_MAX_PER_PAGE"])
+    return page or 1, per_page or DEFAULT_PER_PAGE
 
 
 def paginate(session: Session, query: Select, serialise: Any) -> dict[str, Any]:  # type: ignore[type-arg]

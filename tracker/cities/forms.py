@@ -11,6 +11,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 
 from tracker.cities.models import SLUG_PATTERN
 from tracker.forms import choices
+from tracker.text_rules import whole_number
 
 LEVELS = [
     ("city", _l("City")),
@@ -113,4 +114,5 @@ class MemberForm(FlaskForm):
 def submitted_version(form: FlaskForm) -> int:
     """Return the record version the edit began from; -1 (never current) when missing."""
     raw = str(form.expected_version.data or "")
-    return int(raw) if raw.isdigit() else -1
+    version = whole_number(raw)
+    return -1 if version is None else version

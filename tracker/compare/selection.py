@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tracker.compare.scoring import BOUNDS, COHORT, DEFAULT_THRESHOLDS, Thresholds
+from tracker.text_rules import whole_number
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SDG_CODE = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}$")
@@ -68,11 +69,8 @@ def split(text: str | None, pattern: re.Pattern[str]) -> tuple[str, ...]:
 
 def whole(text: str | None, low: int, high: int) -> int | None:
     """Read a whole number within bounds (None otherwise)."""
-    text = (text or "").strip()
-    if not text.isdigit():
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
+    value = whole_number(text)
+    return value if value is not None and low <= value <= high else None
 
 
 def read_thresholds(args: Mapping[str, str]) -> Thresholds:

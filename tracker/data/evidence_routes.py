@@ -22,6 +22,7 @@ from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import get_city
+from tracker.text_rules import whole_number
 
 bp = Blueprint("evidence", __name__)
 
@@ -36,8 +37,7 @@ class VersionForm(FlaskForm):
 
     def version(self) -> int | None:
         """Return the version the change began from."""
-        raw = (self.expected_version.data or "").strip()
-        return int(raw) if raw.isdigit() else None
+        return whole_number(self.expected_version.data)
 
 
 class EvidenceForm(VersionForm):

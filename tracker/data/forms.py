@@ -21,6 +21,7 @@ from tracker.bulk.cells import CellError, parse_decimal
 from tracker.data.models import WHOLE_YEAR, MissingReason, Observation
 from tracker.data.services import Entry
 from tracker.forms import choices
+from tracker.text_rules import whole_number
 
 REASON_LABELS = {
     MissingReason.NOT_AVAILABLE: _l("Not available"),
@@ -44,8 +45,7 @@ def check_number(text: str) -> None:
 
 def version_of(field: Any) -> int | None:
     """Return the version an edit began from; None for a cell that was empty."""
-    raw = (field.data or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return whole_number(field.data)
 
 
 class ConfirmFields(Form):

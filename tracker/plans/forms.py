@@ -32,6 +32,7 @@ from tracker.plans.models import (
     PlanElementCreate,
     period_label,
 )
+from tracker.text_rules import whole_number
 from tracker.validation import field_errors
 
 KINDS = [("integrated_development_plan", _l("Integrated development plan")),
@@ -115,7 +116,7 @@ def plan_choices(plans: list[Plan], fiscal_year_start_month: int) -> list[Select
 
 def optional_id(raw: Any) -> int | None:
     """Turn a select's value ("" or "12") into an id."""
-    return int(raw) if str(raw or "").isdigit() else None
+    return whole_number(str(raw or ""))
 
 
 class PlanForm(FlaskForm):
