@@ -60,7 +60,7 @@ def login() -> str | Response:
 def logout() -> Response:
     """Sign the user out, here and in every other browser (a copied cookie included)."""
     sign_out_everywhere(session=get_session(), user=current_user._get_current_object())
-    flash(_("Signed out."), "info")
+    flash(_("Signed out, on every device."), "info")
     return redirect(url_for("main.home"))
 
 
