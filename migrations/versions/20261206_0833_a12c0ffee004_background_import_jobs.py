@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('file_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('original_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('file_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('state_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('file_size', sa.Integer(), nullable=False),
     sa.Column('result_key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('row_count', sa.Integer(), nullable=False),

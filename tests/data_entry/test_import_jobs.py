@@ -212,7 +212,8 @@ def test_a_failing_save_keeps_nothing(jobs_world: World, client: FlaskClient, au
     before = counts(db)
     commit_url = client.post(f"{check_url}/commit").headers["Location"]
     commit = the_job(db, commit_url)
-    assert commit.status == JobStatus.FAILED and "disk full" in commit.error
+    assert commit.status == JobStatus.FAILED and "unexpected error" in commit.error
+    assert "disk full" not in commit.error  # internals go to the log, not the page
     assert not commit.is_saved and counts(db) == before
     assert "nothing was saved" in client.get(commit_url).get_data(as_text=True)
 
@@ -276,3 +277,38 @@ def test_progress_covers_every_row_in_order() -> None:
     assert list(counted(rows, lambda p, s: seen.append((p, s)))) == rows  # type: ignore[arg-type]
     percents = [p for p, _s in seen]
     assert percents == sorted(percents) and percents[-1] == 80 and len(seen) == 20
+
+
+def test_a_save_after_someone_else_saved_is_refused_whole(
+        jobs_world: World, client: FlaskClient, auth: Auth, db: Session) -> None:
+    auth.login(jobs_world.users["officer_b"])
+    client.post(f"/cities/city-b/import-jobs/{jobs_world.ids['job_b']}/commit")
+    check_url = post_file(client, GOOD.replace(b"12.5", b"13").replace(b",7", b",8")
+                          ).headers["Location"]
+    assert the_job(db, check_url).updated_count == 2
+    cell = db.scalars(select(Observation).where(Observation.breakdown_key == "")).one()
+    cell.value, cell.version = 99, cell.version + 1  # another editor saved it meanwhile
+    db.add(cell)
+    db.flush()
+    before = counts(db)
+    commit_url = client.post(f"{check_url}/commit").headers["Location"]
+    commit = the_job(db, commit_url)
+    assert (commit.status, commit.error_count, commit.is_saved) == (JobStatus.DONE, 1, False)
+    assert "saved by someone else after it was checked" in client.get(commit_url).get_data(
+        as_text=True)
+    assert counts(db) == before
+    assert sorted(o.value for o in db.scalars(select(Observation))) == [7, 99]
+
+
+@pytest.mark.parametrize("app_config", [
+    {"REPORT_QUEUE": "redis", "REDIS_URL": "redis://127.0.0.1:1/0", "IMPORT_INLINE_BYTES": 0},
+], indirect=True)
+def test_a_queue_that_is_down_fails_the_job_with_a_reason(
+        app_config: dict[str, Any], jobs_world: World, client: FlaskClient, auth: Auth,
+        db: Session) -> None:
+    auth.login(jobs_world.users["officer_b"])
+    response = post_file(client, GOOD)
+    job = the_job(db, response.headers["Location"])
+    assert job.status == JobStatus.FAILED and "queue cannot be reached" in job.error
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "queue cannot be reached" in page and "<progress" not in page

@@ -50,6 +50,8 @@ class ImportJob(SQLModel, table=True):
     file_name: str = Field(max_length=80)  # the stored upload's random name
     original_name: str = Field(default="", max_length=200)
     file_hash: str = Field(max_length=64)  # SHA-256 of the stored upload
+    # What a dry run found stored for the cells the file touches; its commit insists on it.
+    state_hash: str = Field(default="", max_length=64)
     file_size: int = Field(default=0)
     result_key: str = Field(max_length=80)  # names this job's files of problems
     row_count: int = Field(default=0)

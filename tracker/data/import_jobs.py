@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session
 
 from tracker.bulk.report import Action, ImportReport, RowError
 from tracker.data.import_job_models import ImportJob, ImportKind, JobStatus
+from tracker.errors import DomainError
 from tracker.memory import gc_paused
 from tracker.timeutil import utcnow
 
@@ -78,9 +80,11 @@ def read_file(job: ImportJob) -> bytes:
     try:
         data = (jobs_dir() / job.file_name).read_bytes()
     except OSError as error:
-        raise JobFileError("the uploaded file is no longer kept") from error
+        raise JobFileError(_("The uploaded file is no longer kept; upload it again.")) \
+            from error
     if hashlib.sha256(data).hexdigest() != job.file_hash:
-        raise JobFileError("the uploaded file does not match its fingerprint")
+        raise JobFileError(_("The uploaded file no longer matches its fingerprint; upload "
+                             "it again."))
     return data
 
 
@@ -180,7 +184,7 @@ def run_job(session: Session, job_id: int) -> ImportJob | None:
     except Exception as error:  # noqa: BLE001  (any failure is recorded on the job)
         logger.exception("import job %s failed", job_id)
         session.rollback()
-        job = fail(session, job_id, error)
+        job = fail(session, job_id, reason_of(error))
     finally:
         session.expire_on_commit = keeps
     return job
@@ -206,6 +210,7 @@ def finish(session: Session, job: ImportJob, report: ImportReport) -> None:
     job.unchanged_count = counts["unchanged"]
     job.error_count, job.warning_count = len(report.errors), len(warnings)
     job.is_saved = report.saved
+    job.state_hash = getattr(report, "state_hash", "")
     write_results(job, report, warnings)
     job.status, job.progress, job.step = JobStatus.DONE, 100, "done"
     job.finished_at = utcnow()
@@ -215,13 +220,21 @@ def finish(session: Session, job: ImportJob, report: ImportReport) -> None:
         discard_file(job)
 
 
-def fail(session: Session, job_id: int, error: Exception) -> ImportJob | None:
+def reason_of(error: Exception) -> str:
+    """Say why a job failed: a refusal's own message, or a generic one (details in the log)."""
+    if isinstance(error, DomainError | JobFileError):
+        return str(error)
+    return _("An unexpected error stopped the job; nothing was saved. The administrators "
+             "will find the details in the log.")
+
+
+def fail(session: Session, job_id: int, reason: str) -> ImportJob | None:
     """Mark a job failed with its reason (nothing it did was kept)."""
     job = session.get(ImportJob, job_id, populate_existing=True)
     if job is None:
         return None
     job.status, job.step, job.is_saved = JobStatus.FAILED, "failed", False
-    job.error = f"{type(error).__name__}: {error}"[:2000]
+    job.error = reason[:2000]
     job.finished_at = utcnow()
     session.add(job)
     session.commit()

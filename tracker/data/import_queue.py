@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request_finished
+from flask_babel import gettext as _
 from sqlmodel import Session
 
 from tracker.bulk import services as bulk
@@ -23,7 +24,7 @@ from tracker.data.observation_io import import_observations
 from tracker.data.observation_sheet import SheetRow
 from tracker.db import get_session
 from tracker.plans.models import Plan
-from tracker.reports.worker import QueueUnavailable, enqueue_task_after_request, register_task
+from tracker.reports.worker import enqueue_task_after_request, register_task
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +39,15 @@ STEPS = 20  # progress updates while the rows are checked
 
 def run_observations(session: Session, job: ImportJob, data: bytes,
                      progress: import_jobs.Progress) -> ImportReport:
-    """Check (and, for a commit, save) a values sheet, reporting progress row by row."""
+    """Check (and, for a commit, save) a values sheet, reporting progress row by row; a
+    commit saves only if every cell the file touches is as its dry run found it."""
     city = session.get(City, job.city_id)
+    source = session.get(ImportJob, job.source_job_id) if job.source_job_id else None
     assert city is not None
     return import_observations(session=session, city=city, data=data, user_id=job.user_id,
                                save=not job.is_dry_run,
-                               progress=row_progress(progress, job.is_dry_run))
+                               progress=row_progress(progress, job.is_dry_run),
+                               expected_state=source.state_hash if source else None)
 
 
 def row_progress(progress: import_jobs.Progress, dry_run: bool
@@ -105,8 +109,9 @@ def run_import_job(job_id: int) -> None:
 
 def fail_unqueued_job(job_id: int) -> None:
     """Fail a committed job that the queue's broker refused (no job waits forever)."""
-    import_jobs.fail(get_session(), job_id, QueueUnavailable(
-        "the background queue cannot be reached; try again later"))
+    import_jobs.fail(get_session(), job_id, _(
+        "The background queue cannot be reached; nothing was checked or saved. Try again "
+        "later."))
 
 
 def init_import_queue(app: Flask) -> None:

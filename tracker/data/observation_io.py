@@ -8,6 +8,7 @@ unit of work commits. Outliers are warnings: listed, never blocking.
 """
 
 import csv
+import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -30,9 +31,9 @@ from tracker.data.observation_rows import check_sheet, outlier_warnings
 from tracker.data.observation_sheet import FIXED, SheetRow, check_columns, read_sheet
 from tracker.data.observation_store import Planned, apply_plans, load_indicators, load_state
 from tracker.data.queries import period_name
-from tracker.memory import gc_paused
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.routes import unit_text
+from tracker.memory import gc_paused
 
 Progress = Callable[[list[SheetRow]], AbstractContextManager[Iterable[SheetRow]]]
 CELLS, ROWS = "cells", "rows"
@@ -40,20 +41,35 @@ CELLS, ROWS = "cells", "rows"
 
 @dataclass
 class ObservationReport(ImportReport):
-    """An import report with its non-blocking warnings (outliers)."""
+    """An import report with its non-blocking warnings (outliers) and the fingerprint of
+    the stored cells it read (a save can insist on finding them as a dry run saw them)."""
 
     warnings: list[RowError] = field(default_factory=list)
+    state_hash: str = ""
 
 
 def import_observations(*, session: Session, city: City, data: bytes, user_id: int | None,
-                        save: bool, progress: Progress | None = None) -> ObservationReport:
-    """Check a city's observation sheet and preview (save=False) or apply it."""
+                        save: bool, progress: Progress | None = None,
+                        expected_state: str | None = None) -> ObservationReport:
+    """Check a city's observation sheet and preview (save=False) or apply it; with
+    `expected_state` (a dry run's state_hash) refuse to save if any cell the file touches
+    was saved since that dry run."""
     with gc_paused():
-        return run_import(session, city, data, user_id, save, progress)
+        return run_import(session, city, data, user_id, save, progress, expected_state)
+
+
+def state_hash(plans: list[Planned]) -> str:
+    """Fingerprint the stored version (or absence) of every cell the plans touch."""
+    digest = hashlib.sha256()
+    for plan in plans:
+        stored = plan.stored
+        digest.update(f"{plan.cell}:{stored.version if stored else 0}\n".encode())
+    return digest.hexdigest()
 
 
 def run_import(session: Session, city: City, data: bytes, user_id: int | None, save: bool,
-               progress: Progress | None) -> ObservationReport:
+               progress: Progress | None, expected_state: str | None = None
+               ) -> ObservationReport:
     """Read, check and (when saving) apply a sheet, all or nothing."""
     try:
         sheet = read_sheet(data)
@@ -68,9 +84,14 @@ def run_import(session: Session, city: City, data: bytes, user_id: int | None, s
         plans, errors = check_sheet(sheet, state, rows)
     if errors:
         return ObservationReport(errors=sorted(errors, key=lambda e: (e.row, e.column)))
+    fingerprint = state_hash(plans)
+    if save and expected_state is not None and expected_state != fingerprint:
+        return ObservationReport(errors=[RowError(0, "", _(
+            "Values this file changes were saved by someone else after it was checked; "
+            "nothing was saved. Check the file again to see them."))])
     names: dict[tuple[int, int], str] = {}
     report = ObservationReport(outcomes=[outcome(city, p, names) for p in plans],
-                               warnings=outlier_warnings(plans, state))
+                               warnings=outlier_warnings(plans, state), state_hash=fingerprint)
     if save:
         savepoint = session.begin_nested()
         try:
