@@ -60,7 +60,7 @@ def test_officer_edits_own_city_and_is_refused_another(tab: Tab) -> None:
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(tab.server("/"))
-    expect(flash(page)).to_contain_text("Signed out.")
+    expect(flash(page)).to_contain_text("Signed out, on every device.")
     expect(page.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
 
