@@ -15,7 +15,7 @@ from tracker.reports import render
 PART_SECONDS = float(os.environ.get("SLOW_PART_SECONDS", "30"))
 
 
-def slow_pdf(html: str, **_kwargs: Any) -> bytes:
+def slow_pdf(_html: str, **_kwargs: Any) -> bytes:
     """Sleep, then return a blank one-page PDF."""
     from pypdf import PdfWriter
 

@@ -162,7 +162,7 @@ def test_a_killed_worker_s_run_is_failed_after_the_heartbeat_timeout_and_leaves_
         assert HEARTBEAT_TIMEOUT - HEARTBEAT_INTERVAL - 0.3 <= waited <= HEARTBEAT_TIMEOUT + 2
         assert info["status"] == "failed" and info["reason"] == "worker_stopped"
         assert "worker stopped" in info["error"]
-        print(f"\nrun failed {waited:.2f} s after SIGKILL (timeout {HEARTBEAT_TIMEOUT} s); "
+        print(f"\nrun failed {waited:.2f} s after SIGKILL (timeout {HEARTBEAT_TIMEOUT} s); "  # noqa: T201
               f"{len(pool)} processes were under the worker")
         row = run_row(worker_db, run_id)
         assert row.status == RunStatus.FAILED and row.attempts == 1 and row.file_name == ""
