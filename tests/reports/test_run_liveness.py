@@ -207,3 +207,11 @@ def test_the_shell_retries_a_failed_run(app: Flask, db: Session, make_city: Call
     assert refused.exit_code != 0 and "only a failed run can be retried" in refused.output
     missing = app.test_cli_runner().invoke(report_cli, ["retry", "999999"])
     assert missing.exit_code != 0 and "No report run 999999" in missing.output
+
+
+def test_the_runs_page_lists_a_dead_run_as_failed(
+        app: Flask, db: Session, client: FlaskClient, officer: Any) -> None:
+    dead = running_run(app, db, officer, started_ago=600, beat_ago=300)
+    page = client.get("/cities/durban/reports").get_data(as_text=True)
+    db.refresh(dead)
+    assert dead.status == RunStatus.FAILED and "Running" not in page and "Failed" in page

@@ -135,6 +135,7 @@ def network_runs(slug: str) -> Page:
 
 def network_page(network: Network, form: NetworkReportForm, status: int = 200) -> Page:
     """Render the network's reports page."""
+    liveness.fail_stale_runs(get_session())  # no dead run listed as running
     rows = runs.list_runs(get_session(), network=network)
     return render_runs({"network": network, "city": None, "rows": rows,
                         "action": url_for("reports.request_network_run", slug=network.slug)},
@@ -168,6 +169,7 @@ def city_runs(slug: str) -> Page:
 
 def city_page(city: City, form: CityReportForm, status: int = 200) -> Page:
     """Render the city's reports page."""
+    liveness.fail_stale_runs(get_session())  # no dead run listed as running
     rows = runs.list_runs(get_session(), city=city)
     can_request = can_edit_city(signed_in_user(), city)
     return render_runs({"network": None, "city": city, "rows": rows,
