@@ -1,7 +1,7 @@
-"""Bulk import and export pages: access for every role, the preview-then-save flow, downloads."""
+"""Bulk import and export pages: access for every role, the check-then-save flow through
+import jobs, downloads."""
 
 import io
-import re
 from typing import Any
 
 import pytest
@@ -35,7 +35,6 @@ from tracker.bulk import formats
 from tracker.plans.models import Plan, PlanElement
 
 NOT_FOUND = 404
-BAD_TOKEN = {"token": "x" * 43}
 # The sample indicators without their element links, valid in any city.
 UNLINKED_INDICATORS = INDICATORS_CSV.replace(b"IDP-2022:3.1; IDP-2022:3.1.1", b"").replace(
     b"IDP-2022:3.2", b"")
@@ -60,18 +59,11 @@ def upload(data: bytes, name: str) -> Any:
 ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
     ("bulk.import_structure", "GET", plan_path("b", "plan_b", "import"), None, EDIT_B),
     ("bulk.import_structure", "POST", plan_path("b", "plan_b", "import"),
-     upload(STRUCTURE_CSV, "plan.csv"), EDIT_B),
+     upload(STRUCTURE_CSV, "plan.csv"), SAVE_B),
     ("bulk.import_structure", "GET", plan_path("b", "plan_a", "import"), None, OTHER_CITY_PLAN),
-    ("bulk.commit_structure", "POST", plan_path("b", "plan_b", "import/commit"), BAD_TOKEN,
-     SAVE_B),
-    ("bulk.commit_structure", "POST", plan_path("a", "plan_a", "import/commit"), BAD_TOKEN,
-     expect(DENIED, anonymous=LOGIN, admin=REDIRECT, secretariat_a=REDIRECT,
-            officer_a=REDIRECT)),
     ("bulk.import_indicators", "GET", "/cities/city-b/indicators/import", None, EDIT_B),
     ("bulk.import_indicators", "POST", "/cities/city-b/indicators/import",
-     upload(UNLINKED_INDICATORS, "indicators.csv"), EDIT_B),
-    ("bulk.commit_indicators", "POST", "/cities/city-b/indicators/import/commit", BAD_TOKEN,
-     SAVE_B),
+     upload(UNLINKED_INDICATORS, "indicators.csv"), SAVE_B),
     ("bulk.export_structure", "GET", plan_path("b", "plan_b", "export.csv"), None, expect(OK)),
     ("bulk.export_structure", "GET", plan_path("b", "plan_b", "export.xlsx"), None, expect(OK)),
     ("bulk.export_structure", "GET", plan_path("u", "plan_u", "export.csv"), None, READ_U),
@@ -108,11 +100,12 @@ def test_access(row: tuple[Any, ...], role: str, bulk_world: World, client: Flas
     check_access(row, role, bulk_world, client, auth, db)
 
 
-def token_of(html: str) -> str:
-    """Return the upload token of a preview page."""
-    found = re.search(r'name="token" type="hidden" value="([^"]+)"', html)
-    assert found, html[:2000]
-    return found.group(1)
+def job_page(client: FlaskClient, response: Any) -> tuple[str, str]:
+    """Follow an upload to its import job; return the job's address and page."""
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    job_url = response.headers["Location"]
+    assert "/import-jobs/" in job_url
+    return job_url, client.get(job_url).get_data(as_text=True)
 
 
 def codes(db: Session, plan_id: int) -> set[str]:
@@ -134,15 +127,18 @@ def test_preview_then_save_imports_every_row(bulk_world: World, client: FlaskCli
     path = f"/cities/city-b/plans/{bulk_world.ids['plan_b']}/import"
     page = client.get(path).get_data(as_text=True)
     assert "Check the file" in page and "/bulk/templates/structure.xlsx" in page
-    response = preview(client, path, STRUCTURE_CSV)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Nothing has been saved yet" in html
+    job_url, html = job_page(client, preview(client, path, STRUCTURE_CSV))
+    assert "Nothing has been saved yet" in html
     assert html.count(">Create<") == 5 and "Save all rows" in html
+    assert f'href="{path}"' in html  # back to this plan's import page
     assert codes(db, bulk_world.ids["plan_b"]) == {"1"}
-    response = client.post(f"{path}/commit", data={"token": token_of(html)})
-    assert response.status_code == 302 and response.headers["Location"].endswith(path)
+    response = client.post(f"{job_url}/commit")
+    assert response.status_code == 302
     assert codes(db, bulk_world.ids["plan_b"]) == {"1", "3", "3.1", "3.1.1", "3.2", "5"}
-    assert "5 created, 0 updated, 0 unchanged" in client.get(path).get_data(as_text=True)
+    assert "5 created, 0 updated, 0 unchanged" in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    again = client.post(f"{job_url}/commit")
+    assert again.headers["Location"] == job_url  # saved once; the check offers no second save
 
 
 def test_a_preview_with_errors_lists_them_and_offers_no_save(bulk_world: World,
@@ -152,53 +148,40 @@ def test_a_preview_with_errors_lists_them_and_offers_no_save(bulk_world: World,
     before = counts(db)
     path = f"/cities/city-b/plans/{bulk_world.ids['plan_b']}/import"
     assert client.post(path, data={}).status_code == 422  # no file
-    response = preview(client, path, STRUCTURE_BAD)
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
+    job_url, html = job_page(client, preview(client, path, STRUCTURE_BAD))
     assert "11 problems were found; nothing has been saved" in html
     assert "&#39;12,5&#39; is not a number" in html and "Save all rows" not in html
-    assert 'name="token"' not in html
+    assert client.post(f"{job_url}/commit").headers["Location"] == job_url
     assert counts(db) == before
 
 
-def test_an_upload_only_opens_for_its_user_city_and_kind(bulk_world: World,
-                                                        client: FlaskClient, auth: Auth,
-                                                        db: Session) -> None:
+def test_a_job_is_acted_on_only_by_its_citys_editors(bulk_world: World,
+                                                    client: FlaskClient, auth: Auth,
+                                                    db: Session) -> None:
     plan_path_b = f"/cities/city-b/plans/{bulk_world.ids['plan_b']}/import"
     auth.login(bulk_world.users["officer_b"])
-    token = token_of(preview(client, plan_path_b, STRUCTURE_CSV).get_data(as_text=True))
-    for path in ("/cities/city-b/indicators/import/commit",  # another kind of sheet
-                 f"/cities/city-b/plans/{bulk_world.ids['plan_b']}/import/commit?x"):
-        if path.endswith("?x"):
-            auth.logout()
-            auth.login(bulk_world.users["admin"])  # another user
-        response = client.post(path, data={"token": token})
-        assert response.status_code == 302
-        assert codes(db, bulk_world.ids["plan_b"]) == {"1"}
-    assert "expired or cannot be used" in client.get(plan_path_b).get_data(as_text=True)
-
-
-def test_an_expired_or_forged_token_saves_nothing(bulk_world: World, app: Flask,
-                                                  client: FlaskClient, auth: Auth,
-                                                  db: Session) -> None:
-    path = f"/cities/city-b/plans/{bulk_world.ids['plan_b']}/import"
-    auth.login(bulk_world.users["officer_b"])
-    token = token_of(preview(client, path, STRUCTURE_CSV).get_data(as_text=True))
-    for forged in ("../../secret_key", "../" + token[3:], ""):
-        assert client.post(f"{path}/commit", data={"token": forged}).status_code == 302
-    app.config["BULK_UPLOAD_TTL"] = -1
-    assert client.post(f"{path}/commit", data={"token": token}).status_code == 302
+    job_url, _html = job_page(client, preview(client, plan_path_b, STRUCTURE_CSV))
+    auth.logout()
+    auth.login(bulk_world.users["officer_a"])
+    assert client.post(f"{job_url}/commit").status_code == 403
+    auth.logout()
+    auth.login(bulk_world.users["admin"])
+    crafted = job_url.replace("/cities/city-b/", "/cities/city-a/")
+    assert client.post(f"{crafted}/commit").status_code == 404
     assert codes(db, bulk_world.ids["plan_b"]) == {"1"}
 
 
 def test_posts_need_the_csrf_token(bulk_world: World, app: Flask, client: FlaskClient,
-                                   auth: Auth) -> None:
+                                   auth: Auth, db: Session) -> None:
     auth.login(bulk_world.users["officer_b"])
-    app.config["WTF_CSRF_ENABLED"] = True
     path = f"/cities/city-b/plans/{bulk_world.ids['plan_b']}/import"
+    job_url, _html = job_page(client, preview(client, path, STRUCTURE_CSV))
+    app.config["WTF_CSRF_ENABLED"] = True
     assert preview(client, path, STRUCTURE_CSV).status_code == 400
-    assert client.post(f"{path}/commit", data=BAD_TOKEN).status_code == 400
+    assert client.post(f"{job_url}/commit").status_code == 400
+    assert codes(db, bulk_world.ids["plan_b"]) == {"1"}
     assert 'name="csrf_token"' in client.get(path).get_data(as_text=True)
+    assert 'name="csrf_token"' in client.get(job_url).get_data(as_text=True)
 
 
 def test_indicator_import_page_lists_plan_keys_and_saves(bulk_world: World,  # type: ignore[no-untyped-def]
@@ -208,12 +191,13 @@ def test_indicator_import_page_lists_plan_keys_and_saves(bulk_world: World,  # t
               title="Second IDP")
     auth.login(bulk_world.users["secretariat_b"])
     plan_b = bulk_world.ids["plan_b"]
-    token = token_of(preview(client, f"/cities/city-b/plans/{plan_b}/import", STRUCTURE_CSV)
-                     .get_data(as_text=True))
-    client.post(f"/cities/city-b/plans/{plan_b}/import/commit", data={"token": token})
-    html = preview(client, "/cities/city-b/indicators/import", INDICATORS_CSV.replace(
-        b"IDP-2022:", b"IDP-2022-2:")).get_data(as_text=True)
-    assert "IDP-2022-2" in html and "Second IDP" in html
+    job_url, _html = job_page(client, preview(
+        client, f"/cities/city-b/plans/{plan_b}/import", STRUCTURE_CSV))
+    client.post(f"{job_url}/commit")
+    page = client.get("/cities/city-b/indicators/import").get_data(as_text=True)
+    assert "IDP-2022-2" in page and "Second IDP" in page
+    _job, html = job_page(client, preview(client, "/cities/city-b/indicators/import",
+                                          INDICATORS_CSV.replace(b"IDP-2022:", b"IDP-2022-2:")))
     assert "Unknown plan" not in html  # the second IDP has no elements: they are unknown
     assert "has no current element" in html
 

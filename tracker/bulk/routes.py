@@ -1,9 +1,10 @@
-"""Bulk set-up pages: import with a dry-run preview, save, export, and the templates."""
+"""Bulk set-up pages: upload a sheet (checked, then saved, by an import job), export, and the
+templates."""
 
 import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, render_template, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
@@ -14,9 +15,10 @@ from tracker.bulk.formats import MAX_BYTES, content_type
 from tracker.bulk.forms import CommitForm, UploadForm
 from tracker.bulk.report import Action, ImportReport
 from tracker.bulk.services import INDICATORS, STRUCTURE
-from tracker.bulk.uploads import Owner, discard_upload, load_upload, store_upload
 from tracker.cities.models import City
 from tracker.cities.queries import get_city
+from tracker.data.import_job_models import ImportKind
+from tracker.data.import_job_routes import start_job
 from tracker.db import get_session
 from tracker.plans.models import Plan
 
@@ -39,26 +41,6 @@ def load_plan(city: City, plan_id: int) -> Plan:
     if plan is None or plan.city_id != city.id:
         abort(404)
     return plan
-
-
-def owner(city: City, kind: str, plan: Plan | None) -> Owner:
-    """Return who an upload belongs to: this user, city, plan and kind of sheet."""
-    user = signed_in_user()
-    assert user is not None and user.id is not None and city.id is not None
-    return Owner(user.id, city.id, kind, plan.id if plan else None)
-
-
-def run_import(kind: str, city: City, plan: Plan | None, data: bytes, save: bool
-               ) -> ImportReport:
-    """Check (and, when saving, apply) a file of this kind."""
-    user = signed_in_user()
-    user_id = user.id if user else None
-    if kind == STRUCTURE:
-        assert plan is not None
-        return services.import_structure(session=get_session(), plan=plan, data=data,
-                                         user_id=user_id, save=save)
-    return services.import_indicators(session=get_session(), city=city, data=data,
-                                      user_id=user_id, save=save)
 
 
 def import_url(kind: str, city: City, plan: Plan | None) -> str:
@@ -100,37 +82,17 @@ def render_import(kind: str, city: City, plan: Plan | None, form: UploadForm,
     ), 422 if refused else 200
 
 
-def preview(kind: str, city: City, plan: Plan | None) -> Page:
-    """Show the upload form; on upload, check the file and show the dry run."""
+def preview(kind: str, city: City, plan: Plan | None) -> Page | Response:
+    """Show the upload form; on upload, start checking the file in an import job."""
     form = UploadForm()
     if not form.validate_on_submit():
         return render_import(kind, city, plan, form)
     upload = form.file.data
-    data = upload.stream.read(MAX_BYTES + 1)
-    filename = upload.filename or ""
-    report = run_import(kind, city, plan, data, save=False)
-    token = store_upload(data, filename, owner(city, kind, plan)) if report.ok else ""
-    return render_import(kind, city, plan, form, report, token, filename)
-
-
-def commit(kind: str, city: City, plan: Plan | None) -> Page | Response:
-    """Save the previewed file, all or nothing; show the errors if it no longer fits."""
-    form = CommitForm()
-    upload = load_upload(form.token.data or "", owner(city, kind, plan)) \
-        if form.validate_on_submit() else None
-    if upload is None:
-        flash(_("That upload has expired or cannot be used here; upload the file again."),
-              "error")
-        return redirect(import_url(kind, city, plan))
-    report = run_import(kind, city, plan, upload.data, save=True)
-    if not report.ok:
-        return render_import(kind, city, plan, UploadForm(), report, filename=upload.filename)
-    discard_upload(form.token.data)
-    counts = report.summary()
-    flash(_("Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d "
-            "unchanged.", file=upload.filename, created=counts["create"],
-            updated=counts["update"], unchanged=counts["unchanged"]), "success")
-    return redirect(import_url(kind, city, plan))
+    data = upload.stream.read(MAX_BYTES + 1)  # never more than one byte over the limit
+    if len(data) > MAX_BYTES:
+        form.file.errors.append(_("The file is larger than %(mb)d MB.", mb=MAX_BYTES // 2**20))
+        return render_import(kind, city, plan, form)
+    return start_job(ImportKind(kind), city, data, upload.filename or "", plan)
 
 
 def download(data: bytes, fmt: str, name: str) -> Response:
@@ -148,23 +110,10 @@ def import_structure(slug: str, plan_id: int) -> Any:
     return preview(STRUCTURE, city, load_plan(city, plan_id))
 
 
-@bp.post("/cities/<slug>/plans/<int:plan_id>/import/commit")
-def commit_structure(slug: str, plan_id: int) -> Any:
-    """Save the previewed plan structure file."""
-    city = load_city(slug, edit=True)
-    return commit(STRUCTURE, city, load_plan(city, plan_id))
-
-
 @bp.route("/cities/<slug>/indicators/import", methods=["GET", "POST"])
 def import_indicators(slug: str) -> Any:
     """Upload an indicator definitions file and preview what importing it would do."""
     return preview(INDICATORS, load_city(slug, edit=True), None)
-
-
-@bp.post("/cities/<slug>/indicators/import/commit")
-def commit_indicators(slug: str) -> Any:
-    """Save the previewed indicator definitions file."""
-    return commit(INDICATORS, load_city(slug, edit=True), None)
 
 
 @bp.get("/cities/<slug>/plans/<int:plan_id>/export.<any(csv, xlsx):fmt>")
