@@ -215,3 +215,28 @@ def test_the_runs_page_lists_a_dead_run_as_failed(
     page = client.get("/cities/durban/reports").get_data(as_text=True)
     db.refresh(dead)
     assert dead.status == RunStatus.FAILED and "Running" not in page and "Failed" in page
+
+
+def test_a_stopped_layout_terminates_its_pool(app_ctx: Flask) -> None:
+    """When the time limit passes during a network's layout, the pool's processes are
+    terminated at once, not left to finish parts nobody will use."""
+    import multiprocessing
+    import time
+
+    from tracker.reports import layout
+
+    long_part = "<h1>Part</h1>" + "<p>Many words on many pages.</p>" * 20_000
+    jobs = [(long_part, "A4", str(app_ctx.static_folder), "/static")] * 2
+    started = time.monotonic()
+    seen: list[int] = []
+
+    def check() -> None:
+        seen.append(len(multiprocessing.active_children()))
+        if time.monotonic() - started > 4:
+            raise liveness.TimeLimitPassed(0)
+
+    with pytest.raises(liveness.TimeLimitPassed):
+        layout._in_pool(jobs, lambda _p, _s: None, check)
+    assert time.monotonic() - started < 10
+    assert max(seen) >= 2  # the pool was laying out the parts
+    assert multiprocessing.active_children() == []
