@@ -19,9 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from tests.conftest import POSTGRES_URL, app_settings, migrate
+from tests.conftest import POSTGRES_URL, app_settings
 from tests.factories import PASSWORD
 from tracker import create_app
 from tracker.auth.models import Role, User
@@ -36,14 +36,14 @@ THREADS = 8
 _serial = itertools.count(1)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def race_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                 ) -> Iterator[Engine]:
-    """A migrated database of this module's own: a SQLite file, or a fresh PostgreSQL
+    """A migrated database of the race tests' own: a SQLite file, or a fresh PostgreSQL
     schema (skipped without TRACKER_TEST_POSTGRES_URL); dropped afterwards."""
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('race') / 'race.db'}")
-        migrate(engine)
+        create_schema(engine)
         yield engine
         engine.dispose()
         return
@@ -57,7 +57,7 @@ def race_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     engine = make_engine(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}",
                          pool_size=THREADS + 2)
     try:
-        migrate(engine)
+        create_schema(engine)
         yield engine
     finally:
         engine.dispose()
@@ -66,9 +66,12 @@ def race_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         admin.dispose()
 
 
-def backend(engine: Engine) -> str:
-    """Return the engine's database: "sqlite" or "postgresql"."""
-    return engine.dialect.name
+def create_schema(engine: Engine) -> None:
+    """Create the tables from the models (tests/test_migrations.py keeps the migrations
+    equal to them; running them here would cost seconds per backend)."""
+    import tracker.models  # noqa: F401  (every table on the metadata)
+
+    SQLModel.metadata.create_all(engine)
 
 
 @pytest.fixture
