@@ -5,6 +5,7 @@ all or nothing when the save fails, error lists capped at 200 with a download of
 import csv
 import io
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -304,11 +305,45 @@ def test_a_save_after_someone_else_saved_is_refused_whole(
     {"REPORT_QUEUE": "redis", "REDIS_URL": "redis://127.0.0.1:1/0", "IMPORT_INLINE_BYTES": 0},
 ], indirect=True)
 def test_a_queue_that_is_down_fails_the_job_with_a_reason(
-        app_config: dict[str, Any], jobs_world: World, client: FlaskClient, auth: Auth,
-        db: Session) -> None:
+        jobs_world: World, client: FlaskClient, auth: Auth, db: Session) -> None:
     auth.login(jobs_world.users["officer_b"])
     response = post_file(client, GOOD)
     job = the_job(db, response.headers["Location"])
     assert job.status == JobStatus.FAILED and "queue cannot be reached" in job.error
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "queue cannot be reached" in page and "<progress" not in page
+
+
+@pytest.mark.parametrize("app_config", [{"REPORT_QUEUE": "memory", "IMPORT_INLINE_BYTES": 0}],
+                         indirect=True)
+def test_a_job_left_waiting_past_its_time_limit_is_failed(
+        jobs_world: World, client: FlaskClient, auth: Auth, db: Session) -> None:
+    auth.login(jobs_world.users["officer_b"])
+    job_url = post_file(client, GOOD).headers["Location"]
+    assert client.get(f"{job_url}/status.json").get_json()["status"] == "queued"
+    job = the_job(db, job_url)
+    job.created_at -= timedelta(minutes=31)  # no worker took it for 31 minutes
+    db.add(job)
+    db.flush()
+    info = client.get(f"{job_url}/status.json").get_json()
+    assert info["status"] == "failed" and info["finished"] and "time limit" in info["error"]
+    assert counts(db) == (0, 0)
+
+
+def test_a_stored_file_that_changed_or_went_is_not_saved(
+        jobs_world: World, app: Flask, client: FlaskClient, auth: Auth, db: Session) -> None:
+    auth.login(jobs_world.users["officer_b"])
+    job_url = post_file(client, GOOD).headers["Location"]
+    job = the_job(db, job_url)
+    with app.app_context():
+        stored = import_jobs.jobs_dir() / job.file_name
+    stored.write_bytes(GOOD.replace(b"12.5", b"99"))  # altered on disk after the check
+    commit = the_job(db, client.post(f"{job_url}/commit").headers["Location"])
+    assert commit.status == JobStatus.FAILED and "fingerprint" in commit.error
+    assert counts(db) == (0, 0)
+    job_url = post_file(client, GOOD).headers["Location"]
+    with app.app_context():
+        (import_jobs.jobs_dir() / the_job(db, job_url).file_name).unlink()  # expired
+    response = client.post(f"{job_url}/commit")
+    assert response.headers["Location"] == job_url and counts(db) == (0, 0)
+    assert "file has expired" in client.get(job_url).get_data(as_text=True)

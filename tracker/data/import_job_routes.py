@@ -57,7 +57,7 @@ def load_job(slug: str, job_id: int) -> tuple[City, ImportJob]:
     job = session.get(ImportJob, job_id)
     if job is None or job.city_id != city.id:
         abort(404)
-    return city, job
+    return city, import_jobs.fail_if_stale(session, job)
 
 
 def import_url(city: City, job: ImportJob) -> str:

@@ -16,6 +16,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_LIMIT = 200  # problems (and changed rows) shown on a page; the download has them all
 DEFAULT_TTL = 2 * 24 * 3600  # seconds an upload and its problems are kept (IMPORT_JOB_TTL)
+DEFAULT_TIME_LIMIT = 30 * 60  # seconds a job may wait and run (IMPORT_JOB_TIME_LIMIT)
 LISTS = ("errors", "warnings")
 Progress = Callable[[int, str], None]
 Runner = Callable[[Session, ImportJob, bytes, Progress], ImportReport]
@@ -218,6 +220,21 @@ def finish(session: Session, job: ImportJob, report: ImportReport) -> None:
     session.commit()
     if job.is_saved:
         discard_file(job)
+
+
+def fail_if_stale(session: Session, job: ImportJob) -> ImportJob:
+    """Fail a job left queued or running past IMPORT_JOB_TIME_LIMIT (its worker died, or it
+    was never handed to the queue): its page must not wait forever. Flushes only."""
+    limit = timedelta(seconds=float(current_app.config.get("IMPORT_JOB_TIME_LIMIT",
+                                                           DEFAULT_TIME_LIMIT)))
+    since = job.started_at or job.created_at
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and utcnow() - since > limit:
+        job.status, job.step, job.finished_at = JobStatus.FAILED, "failed", utcnow()
+        job.error = _("The job did not finish within its time limit (its worker may have "
+                      "stopped); nothing was saved. Upload the file again.")
+        session.add(job)
+        session.flush()
+    return job
 
 
 def reason_of(error: Exception) -> str:
