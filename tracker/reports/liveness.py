@@ -131,9 +131,19 @@ def fail_stale_runs(session: Session, run_id: int | None = None) -> int:
     return failed
 
 
+def looks_stale(run: ReportRun, now: datetime) -> bool:
+    """Whether a loaded running run's heartbeat or start is past its limits (no query)."""
+    silent = now - timedelta(seconds=heartbeat_timeout())
+    overdue = now - timedelta(seconds=time_limit())
+    return (run.heartbeat_at is None or run.heartbeat_at < silent
+            or (run.started_at is not None and run.started_at < overdue))
+
+
 def check_run(session: Session, run: ReportRun) -> ReportRun:
-    """Fail this run if it went stale, and return it up to date (flushes only)."""
-    if run.status == RunStatus.RUNNING and fail_stale_runs(session, run.id):
+    """Fail this run if it went stale, and return it up to date (flushes only). A poll of a
+    live run costs no query; a stale-looking one is failed by a conditional UPDATE."""
+    if (run.status == RunStatus.RUNNING and looks_stale(run, utcnow())
+            and fail_stale_runs(session, run.id)):
         session.refresh(run)
     return run
 
