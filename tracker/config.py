@@ -54,6 +54,12 @@ class Config:
         self.REPORT_TIME_LIMIT = float(os.environ.get("TRACKER_REPORT_TIME_LIMIT", "900"))
         self.REPORT_ANONYMOUS_RATE_LIMIT = os.environ.get(
             "TRACKER_REPORT_ANONYMOUS_RATE_LIMIT", "10 per hour")
+        # Import jobs: files up to this size are checked at once, larger ones on the queue;
+        # uploads are kept for the TTL, and a job not finished within the limit fails (s).
+        self.IMPORT_INLINE_BYTES = int(os.environ.get("TRACKER_IMPORT_INLINE_BYTES", "65536"))
+        self.IMPORT_JOB_TTL = float(os.environ.get("TRACKER_IMPORT_JOB_TTL", "172800"))
+        self.IMPORT_JOB_TIME_LIMIT = float(os.environ.get("TRACKER_IMPORT_JOB_TIME_LIMIT",
+                                                          "1800"))
         # Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
         self.PROXY_FIX = int(os.environ.get("TRACKER_PROXY_FIX", "0"))
 

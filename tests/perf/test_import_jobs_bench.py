@@ -9,6 +9,7 @@ run at once after the upload request instead of on the queue) takes to check.
 
 import io
 import resource
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,25 @@ def test_the_inline_threshold_file_checks_quickly(bench_city: Any,
     print(f"\nBENCH {database_url.split(':', 1)[0]:<10} inline check of "  # noqa: T201
           f"{len(data) // 1024} KB ({rows} rows) {elapsed:.2f} s")
     assert elapsed < 2
+
+
+@pytest.mark.perf
+def test_a_200_000_column_header_page(bench_city: Any, client: FlaskClient, auth: Auth,
+                                      make_user, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    columns, runs = 200_000, 5
+    header = "indicator,period,value," + ",".join(f"c{i}" for i in range(columns))
+    data = f"{header}\nB-00,2023,1\n".encode()
+    auth.login(make_user(Role.OFFICER, city=bench_city))
+    walls, cpus, sizes = [], [], []
+    for _ in range(runs):
+        started, cpu = time.perf_counter(), time.process_time()
+        page = client.get(upload(client, data).headers["Location"])
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+        sizes.append(len(page.get_data()))
+        assert f"{columns} problems were found" in page.get_data(as_text=True)
+    print(f"\nBENCH {database_url.split(':', 1)[0]:<10} {columns}-column header: upload + "  # noqa: T201
+          f"page median {statistics.median(walls):.2f} s wall, "
+          f"{statistics.median(cpus):.2f} s CPU, page {max(sizes) / 1024:.0f} KB "
+          f"(file {len(data) / 2**20:.1f} MB)")
+    assert statistics.median(cpus) < 2 and max(sizes) < 2**20
