@@ -347,3 +347,13 @@ def test_a_stored_file_that_changed_or_went_is_not_saved(
     response = client.post(f"{job_url}/commit")
     assert response.headers["Location"] == job_url and counts(db) == (0, 0)
     assert "file has expired" in client.get(job_url).get_data(as_text=True)
+
+
+def test_the_import_page_links_the_latest_jobs(jobs_world: World, client: FlaskClient,
+                                               auth: Auth) -> None:
+    auth.login(jobs_world.users["officer_b"])
+    job_url = post_file(client, GOOD, "mine.csv").headers["Location"]
+    page = client.get("/cities/city-b/data/import").get_data(as_text=True)
+    assert f'href="{job_url.removeprefix("http://localhost")}"' in page
+    assert "Check of mine.csv" in page and "checked, no problems" in page
+    assert f"/import-jobs/{jobs_world.ids['job_a']}" not in page  # city A's job is not listed

@@ -126,6 +126,16 @@ def create_job(*, session: Session, kind: ImportKind, city_id: int, user_id: int
     return job
 
 
+def list_recent_jobs(session: Session, city_id: int, kind: ImportKind, limit: int = 10
+                     ) -> list[ImportJob]:
+    """Return the city's latest jobs of a kind of sheet, newest first."""
+    from sqlmodel import select
+
+    query = (select(ImportJob).where(ImportJob.city_id == city_id, ImportJob.kind == kind)
+             .order_by(ImportJob.id.desc()).limit(limit))  # type: ignore[union-attr]
+    return list(session.exec(query))
+
+
 def find_commit(session: Session, source: ImportJob) -> ImportJob | None:
     """Return the commit of a dry run that is queued, running or saved, if any."""
     from sqlmodel import select

@@ -14,6 +14,7 @@ from tracker.bulk.routes import download
 from tracker.cities.models import City
 from tracker.data.import_job_models import ImportKind
 from tracker.data.import_job_routes import start_job
+from tracker.data.import_jobs import list_recent_jobs
 from tracker.data.observation_io import export_observations, export_open_sdg
 from tracker.db import get_session
 from tracker.indicators.queries import get_city, get_indicator
@@ -32,8 +33,10 @@ def load_city(slug: str, *, edit: bool) -> City:
 
 
 def render_import(city: City, form: UploadForm) -> Page:
-    """Render the upload page; 422 when the upload was refused."""
-    return render_template("data/import.html", city=city, form=form), \
+    """Render the upload page with the city's latest import jobs; 422 when refused."""
+    assert city.id is not None
+    jobs = list_recent_jobs(get_session(), city.id, ImportKind.OBSERVATIONS)
+    return render_template("data/import.html", city=city, form=form, jobs=jobs), \
         422 if form.errors else 200
 
 
