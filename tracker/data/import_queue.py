@@ -137,5 +137,9 @@ def _run_small(sender: Flask, response: Response, **_extra: Any) -> None:
     if response.status_code >= 400:
         return
     for job_id in pending:
-        with sender.app_context():
-            import_jobs.run_job(get_session(), job_id)
+        try:
+            with sender.app_context():
+                import_jobs.run_job(get_session(), job_id)
+        except Exception:  # noqa: BLE001  (the request has committed: answer it all the same)
+            # The job stays queued; its page fails it once past its time limit.
+            logger.exception("import job %s could not be run", job_id)
