@@ -23,7 +23,7 @@ def test_login_with_right_password_signs_in(client: FlaskClient, make_user, auth
 def test_login_with_wrong_password_is_refused(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
     user = make_user(Role.ADMIN)
     response = client.post("/login", data={"email": user.email, "password": "wrong-password"})
-    assert response.status_code == 200
+    assert response.status_code == 422  # a refused form, as everywhere
     assert "not correct" in response.get_data(as_text=True)
     assert client.get("/users/").status_code == 302
 
@@ -35,7 +35,7 @@ def test_disabled_user_cannot_sign_in_and_is_signed_out(client: FlaskClient, mak
     user.is_active = False
     db.commit()
     assert client.get("/users/").status_code == 302
-    assert auth.login(user).status_code == 200
+    assert auth.login(user).status_code == 422
 
 
 def test_logout_ends_the_session(client: FlaskClient, make_user, auth: Auth) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +75,7 @@ def test_password_change_needs_the_current_password(client: FlaskClient, make_us
     response = client.post("/account/password", data={
         "current_password": "wrong", "new_password": "a-new-long-password",
         "confirm": "a-new-long-password"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "current password is not correct" in response.get_data(as_text=True)
 
 
@@ -102,7 +102,7 @@ class TestRateLimit:
         user = make_user(Role.ADMIN)
         codes = [client.post("/login", data={"email": user.email, "password": "bad"}).status_code
                  for _ in range(4)]
-        assert codes == [200, 200, 200, 429]
+        assert codes == [422, 422, 422, 429]  # refused (422), then rate limited
         # even the right password is refused while the limit holds
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 429

@@ -49,7 +49,7 @@ def test_invalid_input_names_the_field_and_saves_nothing(  # type: ignore[no-unt
     auth.login(make_user(Role.OFFICER, city=city))
     response = client.post(f"/cities/{city.slug}/edit",
                            data=city_form(city, population="-5", website="not a url"))
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Population" in html and "Number must be at least 0" in html
     db.expire_all()
@@ -77,7 +77,7 @@ def test_duplicate_slug_is_refused_with_a_message(  # type: ignore[no-untyped-de
     response = client.post("/cities/new", data={
         "slug": "taken", "name": "Other", "country_code": "IN", "level": "city",
         "parent_id": "", "fiscal_year_start_month": 1})
-    assert response.status_code == 200 and "taken" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "taken" in response.get_data(as_text=True)
 
 
 def test_parent_area_is_shown_and_cannot_be_itself(  # type: ignore[no-untyped-def]
@@ -141,10 +141,10 @@ def test_user_management_by_a_secretariat(  # type: ignore[no-untyped-def]
     auth.login(make_user(Role.SECRETARIAT, network=own))
     form = {"email": "new.officer@example.org", "name": "New", "role": "officer",
             "network": "", "password": "long-enough-password"}
-    assert client.post("/users/new", data={**form, "city": other_city.slug}).status_code == 200
+    assert client.post("/users/new", data={**form, "city": other_city.slug}).status_code == 422
     assert client.post("/users/new", data={**form, "city": own_city.slug}).status_code == 302
     admin_attempt = {**form, "email": "x@example.org", "role": "admin", "city": ""}
-    assert client.post("/users/new", data=admin_attempt).status_code == 200
+    assert client.post("/users/new", data=admin_attempt).status_code == 422
     from tracker.auth.models import User
 
     emails = set(db.scalars(select(User.email)).all())

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -12,6 +12,7 @@ from tracker.auth.services import UserError, authenticate, change_password, norm
 from tracker.auth.sessions import keep_session, sign_out_everywhere, start_session
 from tracker.db import get_session
 from tracker.extensions import limiter
+from tracker.pages import render_form
 
 bp = Blueprint("auth", __name__)
 
@@ -38,7 +39,7 @@ def safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
 @limiter.limit(login_limit, methods=["POST"], key_func=login_email_key)
-def login() -> str | Response:
+def login() -> tuple[str, int] | Response:
     """Sign a user in."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -52,7 +53,7 @@ def login() -> str | Response:
             flash(_("Signed in as %(email)s.", email=user.email), "success")
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(_("The email or password is not correct."))
-    return render_template("auth/login.html", form=form)
+    return render_form("auth/login.html", form)  # a failed sign-in answers 422
 
 
 @bp.post("/logout")
@@ -66,7 +67,7 @@ def logout() -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def password() -> str | Response:
+def password() -> tuple[str, int] | Response:
     """Let a signed-in user change their own password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -83,4 +84,4 @@ def password() -> str | Response:
             keep_session(current_user)  # type: ignore[arg-type]  # other sessions have ended
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/password.html", form=form)
+    return render_form("auth/password.html", form)

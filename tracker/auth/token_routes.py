@@ -1,6 +1,6 @@
 """Routes to list, create and revoke one's personal API tokens."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -19,6 +19,7 @@ from tracker.auth.tokens import (
     revoke_token,
 )
 from tracker.db import get_session
+from tracker.pages import form_status, render_page
 
 bp = Blueprint("tokens", __name__)
 # Bearer authentication of the API is set up with this blueprint, so create_app needs no
@@ -29,9 +30,10 @@ bp.record_once(lambda state: init_token_auth(state.app))
 def render_tokens(form: TokenForm, plain: str | None = None) -> ResponseReturnValue:
     """Render the token page; a new plain token is shown once and never cached."""
     user: User = signed_in_user()  # type: ignore[assignment]
-    page = render_template("auth/tokens.html", form=form, plain=plain,
-                           tokens=list_tokens(get_session(), user), is_expired=is_expired)
-    return page, 200, ({"Cache-Control": "no-store"} if plain else {})
+    page, status = render_page("auth/tokens.html", 200 if plain else form_status(form),
+                               form=form, plain=plain, is_expired=is_expired,
+                               tokens=list_tokens(get_session(), user))
+    return page, status, ({"Cache-Control": "no-store"} if plain else {})
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

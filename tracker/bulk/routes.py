@@ -4,7 +4,7 @@ templates."""
 import io
 from typing import Any
 
-from flask import Blueprint, abort, render_template, send_file, url_for
+from flask import Blueprint, abort, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
@@ -20,6 +20,7 @@ from tracker.cities.queries import get_city
 from tracker.data.import_job_models import ImportKind
 from tracker.data.import_job_routes import start_job
 from tracker.db import get_session
+from tracker.pages import render_page
 from tracker.plans.models import Plan
 
 bp = Blueprint("bulk", __name__)
@@ -73,13 +74,13 @@ def render_import(kind: str, city: City, plan: Plan | None, form: UploadForm,
     """Render an import page, with the preview of a checked file; 422 when refused."""
     session = get_session()
     refused = (report is not None and not report.ok) or bool(form.errors)
-    return render_template(
-        "bulk/import.html", kind=kind, city=city, plan=plan, form=form, report=report,
+    return render_page(
+        "bulk/import.html", 422 if refused else 200, kind=kind, city=city, plan=plan,
+        form=form, report=report,
         commit_form=CommitForm(token=token) if token else None, filename=filename,
         plan_keys=services.city_plan_keys(session, city) if kind == INDICATORS else [],
         plan_key=services.plan_reference(session, plan) if plan else "", Action=Action,
-        import_url=import_url(kind, city, plan), back_url=back_url(kind, city, plan),
-    ), 422 if refused else 200
+        import_url=import_url(kind, city, plan), back_url=back_url(kind, city, plan))
 
 
 def preview(kind: str, city: City, plan: Plan | None) -> Page | Response:

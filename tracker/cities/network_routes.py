@@ -21,6 +21,7 @@ from tracker.data.completeness_routes import can_watch_network
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
+from tracker.pages import render_form
 
 
 def load_network(slug: str) -> Network:
@@ -59,7 +60,7 @@ def show_network(slug: str) -> str:
 
 @bp.route("/networks/new", methods=["GET", "POST"])
 @require_roles(Role.ADMIN)
-def new_network() -> str | Response:
+def new_network() -> tuple[str, int] | Response:
     """Add a network."""
     form = NewNetworkForm()
     if form.validate_on_submit():
@@ -74,11 +75,11 @@ def new_network() -> str | Response:
         else:
             flash(_("%(name)s added.", name=network.name), "success")
             return redirect(url_for("cities.show_network", slug=network.slug))
-    return render_template("networks/form.html", form=form, network=None)
+    return render_form("networks/form.html", form, network=None)
 
 
 @bp.route("/networks/<slug>/edit", methods=["GET", "POST"])
-def edit_network(slug: str) -> str | Response:
+def edit_network(slug: str) -> tuple[str, int] | Response:
     """Edit a network's description (its secretariat or an admin)."""
     network = load_network(slug)
     if not can_manage_network(signed_in_user(), network):
@@ -96,12 +97,11 @@ def edit_network(slug: str) -> str | Response:
         except StaleEditError as error:
             flash(str(error), "error")
             form.expected_version.data = str(network.version)  # saving again applies on top
-            return render_template("networks/form.html", form=form, network=network,
-                                   stale=True), 409
+            return render_form("networks/form.html", form, network=network, stale=True)
         else:
             flash(_("%(name)s saved.", name=network.name), "success")
             return redirect(url_for("cities.show_network", slug=network.slug))
-    return render_template("networks/form.html", form=form, network=network)
+    return render_form("networks/form.html", form, network=network)
 
 
 @bp.post("/networks/<slug>/members")

@@ -27,6 +27,7 @@ from tracker.coverage.queries import get_city_coverage
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
+from tracker.pages import render_form
 
 bp = Blueprint("cities", __name__)
 
@@ -114,7 +115,7 @@ def new_city() -> ResponseReturnValue:
         else:
             flash(_("%(name)s added.", name=city.name), "success")
             return redirect(url_for("cities.show_city", slug=city.slug))
-    return render_template("cities/form.html", form=form, city=None), refused(form)
+    return render_form("cities/form.html", form, city=None)
 
 
 @bp.route("/cities/<slug>/edit", methods=["GET", "POST"])
@@ -136,16 +137,13 @@ def edit_city(slug: str) -> ResponseReturnValue:
         except StaleEditError as error:
             flash(str(error), "error")
             form.expected_version.data = str(city.version)  # saving again applies on top
-            return render_template("cities/form.html", form=form, city=city, stale=True), 409
+            return render_form("cities/form.html", form, city=city, stale=True)
         except (CityError, ValueError) as error:
             flash(str(error), "error")
         else:
             flash(_("%(name)s saved.", name=city.name), "success")
             return redirect(url_for("cities.show_city", slug=city.slug))
-    return render_template("cities/form.html", form=form, city=city), refused(form)
+    return render_form("cities/form.html", form, city=city)
 
 
-def refused(form: CityForm) -> int:
-    """Answer a submitted form that was not saved with 422, a first display with 200."""
-    return 422 if form.is_submitted() else 200
 from tracker.cities import network_routes  # noqa: E402,F401  (registers routes on bp)

@@ -45,6 +45,7 @@ from tracker.climate.vocab import hazard_label
 from tracker.db import get_session
 from tracker.errors import DomainError, StaleEditError
 from tracker.forms import choices
+from tracker.pages import form_status, render_page
 
 KINDS = "<any(targets, hazards, goals, actions):kind>"
 
@@ -126,9 +127,9 @@ def validated_input(kind: str, form: Any) -> Any:
 def render_entity(city: City, kind: str, form: Any, record: Any, status: int | None = None
                   ) -> Page:
     """Render an entity's form; a refused submission answers 422 (409 when stale)."""
-    code = status or (422 if form.is_submitted() else 200)
-    return render_template("climate/entity_form.html", city=city, kind=kind, form=form,
-                           record=record, entity=ENTITIES[kind], stale=code == 409), code
+    code = status or form_status(form)
+    return render_page("climate/entity_form.html", code, city=city, kind=kind, form=form,
+                       record=record, entity=ENTITIES[kind], stale=code == 409)
 
 
 def load_record(kind: str, city: City, record_id: int) -> Any:
@@ -192,9 +193,9 @@ def edit_entity(slug: str, kind: str, record_id: int) -> Page | Response:
 def render_simple(city: City, form: Any, title: Any, record: Any = None,
                   status: int | None = None) -> Page:
     """Render a one-off form (profile, past event, capacity rating)."""
-    code = status or (422 if form.is_submitted() else 200)
-    return render_template("climate/simple_form.html", city=city, form=form, title=title,
-                           record=record, stale=code == 409), code
+    code = status or form_status(form)
+    return render_page("climate/simple_form.html", code, city=city, form=form, title=title,
+                       record=record, stale=code == 409)
 
 
 @bp.route(CLIMATE + "/profile", methods=["GET", "POST"])

@@ -15,15 +15,6 @@ from tracker.cities.models import City
 from tracker.cities.queries import get_city
 from tracker.climate import queries
 from tracker.climate.compliance import Phase, Status, assess
-from tracker.climate.forms import (
-    CellTable,
-    InventoryForm,
-    field_name,
-    read_table,
-    sectors_in_order,
-    table_of,
-    to_inventory,
-)
 from tracker.climate.entity_forms import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -32,6 +23,15 @@ from tracker.climate.entity_forms import (
     TARGET_KINDS,
     TIMEFRAMES,
     humanise,
+)
+from tracker.climate.forms import (
+    CellTable,
+    InventoryForm,
+    field_name,
+    read_table,
+    sectors_in_order,
+    table_of,
+    to_inventory,
 )
 from tracker.climate.models import GhgInventory
 from tracker.climate.sectors import (
@@ -45,6 +45,7 @@ from tracker.climate.totals import headline, per_capita, progress_against
 from tracker.climate.vocab import Level, hazard_label
 from tracker.db import get_session
 from tracker.errors import StaleEditError
+from tracker.pages import render_page
 
 bp = Blueprint("climate", __name__)
 
@@ -144,13 +145,14 @@ def render_inventory(city: City, inventory: GhgInventory | None, form: Inventory
     """Render the inventory form with its CRF table and the totals of what it holds."""
     totals = table.totals()
     population = form.population.data if isinstance(form.population.data, int) else None
-    return render_template(
-        "climate/inventory_form.html", city=city, inventory=inventory, form=form, table=table,
+    return render_page(
+        "climate/inventory_form.html", status, city=city, inventory=inventory, form=form,
+        table=table,
         totals=totals, sectors=sectors_in_order(), stale=status == 409,
         heading=_("Edit inventory %(year)s", year=inventory.year) if inventory
         else _("Enter a greenhouse-gas inventory"),
         per_capita=(per_capita(totals.basic, population),
-                    per_capita(totals.basic_plus, population))), status
+                    per_capita(totals.basic_plus, population)))
 
 
 @bp.route(CLIMATE + "/inventories/new", methods=["GET", "POST"])

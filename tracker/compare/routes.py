@@ -43,6 +43,7 @@ from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import get_indicator
 from tracker.indicators.routes import unit_text
 from tracker.memory import gc_paused
+from tracker.pages import render_page
 from tracker.plans.models import PlanKind
 from tracker.progress.services import decimal_text
 
@@ -130,9 +131,9 @@ def load_indicator(slug: str, code: str) -> tuple[City, LocalIndicator]:
 def render_notes(city: City, indicator: LocalIndicator, form: NoteForm, status: int = 200
                  ) -> ResponseReturnValue:
     """Render an indicator's notes with the form (for those who may post)."""
-    return render_template("compare/notes.html", city=city, indicator=indicator, form=form,
-                           notes=list_notes(get_session(), indicator),
-                           can_post=can_post_note(signed_in_user(), city)), status
+    return render_page("compare/notes.html", status, city=city, indicator=indicator, form=form,
+                       notes=list_notes(get_session(), indicator),
+                       can_post=can_post_note(signed_in_user(), city))
 
 
 @bp.get(NOTES)

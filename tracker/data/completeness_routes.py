@@ -17,6 +17,7 @@ from tracker.data.queries import period_name
 from tracker.data.routes import can_review, user_id
 from tracker.db import get_session
 from tracker.indicators.queries import get_city
+from tracker.pages import render_form
 
 bp = Blueprint("completeness", __name__)
 
@@ -118,9 +119,8 @@ def network_windows(slug: str) -> Page | Response:
     if save_window(form, network=network):
         flash(_("Window saved for every city of %(network)s.", network=network.name), "success")
         return redirect(url_for("completeness.network_windows", slug=network.slug))
-    return render_template("data/windows_network.html", network=network, form=form,
-                           windows=windows.list_network_windows(get_session(), network)
-                           ), 422 if form.is_submitted() else 200
+    return render_form("data/windows_network.html", form, network=network,
+                       windows=windows.list_network_windows(get_session(), network))
 
 
 @bp.route("/cities/<slug>/windows", methods=["GET", "POST"])
@@ -133,6 +133,5 @@ def city_windows(slug: str) -> Page | Response:
     if save_window(form, city=city):
         flash(_("Window saved for %(city)s.", city=city.name), "success")
         return redirect(url_for("completeness.city_windows", slug=city.slug))
-    return render_template("data/windows_city.html", city=city, form=form,
-                           windows=windows.list_city_windows(get_session(), city)
-                           ), 422 if form.is_submitted() else 200
+    return render_form("data/windows_city.html", form, city=city,
+                       windows=windows.list_city_windows(get_session(), city))

@@ -4,14 +4,15 @@ serving a kept file only to those who may see the city's internals."""
 import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
 from werkzeug.wrappers import Response
+from wtforms import HiddenField
 
+from tracker import pages
 from tracker.auth.access import can_edit_city, can_read_city_internals, deny, signed_in_user
 from tracker.cities.models import City
 from tracker.data import evidence as files
@@ -59,13 +60,13 @@ def load_cell(slug: str, code: str, obs_id: int, *, edit: bool = False
 def render_page(city: City, indicator: LocalIndicator, cell: Observation, status: int = 200,
                 errors: list[str] | None = None, form: EvidenceForm | None = None) -> Page:
     """Render a cell's evidence page, with the forms for editors."""
-    return render_template(
-        "data/evidence.html", city=city, indicator=indicator, cell=cell,
+    return pages.render_page(
+        "data/evidence.html", status, city=city, indicator=indicator, cell=cell,
         name=cell_name(city, cell.year, cell.quarter, column_label(indicator, cell)),
         attached=files.get_cell_evidence(get_session(), cell), errors=errors or [],
         form=form or EvidenceForm(formdata=None), remove_form=VersionForm(formdata=None),
         accept=files.ACCEPT, limit_mb=f"{files.max_bytes() / 2**20:g}",
-        can_edit=can_edit_city(signed_in_user(), city)), status
+        can_edit=can_edit_city(signed_in_user(), city))
 
 
 def to_page(city: City, indicator: LocalIndicator, cell: Observation) -> Response:

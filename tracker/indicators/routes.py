@@ -33,6 +33,7 @@ from tracker.indicators.forms import (
 )
 from tracker.indicators.models import LocalIndicator, SdgRelation, UnitKind
 from tracker.indicators.state_forms import ElementLinkForm, RestoreForm, RetireForm
+from tracker.pages import form_status, render_page
 from tracker.plans.models import period_label
 
 bp = Blueprint("indicators", __name__)
@@ -117,9 +118,9 @@ def render_detail(city: City, indicator: LocalIndicator, status: int = 200,
         forms["link_form"].element_id.choices = element_choices(city)
     history = (queries.list_history(session, indicator)
                if can_read_city_internals(user, city) else None)
-    return render_template("indicators/show.html", city=city, can_edit=can_edit,
-                           view=queries.view_indicator(session, indicator), history=history,
-                           failed=failed, **forms), status
+    return render_page("indicators/show.html", status, city=city, can_edit=can_edit,
+                       view=queries.view_indicator(session, indicator), history=history,
+                       failed=failed, **forms)
 
 
 def element_choices(city: City) -> list[SelectChoice]:
@@ -134,10 +135,9 @@ def element_choices(city: City) -> list[SelectChoice]:
 def render_form(city: City, indicator: LocalIndicator | None, form: IndicatorForm,
                 stale: bool = False) -> Page:
     """Render the definition form; a refused submission answers 422 (409 when stale)."""
-    status = 409 if stale else (422 if form.is_submitted() else 200)
     saved = compare_with_saved(form, indicator) if stale and indicator else None
-    return render_template("indicators/form.html", city=city, indicator=indicator, form=form,
-                           saved=saved), status
+    return render_page("indicators/form.html", form_status(form, stale), city=city,
+                       indicator=indicator, form=form, saved=saved)
 
 
 @bp.route("/cities/<slug>/indicators/new", methods=["GET", "POST"])
@@ -225,9 +225,8 @@ def render_picker(city: City, indicator: LocalIndicator, form: AlignmentForm,
     query = (form.q.data or "").strip()[:200]
     found = search_catalogue(get_session(), query, limit=50)[1] if query else []
     form.sdg_code.choices = choices((i.code, f"{i.code} {i.title}") for i in found)
-    return render_template("indicators/align.html", city=city, form=form, query=query,
-                           found=found, view=queries.view_indicator(get_session(), indicator)
-                           ), status
+    return render_page("indicators/align.html", status, city=city, form=form, query=query,
+                       found=found, view=queries.view_indicator(get_session(), indicator))
 
 
 @bp.post(f"{INDICATOR}/alignments")

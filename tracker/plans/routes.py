@@ -12,6 +12,7 @@ from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
 from tracker.db import get_session
 from tracker.errors import DomainError, StaleEditError
+from tracker.pages import form_status, render_page
 from tracker.plans import queries, tree
 from tracker.plans.alignment import add_alignment as align_element
 from tracker.plans.alignment import remove_alignment as unalign_element
@@ -103,10 +104,10 @@ def fill_parent_plans(form: PlanForm, city: City, plan: Plan | None) -> None:
 
 def render_plan_form(city: City, plan: Plan | None, form: PlanForm, stale: bool = False) -> Page:
     """Render the plan form; a refused submission answers 422 (409 when stale)."""
-    status = 409 if stale else (422 if form.is_submitted() else 200)
-    return render_template("plans/form.html", city=city, plan=plan, form=form, stale=stale,
-                           parent=queries.get_plan(get_session(), city, plan.parent_id or 0)
-                           if stale and plan else None), status
+    return render_page("plans/form.html", form_status(form, stale), city=city, plan=plan,
+                       form=form, stale=stale,
+                       parent=queries.get_plan(get_session(), city, plan.parent_id or 0)
+                       if stale and plan else None)
 
 
 @bp.route(PLANS + "/new", methods=["GET", "POST"])
@@ -189,9 +190,8 @@ def parent_choices(plan: Plan) -> list[Any]:
 def render_element_form(city: City, plan: Plan, element: PlanElement | None, form: ElementForm,
                         stale: bool = False) -> Page:
     """Render the element form; a refused submission answers 422 (409 when stale)."""
-    status = 409 if stale else (422 if form.is_submitted() else 200)
-    return render_template("plans/element_form.html", city=city, plan=plan, element=element,
-                           form=form, stale=stale), status
+    return render_page("plans/element_form.html", form_status(form, stale), city=city,
+                       plan=plan, element=element, form=form, stale=stale)
 
 
 @bp.route(PLAN + "/elements/new", methods=["GET", "POST"])
@@ -238,9 +238,9 @@ def render_element(city: City, plan: Plan, element: PlanElement, status: int = 2
         forms.setdefault("retire_form", RetireForm(formdata=None))
         forms.setdefault("restore_form", RestoreForm(formdata=None))
         forms.setdefault("alignment_form", None)
-    return render_template("plans/element.html", city=city, plan=plan, view=view,
-                           can_edit=can_edit, q=q, targets=targets, indicators=indicators,
-                           aligned=view.aligned_nodes, **forms), status
+    return render_page("plans/element.html", status, city=city, plan=plan, view=view,
+                       can_edit=can_edit, q=q, targets=targets, indicators=indicators,
+                       aligned=view.aligned_nodes, **forms)
 
 
 @bp.route(ELEMENT + "/edit", methods=["GET", "POST"])

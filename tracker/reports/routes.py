@@ -35,6 +35,7 @@ from tracker.cities.models import City, Network
 from tracker.cities.queries import get_city, get_network
 from tracker.data.completeness import list_member_cities
 from tracker.db import get_session
+from tracker.pages import render_page
 from tracker.reports import comparison, liveness, runs
 from tracker.reports.models import ReportKind, ReportRun, RunStatus
 from tracker.reports.routes_forms import NETWORK_CHOICE, CityReportForm, NetworkReportForm
@@ -120,8 +121,7 @@ def start(target: runs.Target) -> Response:
 
 def render_runs(template_args: dict[str, Any], form: FlaskForm, status: int = 200) -> Page:
     """Render a runs page (a network's or a city's) with its form and its runs."""
-    return render_template("reports/runs.html", form=form, steps=STEPS,
-                           **template_args), status
+    return render_page("reports/runs.html", status, form=form, steps=STEPS, **template_args)
 
 
 @bp.get("/networks/<slug>/reports")

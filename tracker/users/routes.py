@@ -12,6 +12,7 @@ from tracker.auth.services import UserError, create_user, set_active
 from tracker.cities.models import City, Network
 from tracker.db import get_session
 from tracker.forms import choices
+from tracker.pages import render_form
 from tracker.users.forms import ROLE_LABELS, UserForm
 from tracker.users.queries import can_manage_user, list_managed_users
 
@@ -46,7 +47,7 @@ def fill_choices(form: UserForm, manager: User) -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @require_roles(*MANAGERS)
-def new_user() -> str | Response:
+def new_user() -> tuple[str, int] | Response:
     """Add a user within the manager's reach."""
     manager = signed_in_user()
     assert manager is not None
@@ -67,7 +68,7 @@ def new_user() -> str | Response:
         else:
             flash(_("User %(email)s added.", email=user.email), "success")
             return redirect(url_for("users.list_users"))
-    return render_template("users/new.html", form=form)
+    return render_form("users/new.html", form)
 
 
 def toggle_user(user_id: int, is_active: bool) -> Response:
