@@ -174,6 +174,7 @@ DOMAIN_MATRICES = ["tests.plans.test_plan_routes", "tests.plans.test_indicator_r
                    "tests.data_entry.test_grid_routes", "tests.data_entry.test_followup",
                    "tests.data_entry.test_evidence", "tests.data_entry.test_completeness_routes",
                    "tests.test_api_tokens", "tests.test_api_observations",
+                   "tests.test_api_review",
                    "tests.data_entry.test_import_routes",
                    "tests.data_entry.test_import_jobs", "tests.data_entry.test_period_form",
                    "tests.progress.test_progress_routes", "tests.climate.test_climate_routes",

@@ -1,5 +1,7 @@
 """The JSON read API and its OpenAPI document."""
 
+import re
+
 from flask.testing import FlaskClient
 
 from tests.factories import Auth
@@ -88,7 +90,7 @@ def test_openapi_document_describes_every_route(client: FlaskClient, app) -> Non
     doc = client.get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")
     documented = {"/api/v1" + path for path in doc["paths"]}
-    routes = {rule.rule.replace("<code>", "{code}").replace("<slug>", "{slug}")
+    routes = {re.sub(r"<(?:[^>]*:)?(\w+)>", r"{\1}", rule.rule)  # <int:obs_id> → {obs_id}
               for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert routes - {"/api/v1/openapi.json"} == documented
     schema = doc["components"]["schemas"]["Indicator"]

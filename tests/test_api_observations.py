@@ -126,7 +126,8 @@ def add(app: Flask, db: Session, indicator: Any, year: int, value: str, quarter:
                                 expected_version=None,
                                 entry=Entry(year=year, quarter=quarter, value=Decimal(value)))
         for action in actions:
-            review_observation(session=db, cell=cell, action=action, user_id=None)
+            review_observation(session=db, cell=cell, action=action,
+                               expected_version=cell.version, user_id=None)
     return cell
 
 

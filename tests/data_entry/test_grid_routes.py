@@ -35,6 +35,7 @@ from tracker.data.queries import current_fiscal_year, list_columns
 from tracker.data.services import Entry, review_observation, save_observation
 
 NOT_FOUND = 404
+CONFLICT = 409
 UNPROCESSABLE = 422
 
 
@@ -48,7 +49,8 @@ def observe(app: Flask, db: Session, indicator: Any, year: int, *actions: str,
                                 entry=Entry(year=year, value=Decimal("1.5"),
                                             breakdown=breakdown))
         for action in actions:
-            review_observation(session=db, cell=cell, action=action, user_id=None,
+            review_observation(session=db, cell=cell, action=action,
+                               expected_version=cell.version, user_id=None,
                                reason="because")
     return cell
 
@@ -103,6 +105,11 @@ def over(key: str, **fields: Any) -> Callable[[World], dict[str, Any]]:
 REASON = {"reason": "Check the source"}
 
 
+def seen(key: str, **fields: Any) -> Callable[[World], dict[str, Any]]:
+    """A review action on one of the world's observations, as the page showed it."""
+    return lambda w: {"version": w.ids[key].version, **fields}
+
+
 def delete(key: str, reason: str = "Typed in the wrong year") -> Callable[[World], dict[str, Any]]:
     """A delete of one of the world's observations, from its current version."""
     return lambda w: {"reason": reason, "expected_version": w.ids[key].version}
@@ -122,23 +129,33 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
     ("data.save_cell", "POST", f"{B1}/cell", new_cell(value="12,5"), edit_b(UNPROCESSABLE)),
     ("data.save_cell", "POST", f"{B1}/cell", over("b_approved", value="9"),
      edit_b(UNPROCESSABLE)),  # approved values are locked
-    ("data.review_cell", "POST", cell_path(B1, "b_draft", "submit"), {}, edit_b(REDIRECT)),
-    ("data.review_cell", "POST", cell_path(A1, "a_draft", "submit"), {}, edit_a(REDIRECT)),
-    ("data.review_cell", "POST", cell_path(B1, "a_draft", "submit"), {},  # A's value, B's page
+    ("data.review_cell", "POST", cell_path(B1, "b_draft", "submit"), seen("b_draft"),
+     edit_b(REDIRECT)),
+    ("data.review_cell", "POST", cell_path(A1, "a_draft", "submit"), seen("a_draft"),
+     edit_a(REDIRECT)),
+    ("data.review_cell", "POST", cell_path(B1, "a_draft", "submit"),  # A's value, B's page
+     seen("a_draft"),
      edit_b(NOT_FOUND)),
-    ("data.review_cell", "POST", cell_path(B1, "b_submitted", "approve"), {},
+    ("data.review_cell", "POST", cell_path(B1, "b_submitted", "approve"),
+     seen("b_submitted"),
      review_b(REDIRECT)),
-    ("data.review_cell", "POST", cell_path(A1, "a_submitted", "approve"), {},
+    ("data.review_cell", "POST", cell_path(A1, "a_submitted", "approve"),
+     seen("a_submitted"),
      review_a(REDIRECT)),
-    ("data.review_cell", "POST", cell_path(B1, "b_submitted", "return"), REASON,
+    ("data.review_cell", "POST", cell_path(B1, "b_submitted", "return"),
+     seen("b_submitted", **REASON),
      review_b(REDIRECT)),
-    ("data.review_cell", "POST", cell_path(B1, "b_submitted", "return"), {"reason": ""},
+    ("data.review_cell", "POST", cell_path(B1, "b_submitted", "return"),
+     seen("b_submitted", reason=""),
      review_b(UNPROCESSABLE)),
-    ("data.review_cell", "POST", cell_path(B1, "b_approved", "unlock"), REASON,
+    ("data.review_cell", "POST", cell_path(B1, "b_approved", "unlock"),
+     seen("b_approved", **REASON),
      review_b(REDIRECT)),
-    ("data.review_cell", "POST", cell_path(A1, "a_approved", "unlock"), REASON,
+    ("data.review_cell", "POST", cell_path(A1, "a_approved", "unlock"),
+     seen("a_approved", **REASON),
      review_a(REDIRECT)),
-    ("data.review_cell", "POST", cell_path(B1, "a_submitted", "approve"), {},
+    ("data.review_cell", "POST", cell_path(B1, "a_submitted", "approve"),
+     seen("a_submitted"),
      review_b(NOT_FOUND)),
     ("data.delete_cell", "POST", cell_path(B1, "b_draft", "delete"), delete("b_draft"),
      edit_b(REDIRECT)),
@@ -165,7 +182,7 @@ def test_access(row: tuple[Any, ...], role: str, grid_world: World, client: Flas
                 auth: Auth, db: Session) -> None:
     before = row_count(db)
     check_access(row, role, grid_world, client, auth, db)
-    if row[4][role] in (DENIED, LOGIN, NOT_FOUND, UNPROCESSABLE):
+    if row[4][role] in (DENIED, LOGIN, NOT_FOUND, UNPROCESSABLE, CONFLICT):
         assert row_count(db) == before, "a refused request changed something"
 
 
@@ -198,6 +215,11 @@ def cell(db: Session, year: int, key: str = "") -> Observation:
     return found
 
 
+def shown(db: Session, year: int = 2023, **fields: Any) -> dict[str, Any]:
+    """A review action's form on a cell as the page shows it now (its current version)."""
+    return {"version": cell(db, year).version, **fields}
+
+
 def test_officer_and_secretariat_take_a_value_through_review(
         journey: dict[str, Any], client: FlaskClient, auth: Auth, db: Session) -> None:
     url = journey["url"]
@@ -219,14 +241,15 @@ def test_officer_and_secretariat_take_a_value_through_review(
     assert bad.status_code == 422 and "2023/24 · Total" in bad.get_data(as_text=True)
     assert cell(db, 2023).value == Decimal("10") and cell(db, 2023).version == 1
 
-    assert client.post(f"{url}/cell/{total.id}/submit").status_code == 302
+    assert client.post(f"{url}/cell/{total.id}/submit", data=shown(db)).status_code == 302
     assert cell(db, 2023).status == ObservationStatus.SUBMITTED
 
     auth.logout()
     auth.login(journey["secretariat"])
-    assert client.post(f"{url}/cell/{total.id}/return", data={"reason": ""}).status_code == 422
     assert client.post(f"{url}/cell/{total.id}/return",
-                       data={"reason": "Source missing"}).status_code == 302
+                       data=shown(db, reason="")).status_code == 422
+    assert client.post(f"{url}/cell/{total.id}/return",
+                       data=shown(db, reason="Source missing")).status_code == 302
     assert cell(db, 2023).status == ObservationStatus.RETURNED
 
     auth.logout()
@@ -234,12 +257,13 @@ def test_officer_and_secretariat_take_a_value_through_review(
     assert "Returned: Source missing" in client.get(url).get_data(as_text=True)
     fixed = new_cell(value="10.5", comment="census 2022", expected_version=cell(db, 2023).version)
     assert client.post(f"{url}/cell", data=fixed).status_code == 302
-    assert client.post(f"{url}/cell/{total.id}/submit").status_code == 302
-    assert client.post(f"{url}/cell/{total.id}/approve").status_code == 403  # officers can't
+    assert client.post(f"{url}/cell/{total.id}/submit", data=shown(db)).status_code == 302
+    assert client.post(f"{url}/cell/{total.id}/approve",
+                       data=shown(db)).status_code == 403  # officers can't
 
     auth.logout()
     auth.login(journey["secretariat"])
-    assert client.post(f"{url}/cell/{total.id}/approve").status_code == 302
+    assert client.post(f"{url}/cell/{total.id}/approve", data=shown(db)).status_code == 302
     assert cell(db, 2023).status == ObservationStatus.APPROVED
 
     auth.logout()

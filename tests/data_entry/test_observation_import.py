@@ -183,7 +183,8 @@ def test_approved_cells_are_locked(app: Flask, db: Session, city_data: dict[str,
         cell = save_observation(session=db, indicator=city_data["pop"], user_id=None,
                                 expected_version=None, entry=Entry(year=2022, value=Decimal(5)))
         for action in ("submit", "approve"):
-            review_observation(session=db, cell=cell, action=action, user_id=None)
+            review_observation(session=db, cell=cell, action=action,
+                               expected_version=cell.version, user_id=None)
     same = "indicator,period,value\nPOP,2022,5\n"
     assert run(app, db, city_data["city"], same).summary()["unchanged"] == 1
     errors = assert_refused(app, db, city_data["city"], "indicator,period,value\nPOP,2022,6\n")

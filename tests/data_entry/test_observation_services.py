@@ -75,19 +75,25 @@ def test_breakdowns_and_reasons_are_checked(app_ctx: Flask, db: Session, indicat
 def test_workflow_return_fix_approve_lock_unlock(app_ctx: Flask, db: Session, indicator) -> None:  # type: ignore[no-untyped-def]
     cell = save_observation(session=db, indicator=indicator, user_id=None, expected_version=None,
                             entry=Entry(year=2023, value=Decimal("5")))
-    review_observation(session=db, cell=cell, action="submit", user_id=None)
+    review_observation(session=db, cell=cell, action="submit",
+                       expected_version=cell.version, user_id=None)
     with pytest.raises(ObservationError, match="reason"):
-        review_observation(session=db, cell=cell, action="return", user_id=None)
-    review_observation(session=db, cell=cell, action="return", user_id=None, reason="Check units")
+        review_observation(session=db, cell=cell, action="return",
+                           expected_version=cell.version, user_id=None)
+    review_observation(session=db, cell=cell, action="return",
+                       expected_version=cell.version, user_id=None, reason="Check units")
     assert cell.status == ObservationStatus.RETURNED and cell.return_reason == "Check units"
     save_observation(session=db, indicator=indicator, user_id=None, expected_version=cell.version,
                      entry=Entry(year=2023, value=Decimal("6")))
-    review_observation(session=db, cell=cell, action="submit", user_id=None)
-    review_observation(session=db, cell=cell, action="approve", user_id=None)
+    review_observation(session=db, cell=cell, action="submit",
+                       expected_version=cell.version, user_id=None)
+    review_observation(session=db, cell=cell, action="approve",
+                       expected_version=cell.version, user_id=None)
     with pytest.raises(ObservationError, match="locked"):
         save_observation(session=db, indicator=indicator, user_id=None,
                          expected_version=cell.version, entry=Entry(year=2023, value=Decimal(7)))
-    review_observation(session=db, cell=cell, action="unlock", user_id=None, reason="Revised")
+    review_observation(session=db, cell=cell, action="unlock",
+                       expected_version=cell.version, user_id=None, reason="Revised")
     assert cell.status == ObservationStatus.DRAFT
     actions = [row[0] for row in history(db, cell.id)]
     assert actions == ["create", "submit", "return", "update", "submit", "approve", "unlock"]

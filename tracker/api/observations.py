@@ -309,7 +309,7 @@ def save_item(session: Session, item: Item, user_id: int | None) -> Observation 
                                          expected_version=item.expected_version)
         if item.submit:
             services.review_observation(session=session, cell=cell, action="submit",
-                                        user_id=user_id)
+                                        expected_version=cell.version, user_id=user_id)
         return cell
     except StaleEditError as error:
         current = services.find_cell(session, item.indicator, item.entry.year,

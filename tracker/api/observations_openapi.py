@@ -68,6 +68,16 @@ SCHEMAS: dict[str, Any] = {
                                    "missing_reason": NULLABLE_STR}), {"type": "null"}]}}},
     "ObservationRefusal": obj({"error": STR, "message": STR, "status": INT,
                                "problems": array(ref("ObservationProblem"))}),
+    "ReviewInput": {"type": "object", "required": ["version"], "additionalProperties": False,
+                    "properties": {
+        "version": {**INT, "minimum": 1, "description": "The version of the value the caller "
+                                                        "saw; a value changed since is refused."},
+        "reason": {**STR, "maxLength": 2000, "description": "Required to return or unlock."}}},
+    "ReviewConflict": obj({"error": STR, "message": STR, "status": INT,
+                           "current": ref("Observation")}),
+    "ReviewRefusal": obj({"error": STR, "message": STR, "status": INT,
+                          "field": {**STR, "description": "The refused field; \"\" for the "
+                                                          "action itself."}}),
 }
 
 
@@ -113,4 +123,25 @@ SAVE = {
                   "422": answer("Refused; nothing was saved", ref("ObservationRefusal"))},
 }
 
-PATHS: dict[str, Any] = {"/cities/{slug}/observations": {"get": LIST, "post": SAVE}}
+ACTION = {"name": "action", "in": "path", "required": True,
+          "schema": enum("submit", "approve", "return", "unlock")}
+REVIEW = {
+    "summary": "Submit, approve, return or unlock one observation, as the caller saw it",
+    "description": "submit: the city's editors; approve, return, unlock: its networks' "
+                   "secretariats and admins. The body names the version the caller saw: a "
+                   "value changed since is refused (409) with what it holds now.",
+    "security": SECURITY,
+    "parameters": [SLUG, {"name": "obs_id", "in": "path", "required": True, "schema": INT},
+                   ACTION],
+    "requestBody": {"required": True,
+                    "content": {"application/json": {"schema": ref("ReviewInput")}}},
+    "responses": {"200": answer("Done", ref("Observation")), "400": ERROR, "401": ERROR,
+                  "403": ERROR, "404": ERROR, "415": ERROR,
+                  "409": answer("The value changed since the caller saw it; nothing was done",
+                                ref("ReviewConflict")),
+                  "422": answer("Refused (the value's status does not allow the action, or "
+                                "the reason is missing)", ref("ReviewRefusal"))},
+}
+
+PATHS: dict[str, Any] = {"/cities/{slug}/observations": {"get": LIST, "post": SAVE},
+                         "/cities/{slug}/observations/{obs_id}/{action}": {"post": REVIEW}}

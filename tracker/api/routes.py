@@ -117,3 +117,4 @@ from tracker.api import observations  # noqa: E402,F401  (registers the observat
 from tracker.api import progress  # noqa: E402,F401  (registers the progress route)
 from tracker.api import compare  # noqa: E402,F401  (registers the comparison route)
 from tracker.api import climate  # noqa: E402,F401  (registers the climate route)
+from tracker.api import review  # noqa: E402,F401  (registers the review actions)

@@ -16,6 +16,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from tracker.bulk.cells import CellError, parse_decimal
 from tracker.data.models import WHOLE_YEAR, MissingReason, Observation
@@ -149,3 +150,11 @@ class ReviewForm(FlaskForm):
 
     reason = StringField(_l("Reason"), validators=[Length(max=2000)],
                          description=_l("Required to return or unlock a value."))
+
+
+class ReviewActionForm(ReviewForm):
+    """A review action on one value, carrying the version the page showed: a value that
+    changed since is refused rather than approved unseen."""
+
+    version = IntegerField(_l("Version"), widget=HiddenInput(),
+                           validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])

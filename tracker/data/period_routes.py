@@ -17,11 +17,12 @@ from tracker.auth.models import Role, User
 from tracker.cities.models import City
 from tracker.data import queries, services
 from tracker.data.forms import PeriodCellForm, PeriodForm
-from tracker.data.models import WHOLE_YEAR
+from tracker.data.models import WHOLE_YEAR, ObservationStatus
 from tracker.data.routes import entry_helpers
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.indicators.queries import get_city
+from tracker.pages import render_page
 
 bp = Blueprint("period", __name__)
 
@@ -30,6 +31,7 @@ YEAR = f"{PICKER}/<int:year>"
 QUARTER = f"{YEAR}/q<int:quarter>"
 RECENT_YEARS = 5  # the picker lists the current fiscal year and the four before it
 WHOLE = {"quarter": WHOLE_YEAR}
+SUBMITTABLE = (ObservationStatus.DRAFT, ObservationStatus.RETURNED)
 Page = tuple[str, int]
 
 
@@ -41,6 +43,7 @@ class Refusal:
     messages: list[str]
     warning: bool = False
     findings: list[Any] = field(default_factory=list)
+    stale: bool = False  # someone else saved the cell since the page was drawn
 
 
 bp.context_processor(entry_helpers)
@@ -87,17 +90,21 @@ def pick_period(slug: str) -> str:
 
 
 def render_period(city: City, year: int, quarter: int, status: int = 200,
-                  refused: dict[str, Refusal] | None = None) -> Page:
-    """Render the period form; `refused` keeps the typed values of the refused cells."""
+                  refused: dict[str, Refusal] | None = None, changed: list[str] | None = None,
+                  keep: bool = False) -> Page:
+    """Render the period form; `refused` keeps the typed values of the refused cells,
+    `changed` names the values not submitted because they changed since the page was drawn,
+    and `keep` lets what the request did save commit with a refused page."""
     user = signed_in_user()
     by_goal = request.args.get("group") == "goal"
     sections = queries.load_period(get_session(), city, year, quarter, by_goal)
     refused = refused or {}
     first = next(iter(refused), None)
-    return render_template(
-        "data/period.html", city=city, year=year, quarter=quarter, sections=sections,
-        name=queries.period_name(city, year, quarter), refused=refused, first=first,
-        by_goal=by_goal, can_enter=can_enter(user, city), form=PeriodForm()), status
+    return render_page(
+        "data/period.html", status, keep=keep, city=city, year=year, quarter=quarter,
+        sections=sections, name=queries.period_name(city, year, quarter), refused=refused,
+        first=first, changed=changed or [], by_goal=by_goal, can_enter=can_enter(user, city),
+        form=PeriodForm())
 
 
 @bp.get(YEAR, defaults=WHOLE)
@@ -161,7 +168,9 @@ def save_one(session: Session, city: City, period: tuple[int, int], row: queries
                        held.findings)
     except services.QualityError as error:
         return Refusal(form, [f"{name}: {f.message}" for f in error.findings])
-    except (services.ObservationError, StaleEditError) as error:
+    except StaleEditError as error:
+        return Refusal(form, [f"{name}: {error}"], stale=True)
+    except services.ObservationError as error:
         return Refusal(form, [f"{name}: {error}"])
     return None
 
@@ -196,30 +205,62 @@ def save_period(slug: str, year: int, quarter: int) -> Page | Response:
     if saved:
         flash(ngettext("Saved %(num)d value.", "Saved %(num)d values.", saved), "success")
     if refused:
-        # 200 when something was saved: the request commits only below 400.
-        return render_period(city, year, quarter, 200 if saved else 422, refused)
+        # The accepted cells were saved in their own savepoints: they stay (keep).
+        status = 409 if all(refusal.stale for refusal in refused.values()) else 422
+        return render_period(city, year, quarter, status, refused, keep=True)
     if not saved:
         flash(_("Nothing changed."), "info")
     return redirect(period_url(city, year, quarter))
 
 
+def shown_versions() -> dict[int, int]:
+    """Read the versions of the values the page showed (its `version-<id>` fields)."""
+    versions = {}
+    for name, raw in request.form.items():
+        ident = name.removeprefix("version-")
+        if ident != name and all(t.isascii() and t.isdigit() and len(t) < 11
+                                 for t in (ident, raw)):
+            versions[int(ident)] = int(raw)
+    return versions
+
+
+def submit_shown(session: Session, city: City, period: tuple[int, int],
+                 versions: dict[int, int]) -> tuple[int, list[str]]:
+    """Submit the period's drafts and returned values as the page showed them; return how
+    many were submitted and name those that changed since (or were not on the page)."""
+    submitted, changed = 0, []
+    for row in (row for section in queries.load_period(session, city, *period)
+                for row in section.rows):
+        for column in row.columns:
+            cell = row.cells.get(column.key)
+            if cell is None or cell.status not in SUBMITTABLE:
+                continue
+            try:
+                services.review_observation(session=session, cell=cell, action="submit",
+                                            expected_version=versions.get(cell.id, 0),
+                                            user_id=signed_in_user().id)  # type: ignore[union-attr]
+                submitted += 1
+            except StaleEditError as error:
+                changed.append(f"{cell_label(city, *period, row, column)}: {error}")
+    return submitted, changed
+
+
 @bp.post(f"{YEAR}/submit", defaults=WHOLE)
 @bp.post(f"{QUARTER}/submit")
 def submit_period(slug: str, year: int, quarter: int) -> Page | Response:
-    """Submit every draft and returned value of the period for review."""
+    """Submit every draft and returned value of the period for review, as the page showed
+    them: values changed since are not submitted, and are listed (409)."""
     city = load_city(slug, edit=True)
     check_period(year, quarter)
     if not PeriodForm().validate_on_submit():
         flash(_("The form expired; try again."), "error")
         return render_period(city, year, quarter, 422)
-    session, user = get_session(), signed_in_user()
-    cells = queries.list_submittable(session, city, year, quarter)
-    for cell in cells:
-        services.review_observation(session=session, cell=cell, action="submit",
-                                    user_id=user.id if user else None)
-    if cells:
+    submitted, changed = submit_shown(get_session(), city, (year, quarter), shown_versions())
+    if submitted:
         flash(ngettext("Submitted %(num)d value for review.",
-                       "Submitted %(num)d values for review.", len(cells)), "success")
-    else:
+                       "Submitted %(num)d values for review.", submitted), "success")
+    if changed:  # those submitted stay submitted (keep)
+        return render_period(city, year, quarter, 409, changed=changed, keep=True)
+    if not submitted:
         flash(_("There are no drafts to submit in this period."), "info")
     return redirect(period_url(city, year, quarter))

@@ -20,7 +20,13 @@ from tracker.auth.access import (
 from tracker.auth.models import Role, User
 from tracker.cities.models import City
 from tracker.data import queries, services
-from tracker.data.forms import CellForm, DeleteForm, ReviewForm, reason_label, version_of
+from tracker.data.forms import (
+    CellForm,
+    DeleteForm,
+    ReviewActionForm,
+    reason_label,
+    version_of,
+)
 from tracker.data.models import MissingReason, Observation
 from tracker.db import get_session
 from tracker.errors import StaleEditError
@@ -28,6 +34,7 @@ from tracker.indicators.forms import number_text
 from tracker.indicators.models import Frequency, LocalIndicator
 from tracker.indicators.queries import get_city, get_indicator
 from tracker.indicators.routes import unit_text
+from tracker.pages import render_page
 
 bp = Blueprint("data", __name__)
 
@@ -110,10 +117,9 @@ def render_grid(city: City, indicator: LocalIndicator, status: int = 200,
     `warnings` (a value held back until confirmed) add the fields to confirm it."""
     user = signed_in_user()
     grid = queries.load_grid(get_session(), city, indicator)
-    return render_template("data/grid.html", city=city, grid=grid, errors=errors or [],
-                           warnings=warnings or [], failed=failed,
-                           can_edit=can_edit_city(user, city),
-                           can_review=can_review(user, city)), status
+    return render_page("data/grid.html", status, city=city, grid=grid, errors=errors or [],
+                       warnings=warnings or [], failed=failed,
+                       can_edit=can_edit_city(user, city), can_review=can_review(user, city))
 
 
 @bp.get(GRID)
@@ -197,27 +203,32 @@ def render_stale(city: City, indicator: LocalIndicator, form: CellForm,
     value and a form to save it over the newer one."""
     year, quarter = form.period()
     cell = services.find_cell(get_session(), indicator, year, quarter, column.key)
-    return render_template("data/stale.html", city=city, indicator=indicator, form=form,
-                           cell=cell, message=message,
-                           name=cell_name(city, year, quarter, column.label)), 409
+    return render_page("data/stale.html", 409, city=city, indicator=indicator, form=form,
+                       cell=cell, message=message,
+                       name=cell_name(city, year, quarter, column.label))
 
 
 @bp.post(f"{CELL}/<any(submit, approve, return, unlock):action>")
 def review_cell(slug: str, code: str, obs_id: int, action: str) -> Page | Response:
-    """Submit a value (editors), or approve, return or unlock it (secretariats, admins)."""
+    """Submit a value (editors), or approve, return or unlock it (secretariats, admins), as
+    the page showed it: a value changed since is refused (409) and shown as it is now."""
     city, indicator = load_indicator(slug, code)
     user = signed_in_user()
     if not (can_edit_city(user, city) if action == "submit" else can_review(user, city)):
         deny()
     cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
-    form = ReviewForm()
+    form = ReviewActionForm()
     name = cell_name(city, cell.year, cell.quarter, column_label(indicator, cell))
     if not form.validate_on_submit():
-        errors = [f"{name}: {error}" for error in form.reason.errors or [_("Try again.")]]
+        errors = [f"{name}: {error}" for field in (form.reason, form.version)
+                  for error in field.errors] or [f"{name}: " + _("Try again.")]
         return render_grid(city, indicator, 422, errors)
     try:
         services.review_observation(session=get_session(), cell=cell, action=action,
+                                    expected_version=form.version.data or 0,
                                     user_id=user_id(), reason=form.reason.data or "")
+    except StaleEditError as error:
+        return render_grid(city, indicator, 409, [f"{name}: {error}"])
     except services.ObservationError as error:
         return render_grid(city, indicator, 422, [f"{name}: {error}"])
     flash(review_message(action, name), "success")

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from tracker.data.checks import assess, find_window, window_error
 from tracker.data.models import (
     WHOLE_YEAR,
     EvidenceFile,
@@ -17,10 +19,10 @@ from tracker.data.models import (
     breakdown_key,
     shown_value,
 )
-from tracker.data.checks import assess, find_window, window_error
 from tracker.data.quality import WARNING, Finding, has_errors
 from tracker.errors import DomainError, StaleEditError
 from tracker.indicators.models import Frequency, LocalIndicator
+from tracker.locking import guarded
 from tracker.timeutil import utcnow
 
 
@@ -184,23 +186,42 @@ TRANSITIONS = {
     "unlock": ({ObservationStatus.APPROVED}, ObservationStatus.DRAFT),
 }
 NEEDS_REASON = {"return", "unlock"}
+STATUS_LABELS = {ObservationStatus.DRAFT: _l("draft"), ObservationStatus.SUBMITTED: _l("submitted"),
+                 ObservationStatus.APPROVED: _l("approved"),
+                 ObservationStatus.RETURNED: _l("returned")}
+DONE_LABELS = {"submit": _l("submitted"), "approve": _l("approved"), "return": _l("returned"),
+               "unlock": _l("unlocked")}
+
+
+def stale_review_message(cell: Observation, action: str) -> str:
+    """Say what the value holds now, since the page the reviewer acted on was drawn."""
+    value = _("deleted") if cell.is_deleted else shown_value(cell.value, cell.missing_reason)
+    return _("This value changed since your page showed it: it now holds %(value)s "
+             "(%(status)s, version %(version)d). It was not %(action)s; check it and try "
+             "again.", value=value, status=STATUS_LABELS[cell.status], version=cell.version,
+             action=DONE_LABELS[action])
 
 
 def review_observation(*, session: Session, cell: Observation, action: str,
-                       user_id: int | None, reason: str = "") -> None:
-    """Move a value through the workflow: submit, approve, return (with a reason), unlock."""
+                       expected_version: int, user_id: int | None, reason: str = "") -> None:
+    """Move a value through the workflow: submit, approve, return (with a reason), unlock.
+    `expected_version` is the version the user saw: a value changed since is refused
+    (StaleEditError), here or by the database's own version check on the UPDATE."""
     allowed, target = TRANSITIONS[action]
+    if cell.version != expected_version:
+        raise StaleEditError(stale_review_message(cell, action))
     if cell.is_deleted or cell.status not in allowed:
         raise ObservationError(_("A %(status)s value cannot be %(action)s.",
-                                 status=cell.status.value, action=action))
+                                 status=STATUS_LABELS[cell.status], action=DONE_LABELS[action]))
     if action in NEEDS_REASON and not reason.strip():
         raise ObservationError(_("Give the reason."))
     old = _state(cell)
-    cell.status, cell.version = target, cell.version + 1
-    cell.return_reason = reason.strip() if action == "return" else ""
-    session.add(cell)
-    session.flush()
-    _log(session, cell, user_id, action, old, reason.strip())
+    with guarded(session, lambda: stale_review_message(cell, action)):
+        cell.status, cell.version = target, cell.version + 1
+        cell.return_reason = reason.strip() if action == "return" else ""
+        session.add(cell)
+        session.flush()
+        _log(session, cell, user_id, action, old, reason.strip())
 
 
 def attach_evidence(*, session: Session, cell: Observation, evidence: EvidenceFile,

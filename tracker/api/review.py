@@ -1,0 +1,107 @@
+"""JSON API for the review workflow of one observation: submit, approve, return or unlock it
+as the caller saw it. The body names that version; a value changed since is refused (409)
+with what it holds now, so nothing is ever approved unseen.
+
+Routes live on the API blueprint of tracker.api.routes, which imports this module; access is
+the grid's: editors submit, the city's networks' secretariats and admins review.
+"""
+
+import json
+from typing import Any, NoReturn
+
+from flask import abort, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker.api.observations import deny_api, observation_json
+from tracker.api.routes import bp
+from tracker.auth.access import can_edit_city, can_read_city_internals, signed_in_user
+from tracker.cities.models import City
+from tracker.data import services
+from tracker.data.models import Observation
+from tracker.data.routes import can_review
+from tracker.db import get_session
+from tracker.errors import StaleEditError
+from tracker.indicators.models import LocalIndicator
+from tracker.indicators.queries import get_city
+
+FIELDS = {"version", "reason"}
+MAX_REASON = 2000
+MAX_VERSION = 2**31 - 1
+
+
+def load_city(slug: str, action: str) -> City:
+    """Load a city (404) on which the caller may take this action (401/403)."""
+    user = signed_in_user()
+    city = get_city(get_session(), slug) or abort(404)
+    may = can_edit_city(user, city) if action == "submit" else can_review(user, city)
+    if not (may and can_read_city_internals(user, city)):
+        deny_api(user)
+    return city
+
+
+def load_observation(city: City, obs_id: int) -> tuple[Observation, str]:
+    """Load one of the city's observations (404), with its indicator's code."""
+    query = (select(Observation, LocalIndicator.code)
+             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
+             .where(Observation.id == obs_id, LocalIndicator.city_id == city.id))
+    row = get_session().execute(query).first() or abort(404)
+    return row[0], row[1]
+
+
+def refuse(field: str, message: str) -> NoReturn:
+    """Answer 422 naming the field that was refused ("" for the whole request)."""
+    response = jsonify(error="Unprocessable Entity", message=message, status=422, field=field)
+    response.status_code = 422
+    abort(response)  # raised: the request writes nothing
+
+
+def read_review() -> tuple[int, str]:
+    """Read {"version": n, "reason": "..."}: 415 unless JSON, 400 unless an object, 422
+    naming the field that is wrong."""
+    if request.mimetype not in ("", "application/json"):
+        abort(415, description="Send the review as application/json.")
+    try:
+        body: Any = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, RecursionError):
+        abort(400, description="The body is not valid JSON.")
+    if not isinstance(body, dict):
+        abort(400, description='Send an object: {"version": 3, "reason": "..."}.')
+    for name in sorted(set(body) - FIELDS):
+        refuse(name, _("Unknown field."))
+    version, reason = body.get("version"), body.get("reason", "")
+    if isinstance(version, bool) or not isinstance(version, int) \
+            or not 1 <= version <= MAX_VERSION:
+        refuse("version", _("Give the version of the value you saw (a whole number)."))
+    if not isinstance(reason, str) or len(reason) > MAX_REASON:
+        refuse("reason", _("Give text of at most %(n)d characters.", n=MAX_REASON))
+    return version, reason
+
+
+def stale(cell: Observation, code: str, city: City, message: str) -> ResponseReturnValue:
+    """Answer 409 with what the value holds now."""
+    get_session().refresh(cell)
+    return jsonify(error="Conflict", message=message, status=409,
+                   current=observation_json(cell, code, city)), 409
+
+
+@bp.post("/cities/<slug>/observations/<int:obs_id>/"
+         "<any(submit, approve, return, unlock):action>")
+def review_observation(slug: str, obs_id: int, action: str) -> ResponseReturnValue:
+    """Submit (editors), approve, return or unlock (reviewers) one observation as the
+    caller saw it: 409 when it changed since, 422 when the action is refused."""
+    city = load_city(slug, action)
+    cell, code = load_observation(city, obs_id)
+    version, reason = read_review()
+    user = signed_in_user()
+    try:
+        services.review_observation(session=get_session(), cell=cell, action=action,
+                                    expected_version=version, reason=reason,
+                                    user_id=user.id if user else None)
+    except StaleEditError as error:
+        return stale(cell, code, city, str(error))
+    except services.ObservationError as error:
+        field = "reason" if action in services.NEEDS_REASON and not reason.strip() else ""
+        refuse(field, str(error))
+    return jsonify(observation_json(cell, code, city))
