@@ -47,21 +47,23 @@ def copy_insert(connection: Connection, table: Table, names: Sequence[str],
 
 def copy_update(connection: Connection, table: Table, key: str, check: str,
                 names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Update rows by primary key, each only while still at the version it was read at:
-    `key` names the id among `names`, `check` that version, the rest are set. Return how
-    many rows were updated."""
+    """Update rows by primary key: `key` names the id among `names`, `check` (when given)
+    the version a row must still be at, the rest are set. Return how many rows were
+    updated."""
     columns = [n for n in names if n not in (key, check)]
     preparer = connection.dialect.identifier_preparer
     target = preparer.quote(table.name)
+    version = f"version AS {check}, " if check else ""
     connection.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE {UPDATES} AS SELECT id AS {key}, version AS {check}, "
+        f"CREATE TEMPORARY TABLE {UPDATES} AS SELECT id AS {key}, {version}"
         f"{quoted(connection, columns)} FROM {target} WITH NO DATA")
     try:
         copy_rows(connection, UPDATES, names, rows)
         assignments = ", ".join(f"{preparer.quote(c)} = u.{preparer.quote(c)}"
                                 for c in columns)
+        still = f" AND {target}.version = u.{check}" if check else ""
         return connection.exec_driver_sql(
             f"UPDATE {target} SET {assignments} FROM {UPDATES} u "
-            f"WHERE {target}.id = u.{key} AND {target}.version = u.{check}").rowcount
+            f"WHERE {target}.id = u.{key}{still}").rowcount
     finally:
         connection.exec_driver_sql(f"DROP TABLE {UPDATES}")

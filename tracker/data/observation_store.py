@@ -137,17 +137,21 @@ def fixed_fields(user_id: int | None, now: Any) -> dict[str, Any]:
 
 
 def execute_many(session: Session, table: Table, rows: list[dict[str, Any]],
-                 fixed: dict[str, Any], key: str = "") -> int:
-    """Insert rows (or, given the `key` holding the id, update those still at the version
-    in CHECK) in one go; return how many rows were written. Each column is converted with
+                 fixed: dict[str, Any], key: str = "", check: str = "") -> int:
+    """Insert rows (or, given the `key` holding the id, update them; given `check`, the key
+    holding a version, only rows still at it) in one go; return how many rows were written.
+    Each column is converted with
     the dialect's own converters: `fixed` columns (alike in every row) once, a breakdown once
     per distinct key. SQLAlchemy's per-row parameter handling would triple the time; on
     PostgreSQL the rows are streamed with COPY."""
     if not rows:
         return 0
     connection = session.connection()
-    statement = update(table).where(table.c.id == bindparam(key),
-                                    table.c.version == bindparam(CHECK)) if key else insert(table)
+    statement: Any = insert(table)
+    if key:
+        statement = update(table).where(table.c.id == bindparam(key))
+    if check:
+        statement = statement.where(table.c.version == bindparam(check))
     compiled = statement.compile(dialect=connection.dialect, column_keys=[*rows[0], *fixed])
     names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
     convert = converters(compiled._bind_processors, names)  # noqa: SLF001
@@ -156,7 +160,7 @@ def execute_many(session: Session, table: Table, rows: list[dict[str, Any]],
               for row in rows]
     if copy.is_postgres(connection):
         if key:
-            return copy.copy_update(connection, table, key, CHECK, names, params)
+            return copy.copy_update(connection, table, key, check, names, params)
         copy.copy_insert(connection, table, names, params)
         return len(params)
     if not compiled.positional:
@@ -221,7 +225,7 @@ def update_cells(session: Session, plans: list[Planned], user_id: int | None, no
     rows = [{"cell_id": p.stored.id, "version": p.stored.version + 1,  # type: ignore[union-attr]
              CHECK: p.stored.version, **cell_fields(p)} for p in plans]  # type: ignore[union-attr]
     written = execute_many(session, OBSERVATIONS, rows, fixed_fields(user_id, now),
-                           key="cell_id")
+                           key="cell_id", check=CHECK)
     if written != len(rows):
         raise StaleEditError(stale_import_message(len(rows) - written))
 
