@@ -9,23 +9,23 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.concurrency.conftest import RaceWorld, race, signed_in
-from tests.concurrency.test_import_races import (  # noqa: F401  (ward_indicator is a fixture)
-    CELLS,
-    cell_values,
-    values_csv,
-    ward_indicator,
-)
+from tests.concurrency.test_import_races import CELLS, WARDS, values_csv
 from tests.factories import PASSWORD
 from tracker.auth.models import Role
 from tracker.auth.services import create_user
 from tracker.cities.models import City
 from tracker.data.import_job_models import ImportJob, JobStatus
+from tracker.data.models import Observation, ObservationChange
+from tracker.indicators.models import LocalIndicator, LocalIndicatorCreate
+from tracker.indicators.services import create_indicator
 
 ROUNDS = 2  # round 0 fills empty cells (both insert); round 1 updates them (both update)
 
@@ -54,6 +54,36 @@ def outcome(engine: Engine, response: Any) -> str:
         return "refused"
 
 
+@pytest.fixture
+def job_indicator(race_app: Flask, race_engine: Engine, race_world: RaceWorld) -> str:
+    """Add a count indicator broken down by ward to the race city; return its code (a code
+    of this test's own: the race database is shared by the race tests)."""
+    with race_app.app_context(), Session(race_engine) as session:
+        city = session.get(City, race_world.city.id)
+        create_indicator(session=session, city=city, user_id=None,  # type: ignore[arg-type]
+                         indicator_in=LocalIndicatorCreate(
+                             code="JOBS-1", name="Ward counts", unit_kind="count",
+                             direction="higher",
+                             dimensions=[{"name": "ward",
+                                          "values": [f"w{w:02d}" for w in range(WARDS)]}]))
+        session.commit()
+    return "JOBS-1"
+
+
+def cell_values(engine: Engine, city_id: int) -> tuple[set[int], int]:
+    """Return the distinct "base" of the city's cells (the total's value, and each ward's
+    value minus 1 + its number) and how many history rows they have."""
+    with Session(engine) as session:
+        in_city = LocalIndicator.city_id == city_id
+        rows = session.exec(select(Observation.breakdown_key, Observation.value)
+                            .join(LocalIndicator).where(in_city)).all()
+        history = session.exec(select(func.count()).select_from(ObservationChange)
+                               .join(Observation).join(LocalIndicator).where(in_city)).one()
+    assert len(rows) == CELLS
+    return {int(value) - (1 + int(key.split("=w")[1]) if key else 0)
+            for key, value in rows}, history
+
+
 def second_officer(app: Flask, engine: Engine, world: RaceWorld) -> FlaskClient:
     """Sign in another officer of the race city."""
     with app.app_context(), Session(engine, expire_on_commit=False) as session:
@@ -65,7 +95,7 @@ def second_officer(app: Flask, engine: Engine, world: RaceWorld) -> FlaskClient:
 
 
 def test_two_job_saves_into_one_city_one_all_the_other_nothing(
-        race_app: Flask, race_engine: Engine, race_world: RaceWorld, ward_indicator: str,  # noqa: F811
+        race_app: Flask, race_engine: Engine, race_world: RaceWorld, job_indicator: str,
         tmp_path: Path) -> None:
     race_app.instance_path = str(tmp_path)  # the uploads of this test only
     clients = [signed_in(race_app, race_world.officer),
@@ -73,13 +103,13 @@ def test_two_job_saves_into_one_city_one_all_the_other_nothing(
     slug, history = race_world.city.slug, 0
     for round_ in range(ROUNDS):
         bases = [1000 * (round_ + 1) + 100 * i for i in (1, 2)]
-        checks = [check(c, slug, values_csv(ward_indicator, b)) for c, b in zip(clients, bases,
+        checks = [check(c, slug, values_csv(job_indicator, b)) for c, b in zip(clients, bases,
                                                                                 strict=True)]
         responses: list[Any] = race([partial(c.post, f"{url}/commit")
                                      for c, url in zip(clients, checks, strict=True)])
         results = [outcome(race_engine, r) for r in responses]
         assert Counter(results) == {"saved": 1, "refused": 1}, results
-        stored, history_now = cell_values(race_engine, ward_indicator)
+        stored, history_now = cell_values(race_engine, race_world.city.id)
         assert stored == {bases[results.index("saved")]}  # all of one file, none of the other
         assert history_now == history + CELLS
         history = history_now
