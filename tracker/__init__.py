@@ -101,7 +101,9 @@ def register_error_handlers(app: Flask) -> None:
         400: lambda: _("The request could not be understood."),
         403: lambda: _("You do not have permission to see or change this."),
         404: lambda: _("There is nothing at this address."),
+        405: lambda: _("This address does not take that kind of request."),
         413: lambda: _("The file is too large."),
+        415: lambda: _("This address does not take that kind of content."),
         429: lambda: _("Too many attempts. Please wait a minute and try again."),
         500: lambda: _("Something went wrong on our side."),
     }

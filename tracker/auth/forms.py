@@ -1,21 +1,21 @@
 """Forms for signing in and changing one's password."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from tracker.auth.services import MIN_PASSWORD_LENGTH
+from tracker.forms import TrackerForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TrackerForm):
     """Email and password."""
 
     email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(TrackerForm):
     """A user's own password change."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])

@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from tracker.forms import choices
+from tracker.forms import TrackerForm, choices
 
 NO_EXPIRY = ""
 LIFETIME_DAYS = (7, 30, 90, 365)
@@ -20,7 +19,7 @@ def lifetime_choices() -> list[SelectChoice]:
         (str(days), _l("%(days)s days", days=days)) for days in LIFETIME_DAYS])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(TrackerForm):
     """Name a new token, so its owner can tell it apart from the others, and say how long it
     is valid."""
 

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
 from tracker.cities.models import SLUG_PATTERN
-from tracker.forms import choices
+from tracker.forms import TrackerForm, choices
 from tracker.text_rules import whole_number
 
 LEVELS = [
@@ -56,7 +56,7 @@ def slug_field(example: str) -> StringField:
     )
 
 
-class CityForm(FlaskForm):
+class CityForm(TrackerForm):
     """A city's public profile."""
 
     expected_version = HiddenField()
@@ -90,7 +90,7 @@ class NewCityForm(CityForm):
     slug = slug_field("/cities/ethekwini")
 
 
-class NetworkForm(FlaskForm):
+class NetworkForm(TrackerForm):
     """A network's description."""
 
     expected_version = HiddenField()
@@ -105,7 +105,7 @@ class NewNetworkForm(NetworkForm):
     slug = slug_field("/networks/gcom")
 
 
-class MemberForm(FlaskForm):
+class MemberForm(TrackerForm):
     """Add an existing city to a network."""
 
     city = SelectField(_l("City"), validators=[DataRequired()])

@@ -41,7 +41,7 @@ from tracker.climate.vocab import (
     hazard_codes,
     hazard_label,
 )
-from tracker.forms import choices
+from tracker.forms import TrackerForm, choices
 from tracker.plans.forms import optional_id, validated
 
 TARGET_KINDS = [(TargetKind.BASE_YEAR.value, _l("Base year emissions")),
@@ -86,7 +86,7 @@ def _plain(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:
     return {n: form._fields[n].data for n in names}
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(TrackerForm):
     """The city's commitment to the Global Covenant of Mayors."""
 
     expected_version = HiddenField()
@@ -104,7 +104,7 @@ class ProfileForm(FlaskForm):
         return validated(self, ClimateProfileCreate, data, {"": "commitment_date"})
 
 
-class TargetForm(FlaskForm):
+class TargetForm(TrackerForm):
     """A mitigation target of one of the four CRF types."""
 
     expected_version = HiddenField()
@@ -138,7 +138,7 @@ class TargetForm(FlaskForm):
         return validated(self, MitigationTargetCreate, data, {"": "target_year"})
 
 
-class HazardForm(FlaskForm):
+class HazardForm(TrackerForm):
     """A hazard of the risk and vulnerability assessment, from the fixed typology."""
 
     expected_version = HiddenField()
@@ -170,7 +170,7 @@ class HazardForm(FlaskForm):
         return validated(self, HazardCreate, data, {"": "hazard"})
 
 
-class EventForm(FlaskForm):
+class EventForm(TrackerForm):
     """A past event of a hazard."""
 
     occurred_on = DateField(_l("Date of the event"), validators=[DataRequired()])
@@ -189,7 +189,7 @@ class EventForm(FlaskForm):
         return validated(self, PastHazardEventCreate, data, {"": "occurred_on"})
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(TrackerForm):
     """One adaptive-capacity factor and its rating."""
 
     factor = SelectField(_l("Factor"), choices=vocab_choices(ADAPTIVE_CAPACITY_FACTORS))
@@ -202,7 +202,7 @@ class CapacityForm(FlaskForm):
         return validated(self, AdaptiveCapacityCreate, data, {"": "factor"})
 
 
-class GoalForm(FlaskForm):
+class GoalForm(TrackerForm):
     """An adaptation goal for one of the city's hazards."""
 
     expected_version = HiddenField()
@@ -222,7 +222,7 @@ class GoalForm(FlaskForm):
         return validated(self, AdaptationGoalCreate, data, {"": "target_year"})
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TrackerForm):
     """A mitigation or adaptation action and what it links to."""
 
     expected_version = HiddenField()

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from pydantic import ValidationError as PydanticError
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -28,7 +27,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from tracker.climate.models import Boundary, CellIn, Gwp, InventoryCreate, InventoryStatus
 from tracker.climate.sectors import GASES, ROWS, NotationKey, Sector, cell_label
 from tracker.climate.totals import InventoryTotals, compute_totals
-from tracker.forms import choices
+from tracker.forms import TrackerForm, choices
 from tracker.validation import field_errors
 
 Key = tuple[str, int]
@@ -45,7 +44,7 @@ HEADER_FIELDS = ("year", "period_start", "period_end", "boundary", "boundary_not
                  "source", "comment")
 
 
-class InventoryForm(FlaskForm):
+class InventoryForm(TrackerForm):
     """The header of a GHG inventory: year, accounting period, boundary, method, gases."""
 
     expected_version = HiddenField()

@@ -2,7 +2,6 @@
 and writes (services flush, never commit)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlmodel import Session
 from wtforms import TextAreaField
@@ -12,12 +11,13 @@ from tracker.auth.access import can_read_city_internals
 from tracker.auth.models import Role, User
 from tracker.cities.models import City
 from tracker.compare.models import ReviewerNote
+from tracker.forms import TrackerForm
 from tracker.indicators.models import LocalIndicator
 
 NOTE_ROLES = (Role.REVIEWER, Role.SECRETARIAT, Role.ADMIN)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(TrackerForm):
     """A reviewer's note on an indicator."""
 
     text = TextAreaField(_l("Note"), validators=[InputRequired(), Length(max=4000)])

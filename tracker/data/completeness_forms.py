@@ -4,18 +4,17 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from tracker.data.windows import FIRST_YEAR, LAST_YEAR, WindowIn
-from tracker.forms import choices
+from tracker.forms import TrackerForm, choices
 
 QUARTERS = [(0, _l("Whole fiscal year")), (1, _l("Quarter 1")), (2, _l("Quarter 2")),
             (3, _l("Quarter 3")), (4, _l("Quarter 4"))]
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(TrackerForm):
     """Choose the period a completeness page shows (a GET form: no CSRF token)."""
 
     class Meta:
@@ -28,7 +27,7 @@ class PeriodForm(FlaskForm):
                           choices=choices(QUARTERS))
 
 
-class WindowForm(FlaskForm):
+class WindowForm(TrackerForm):
     """Set when a period's values may be entered and when they are due."""
 
     year = IntegerField(_l("Fiscal year"), validators=[InputRequired(),

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
@@ -21,6 +20,7 @@ from tracker.data.models import EvidenceFile, Observation
 from tracker.data.routes import CELL, cell_name, column_label, load_indicator, user_id
 from tracker.db import get_session
 from tracker.errors import StaleEditError
+from tracker.forms import TrackerForm
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import get_city
 from tracker.text_rules import whole_number
@@ -31,7 +31,7 @@ EVIDENCE = f"{CELL}/evidence"
 Page = tuple[str, int]
 
 
-class VersionForm(FlaskForm):
+class VersionForm(TrackerForm):
     """Remove a cell's file, from the version the page showed."""
 
     expected_version = HiddenField(_l("Version"))

@@ -6,8 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     URL,
     InputRequired,
@@ -21,7 +20,7 @@ from wtforms.widgets import HiddenInput
 from tracker.bulk.cells import CellError, parse_decimal
 from tracker.data.models import WHOLE_YEAR, MissingReason, Observation
 from tracker.data.services import Entry
-from tracker.forms import choices
+from tracker.forms import TrackerForm, TrackerSubform, choices
 from tracker.text_rules import whole_number
 
 REASON_LABELS = {
@@ -49,7 +48,7 @@ def version_of(field: Any) -> int | None:
     return whole_number(field.data)
 
 
-class ConfirmFields(Form):
+class ConfirmFields(TrackerSubform):
     """Say why a value that drew warnings stands, or flag it for a second look."""
 
     warning_note = StringField(_l("Why this value stands"), validators=[Length(max=2000)])
@@ -61,7 +60,7 @@ class ConfirmFields(Form):
         return version_of(self.expected_version)
 
 
-class CellForm(FlaskForm, ConfirmFields):
+class CellForm(TrackerForm, ConfirmFields):
     """Save one cell of the grid: a value or the reason there is none, with its source."""
 
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(1950, 2100)])
@@ -133,11 +132,11 @@ class PeriodCellForm(ConfirmFields):
                      follow_up=bool(self.follow_up.data) or keep.follow_up)
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(TrackerForm):
     """The period form's own CSRF token; its cells are PeriodCellForms."""
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(TrackerForm):
     """Delete a value: a recorded change that needs a reason."""
 
     reason = StringField(_l("Why delete this value"),
@@ -145,7 +144,7 @@ class DeleteForm(FlaskForm):
     expected_version = HiddenField(_l("Version"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(TrackerForm):
     """Submit, approve, return or unlock a value (returning and unlocking need a reason)."""
 
     reason = StringField(_l("Reason"), validators=[Length(max=2000)],

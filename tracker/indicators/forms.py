@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from pydantic import ValidationError as PydanticError
 from wtforms import (
     BooleanField,
@@ -33,7 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from tracker.forms import choices
+from tracker.forms import TrackerForm, TrackerSubform, choices
 from tracker.indicators.models import (
     CODE_PATTERN,
     LocalIndicator,
@@ -99,7 +98,7 @@ def year_field(label: Any, description: Any = None) -> IntegerField:
         Optional(), NumberRange(min=1950, max=2100, message=_l("Give a year from 1950 to 2100."))])
 
 
-class Row(Form):
+class Row(TrackerSubform):
     """A repeating row; a row left blank is ignored, a started row needs its `required` cells."""
 
     required: dict[str, Any] = {}
@@ -155,7 +154,7 @@ class Submission:
     dimension_rows: list[int]
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(TrackerForm):
     """A local indicator's whole definition."""
 
     expected_version = HiddenField()
@@ -324,7 +323,7 @@ def initial_data(indicator: LocalIndicator) -> dict[str, Any]:
     return data
 
 
-class AlignmentForm(FlaskForm):
+class AlignmentForm(TrackerForm):
     """Align the indicator to an SDG indicator found by the picker."""
 
     q = HiddenField()

@@ -1,12 +1,13 @@
 """Small forms of an indicator's page: link it to a plan element, retire it, restore it."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from tracker.forms import TrackerForm
 
-class ElementLinkForm(FlaskForm):
+
+class ElementLinkForm(TrackerForm):
     """Link the indicator to a plan element it measures."""
 
     # The route checks that the element is a current element of the city (404 otherwise).
@@ -14,7 +15,7 @@ class ElementLinkForm(FlaskForm):
                              validators=[InputRequired()])
 
 
-class RetireForm(FlaskForm):
+class RetireForm(TrackerForm):
     """Retire an indicator, saying why."""
 
     reason = StringField(_l("Reason"), validators=[
@@ -22,7 +23,7 @@ class RetireForm(FlaskForm):
         description=_l("Kept in the history, e.g. “replaced by SLB-2.1.2 in the 2024/25 SDBIP”."))
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(TrackerForm):
     """Bring a retired indicator back."""
 
     reason = StringField(_l("Reason"), validators=[Length(max=1000)],

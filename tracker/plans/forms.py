@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from tracker.forms import choices
+from tracker.forms import TrackerForm, choices
 from tracker.plans.models import (
     MAX_LEVELS,
     ElementAlignmentCreate,
@@ -119,7 +119,7 @@ def optional_id(raw: Any) -> int | None:
     return whole_number(str(raw or ""))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(TrackerForm):
     """A plan's description: kind, title, period, status, source, level names, parent."""
 
     expected_version = HiddenField()
@@ -162,7 +162,7 @@ PARENT_FIELD = SelectField(_l("Under"), coerce=str, description=_l(
     "The element this one belongs to, or the top level of the plan."))
 
 
-class ElementForm(FlaskForm):
+class ElementForm(TrackerForm):
     """A plan element: its code, title, description, department and budget."""
 
     expected_version = HiddenField()
@@ -188,13 +188,13 @@ class NewElementForm(ElementForm):
     parent_id = PARENT_FIELD
 
 
-class MoveForm(FlaskForm):
+class MoveForm(TrackerForm):
     """Put an element (and everything under it) under another parent."""
 
     parent_id = SelectField(_l("Move under"), coerce=str)
 
 
-class ReorderForm(FlaskForm):
+class ReorderForm(TrackerForm):
     """Move an element up or down among its siblings."""
 
     direction = SelectField(_l("Direction"), choices=choices(
@@ -206,20 +206,20 @@ class ReorderForm(FlaskForm):
         return -1 if self.direction.data == "up" else 1
 
 
-class RetireForm(FlaskForm):
+class RetireForm(TrackerForm):
     """Retire an element and its sub-elements; the reason goes into the history."""
 
     reason = StringField(_l("Reason for retiring"), validators=[DataRequired(), Length(max=500)],
                          description=_l("E.g. merged into 1.2 at the 2024/25 review."))
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(TrackerForm):
     """Bring a retired element back."""
 
     reason = StringField(_l("Reason for restoring"), validators=[Optional(), Length(max=500)])
 
 
-class AlignmentForm(FlaskForm):
+class AlignmentForm(TrackerForm):
     """Align an element to one SDG target or indicator."""
 
     target_id = HiddenField()

@@ -1,19 +1,18 @@
 """Forms of the report pages: what to report on, for which year, on which paper."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from tracker.cities.models import City
-from tracker.forms import choices
+from tracker.forms import TrackerForm, choices
 from tracker.reports.runs import PAGE_SIZES
 from tracker.timeutil import utcnow
 
 NETWORK_CHOICE = "network"  # the whole network rather than one of its cities
 
 
-class ReportForm(FlaskForm):
+class ReportForm(TrackerForm):
     """Ask for a report of a year on A4 or Letter paper."""
 
     year = IntegerField(_l("Reporting year"),

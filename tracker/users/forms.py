@@ -1,12 +1,12 @@
 """The form with which admins and secretariats add users."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from tracker.auth.models import Role
 from tracker.auth.services import MIN_PASSWORD_LENGTH
+from tracker.forms import TrackerForm
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
@@ -16,7 +16,7 @@ ROLE_LABELS = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(TrackerForm):
     """A new account: who, which role, and the city or network it holds."""
 
     email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
