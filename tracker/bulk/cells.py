@@ -11,10 +11,13 @@ from pydantic import ValidationError
 from tracker.bulk.formats import Table
 from tracker.bulk.report import RowError
 from tracker.db import normalise_decimal
+from tracker.text_rules import bad_character
 
 # Decimals are stored as NUMERIC(28, 10): at most 18 digits before the point and 10 after.
 MAX_PLACES = 10
 MAX_WHOLE_DIGITS = 18
+# Single-line names and codes: no line breaks or bidi controls either (see text_rules).
+NAME_COLUMNS = {"code", "parent_code", "name", "title", "unit_label"}
 TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0"}
 
@@ -155,6 +158,23 @@ class RowReader:
         return whole
 
 
+def character_error(text: str, name: bool) -> str | None:
+    """Say why a cell's text cannot be stored (a control character), or None."""
+    if (char := bad_character(text, name=name)) is None:
+        return None
+    if name:
+        return _("Remove the character %(char)s: a name or a code holds no control "
+                 "characters, line breaks or text-direction controls.", char=char)
+    return _("Remove the control character %(char)s; it cannot be stored.", char=char)
+
+
+def check_characters(reader: RowReader, names: set[str] = NAME_COLUMNS) -> None:
+    """Note each cell of the row that holds a character no record may store."""
+    for column, text in reader.cells.items():
+        if message := character_error(text, column in names):
+            reader.error(column, message)
+
+
 def row_readers(table: Table, columns: Sequence[Column]) -> list[RowReader]:
     """Map each row's cells to column names; cells beyond the header are errors."""
     readers = []
@@ -162,6 +182,7 @@ def row_readers(table: Table, columns: Sequence[Column]) -> list[RowReader]:
         named = {name: cells[i] if i < len(cells) else ""
                  for i, name in enumerate(table.header) if name}
         reader = RowReader(number, named)
+        check_characters(reader)
         for index in range(len(table.header), len(cells)):
             if cells[index]:
                 reader.error(f"#{index + 1}", _("A value beyond the last named column."))

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from tracker.bulk.cells import CellError, parse_decimal
+from tracker.bulk.cells import CellError, character_error, parse_decimal
 from tracker.bulk.report import RowError
 from tracker.data import observation_sheet as sheet_
 from tracker.data.checks import HISTORY_YEARS, window_error
@@ -70,6 +70,10 @@ def to_row(number: int, header: list[str], cells: list[str], raw: list[str] | No
                                        "the value itself, or start text with an apostrophe.",
                                        text=text[:40]))
             row.cells[header[index]] = ""  # reported once, not again as a bad value
+    for column, text in row.cells.items():
+        if message := character_error(text, column not in (COMMENT, SOURCE)):
+            row.error(column, message)
+            row.cells[column] = ""  # reported once, not again as an unknown code
     return row
 
 
