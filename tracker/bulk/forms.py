@@ -1,11 +1,8 @@
-"""Forms of the bulk import pages: upload a file, then save what the preview showed."""
+"""Forms of the bulk import pages: upload a file to check (its import job saves it later)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
-from wtforms.validators import DataRequired, Regexp
 
-from tracker.bulk.uploads import TOKEN
 from tracker.forms import TrackerForm
 
 
@@ -16,9 +13,3 @@ class UploadForm(TrackerForm):
         _l("File"), validators=[FileRequired(message=_l("Choose a file to import."))],
         description=_l("A .csv file (UTF-8) or an .xlsx workbook of at most 5 MB, with the "
                        "template's columns. Nothing is saved until you confirm the preview."))
-
-
-class CommitForm(TrackerForm):
-    """Save the file whose preview was shown."""
-
-    token = HiddenField(validators=[DataRequired(), Regexp(TOKEN.pattern)])

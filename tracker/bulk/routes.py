@@ -12,8 +12,7 @@ from werkzeug.wrappers import Response
 from tracker.auth.access import can_edit_city, can_read_city, deny, signed_in_user
 from tracker.bulk import services
 from tracker.bulk.formats import MAX_BYTES, content_type
-from tracker.bulk.forms import CommitForm, UploadForm
-from tracker.bulk.report import Action, ImportReport
+from tracker.bulk.forms import UploadForm
 from tracker.bulk.services import INDICATORS, STRUCTURE
 from tracker.cities.models import City
 from tracker.cities.queries import get_city
@@ -68,18 +67,14 @@ def back_url(kind: str, city: City, plan: Plan | None) -> str | None:
     return url_or_none("indicators.list_indicators", slug=city.slug)
 
 
-def render_import(kind: str, city: City, plan: Plan | None, form: UploadForm,
-                  report: ImportReport | None = None, token: str = "", filename: str = ""
-                  ) -> Page:
-    """Render an import page, with the preview of a checked file; 422 when refused."""
+def render_import(kind: str, city: City, plan: Plan | None, form: UploadForm) -> Page:
+    """Render an import page (its upload form); 422 when the upload was refused."""
     session = get_session()
-    refused = (report is not None and not report.ok) or bool(form.errors)
     return render_page(
-        "bulk/import.html", 422 if refused else 200, kind=kind, city=city, plan=plan,
-        form=form, report=report,
-        commit_form=CommitForm(token=token) if token else None, filename=filename,
+        "bulk/import.html", 422 if form.errors else 200, kind=kind, city=city, plan=plan,
+        form=form,
         plan_keys=services.city_plan_keys(session, city) if kind == INDICATORS else [],
-        plan_key=services.plan_reference(session, plan) if plan else "", Action=Action,
+        plan_key=services.plan_reference(session, plan) if plan else "",
         import_url=import_url(kind, city, plan), back_url=back_url(kind, city, plan))
 
 
