@@ -51,6 +51,7 @@ def pdf_text(client: FlaskClient, run: ReportRun) -> str:
     """The text of a run's PDF, downloaded as its status page offers it."""
     response = client.get(f"/reports/runs/{run.id}/download")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert f'filename=comparison-{run.id}.pdf' in response.headers["Content-Disposition"]
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
 
 

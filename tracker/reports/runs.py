@@ -170,8 +170,10 @@ def open_pdf(run: ReportRun) -> bytes | None:
 
 
 def download_name(session: Session, run: ReportRun) -> str:
-    """Return the file name offered for a run's PDF (e.g. ethekwini-2024-city.pdf)."""
+    """Return the file name offered for a run's PDF (e.g. ethekwini-2024-city-7.pdf)."""
+    if run.kind == ReportKind.COMPARISON:
+        return f"comparison-{run.id}.pdf"
     target = target_of(session, run)
     subject = target.network if run.kind == ReportKind.NETWORK else target.city
-    slug = subject.slug if subject is not None else str(run.kind)
+    slug = subject.slug if subject is not None else "report"
     return f"{slug}-{run.year}-{run.kind}-{run.id}.pdf"
