@@ -26,7 +26,8 @@ def submitted_cell(app: Flask, engine: Engine, world: RaceWorld, year: int) -> t
         indicator = session.get(LocalIndicator, world.indicator.id)
         cell = save_observation(session=session, indicator=indicator, user_id=None,  # type: ignore[arg-type]
                                 expected_version=None,
-                                entry=Entry(year=year, value=Decimal(SEEN)))
+                                entry=Entry(year=year, value=Decimal(SEEN),
+                                            warning_note="race test"))
         review_observation(session=session, cell=cell, action="submit", user_id=None,
                            expected_version=cell.version)
         session.commit()

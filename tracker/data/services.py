@@ -80,11 +80,15 @@ def check_cell(indicator: LocalIndicator, entry: Entry) -> dict[str, str]:
 
 
 def find_cell(session: Session, indicator: LocalIndicator, year: int, quarter: int,
-              key: str) -> Observation | None:
-    """Return the observation of one cell (deleted ones included), if any."""
-    return session.exec(select(Observation).where(
+              key: str, lock: bool = False) -> Observation | None:
+    """Return the observation of one cell (deleted ones included), if any; `lock` reads it
+    as it is now and holds its row until commit (PostgreSQL; SQLite has one writer)."""
+    query = select(Observation).where(
         Observation.indicator_id == indicator.id, Observation.year == year,
-        Observation.quarter == quarter, Observation.breakdown_key == key)).first()
+        Observation.quarter == quarter, Observation.breakdown_key == key)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.exec(query).first()
 
 
 def _check_editable(cell: Observation | None, expected_version: int | None) -> None:
@@ -95,9 +99,15 @@ def _check_editable(cell: Observation | None, expected_version: int | None) -> N
     current = None if cell is None or cell.is_deleted else cell.version
     if cell is not None and expected_version != current and not (
             cell.is_deleted and expected_version is None):
-        shown = shown_value(cell.value, cell.missing_reason) if not cell.is_deleted else "—"
-        raise StaleEditError(_("Someone else saved this cell meanwhile: it now holds %(value)s. "
-                               "Your value was not saved.", value=shown))
+        raise StaleEditError(stale_cell_message(cell))
+
+
+def stale_cell_message(cell: Observation | None) -> str:
+    """Say that someone else saved the cell first, and what it holds now."""
+    shown = "—" if cell is None or cell.is_deleted else shown_value(cell.value,
+                                                                    cell.missing_reason)
+    return _("Someone else saved this cell meanwhile: it now holds %(value)s. "
+             "Your value was not saved.", value=shown)
 
 
 def _log(session: Session, cell: Observation, user_id: int | None, action: str,
@@ -141,9 +151,24 @@ def save_observation(*, session: Session, indicator: LocalIndicator, entry: Entr
     values typed at the same time in the period's other cells (by breakdown key)."""
     breakdown = check_cell(indicator, entry)
     key = breakdown_key(breakdown)
-    cell = find_cell(session, indicator, entry.year, entry.quarter, key)
+    # A concurrent save of a stored cell waits for this one and then finds its version
+    # stale; its UPDATE checks the version too.
+    cell = find_cell(session, indicator, entry.year, entry.quarter, key, lock=True)
     _check_editable(cell, expected_version)
     warnings = check_quality(session, indicator, entry, key, others)
+    if cell is not None:
+        return _write_cell(session, indicator, entry, cell, breakdown, warnings, user_id)
+    # An empty cell has no row to lock: of two first saves the database keeps one.
+    with guarded(session, lambda: stale_cell_message(
+            find_cell(session, indicator, entry.year, entry.quarter, key))):
+        return _write_cell(session, indicator, entry, cell, breakdown, warnings, user_id)
+
+
+def _write_cell(session: Session, indicator: LocalIndicator, entry: Entry,
+                cell: Observation | None, breakdown: dict[str, str], warnings: list[Finding],
+                user_id: int | None) -> Observation:
+    """Write a checked entry into its cell (creating it) and keep the change in history."""
+    key = breakdown_key(breakdown)
     old = _state(cell)
     if cell is None:
         cell = Observation(indicator_id=indicator.id, year=entry.year, quarter=entry.quarter,  # type: ignore[arg-type]
@@ -172,11 +197,12 @@ def delete_observation(*, session: Session, cell: Observation, expected_version:
     """Delete a value as a recorded change: the row and its history stay."""
     _check_editable(cell, expected_version)
     old = _state(cell)
-    cell.is_deleted, cell.version = True, cell.version + 1
-    cell.updated_at, cell.updated_by_id = utcnow(), user_id
-    session.add(cell)
-    session.flush()
-    _log(session, cell, user_id, "delete", old, reason)
+    with guarded(session, lambda: stale_cell_message(cell)):
+        cell.is_deleted, cell.version = True, cell.version + 1
+        cell.updated_at, cell.updated_by_id = utcnow(), user_id
+        session.add(cell)
+        session.flush()
+        _log(session, cell, user_id, "delete", old, reason)
 
 
 TRANSITIONS = {
@@ -231,12 +257,13 @@ def attach_evidence(*, session: Session, cell: Observation, evidence: EvidenceFi
         raise ObservationError(_("This value was deleted; enter it again first."))
     _check_editable(cell, expected_version)
     old = _state(cell)
-    cell.evidence_id, cell.version = evidence.id, cell.version + 1
-    cell.updated_at, cell.updated_by_id = utcnow(), user_id
-    session.add(cell)
-    session.flush()
-    _log(session, cell, user_id, "evidence",
-         old, _("Attached %(file)s", file=evidence.original_name)[:2000])
+    with guarded(session, lambda: stale_cell_message(cell)):
+        cell.evidence_id, cell.version = evidence.id, cell.version + 1
+        cell.updated_at, cell.updated_by_id = utcnow(), user_id
+        session.add(cell)
+        session.flush()
+        _log(session, cell, user_id, "evidence",
+             old, _("Attached %(file)s", file=evidence.original_name)[:2000])
 
 
 def detach_evidence(*, session: Session, cell: Observation, expected_version: int | None,
@@ -247,9 +274,10 @@ def detach_evidence(*, session: Session, cell: Observation, expected_version: in
     if cell.is_deleted or evidence is None:
         raise ObservationError(_("No file is attached to this value."))
     old = _state(cell)
-    cell.evidence_id, cell.version = None, cell.version + 1
-    cell.updated_at, cell.updated_by_id = utcnow(), user_id
-    session.add(cell)
-    session.flush()
-    _log(session, cell, user_id, "evidence",
-         old, _("Removed %(file)s", file=evidence.original_name)[:2000])
+    with guarded(session, lambda: stale_cell_message(cell)):
+        cell.evidence_id, cell.version = None, cell.version + 1
+        cell.updated_at, cell.updated_by_id = utcnow(), user_id
+        session.add(cell)
+        session.flush()
+        _log(session, cell, user_id, "evidence",
+             old, _("Removed %(file)s", file=evidence.original_name)[:2000])
