@@ -2,6 +2,7 @@
 JSON depth and size limited, names and codes without bidi controls (forms and bulk files)."""
 
 import json
+import re
 import time
 from decimal import Decimal
 from typing import Any
@@ -19,10 +20,12 @@ from tracker.auth.models import Role
 from tracker.bulk import indicator_sheet
 from tracker.bulk.cells import row_readers
 from tracker.bulk.formats import Table
+from tracker.charts.trend import Target, render_trend
 from tracker.data.models import Observation
 from tracker.data.observation_rows import to_row
-from tracker.indicators.models import LocalIndicator
+from tracker.indicators.models import LocalIndicator, TargetIn
 from tracker.input_guard import json_depth
+from tracker.templating import bdi
 from tracker.text_rules import whole_number
 
 
@@ -256,3 +259,38 @@ def test_decimal_values_are_untouched_by_the_guard(client: FlaskClient,
     body = b'{"indicator": "WS-1", "year": 2023, "value": 0.1}'
     assert post_json(client, body).status_code == 201
     assert db.exec(select(Observation)).one().value == Decimal("0.1")
+
+
+# ---------------------------------------------------------------- bidi isolation on display
+
+RLO = "\u202e"
+
+
+def test_a_stored_label_with_a_bidi_override_cannot_reorder_the_value(
+        client: FlaskClient, make_city, make_user, make_indicator, auth: Auth) -> None:  # type: ignore[no-untyped-def]
+    city = make_city(slug="bidi-town")
+    # Stored before the forms refused it (or by a route that forgot): shown isolated anyway.
+    make_indicator(city, "T-1", targets=[TargetIn(year=2026, value=Decimal("50"),
+                                                  label=f"IDP {RLO}")])
+    auth.login(make_user(Role.OFFICER, city=city))
+    for url in ("/cities/bidi-town/indicators/", "/cities/bidi-town/indicators/T-1",
+                "/cities/bidi-town/indicators/T-1/data"):
+        html = client.get(url).get_data(as_text=True)
+        isolated = re.findall(r"<bdi>([^<]*)</bdi>", html)
+        assert f"IDP {RLO}" in isolated, url  # the override ends with its <bdi> …
+        assert all(RLO not in part for part in re.split(r"<bdi>[^<]*</bdi>", html)), url
+
+
+def test_chart_labels_are_isolated_in_plain_text(app: Flask) -> None:
+    with app.test_request_context():
+        svg = str(render_trend([(2020, 10.0), (2022, 30.0)], prefix="t", title="Water",
+                               targets=[Target(2026, 50.0, f"IDP {RLO}")]))
+    assert f"\u2068IDP {RLO}\u2069" in svg
+    # Every label drawn or shown as a tooltip is isolated (the <desc> is read, not laid out).
+    shown = re.sub(r"<desc[^>]*>.*?</desc>", "", svg, flags=re.S)
+    assert re.sub("\u2068[^\u2069]*\u2069", "", shown).count(RLO) == 0
+
+
+def test_the_bdi_filter_escapes_and_isolates() -> None:
+    assert str(bdi("<b>50</b>")) == "<bdi>&lt;b&gt;50&lt;/b&gt;</bdi>"
+    assert str(bdi(None)) == "" and str(bdi("")) == ""

@@ -132,9 +132,10 @@ def json_error(error: Any, code: int) -> Any:
 
 def register_template_helpers(app: Flask) -> None:
     """Expose access checks and formatting helpers to templates."""
-    from tracker.templating import template_globals
+    from tracker.templating import bdi, template_globals
 
     app.jinja_env.globals.update(template_globals())
+    app.jinja_env.filters["bdi"] = bdi
 
 
 def register_cli(app: Flask) -> None:

@@ -3,6 +3,8 @@
 import calendar
 from typing import Any
 
+from markupsafe import Markup
+
 from tracker.auth.access import (
     can_create_city,
     can_create_network,
@@ -13,6 +15,12 @@ from tracker.auth.access import (
     visible_parent,
 )
 from tracker.cities.forms import country_name, level_label
+
+
+def bdi(text: Any) -> Markup:
+    """Show user text (a name, a code, a label) isolated for bidirectional text, so a
+    direction control inside it cannot reorder what follows: `{{ city.name|bdi }}`."""
+    return Markup("<bdi>{}</bdi>").format(text) if text not in (None, "") else Markup("")
 
 
 def month_name(number: int | None) -> str:

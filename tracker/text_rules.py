@@ -34,3 +34,9 @@ def whole_number(text: str | None, high: int = MAX_INTEGER) -> int | None:
         return None
     value = int(text)
     return value if value <= high else None
+
+
+def isolate(text: str) -> str:
+    """Wrap user text in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, the plain-text <bdi>:
+    a direction control inside it cannot reorder what follows (an SVG title, a tooltip)."""
+    return f"\u2068{text}\u2069" if text else text

@@ -12,6 +12,7 @@ from tracker.charts.figure import DataTable, Figure, cell
 from tracker.charts.marks import text_width
 from tracker.charts.scale import LinearScale, format_value, nice_ticks, tick_labels
 from tracker.charts.svg import SvgBuilder, start_svg
+from tracker.text_rules import isolate
 
 WIDTH, PLOT_HEIGHT, LEFT, TOP, BOTTOM, LEGEND_ROW = 640, 200, 44, 16, 40, 20
 MAX_LABEL = 18
@@ -66,9 +67,10 @@ def _bars(b: SvgBuilder, groups: Sequence[Group], series: Sequence[str], y: Line
             top = y(max(value, 0.0))
             b.open("rect", x=x0 + si * bar, y=top, width=bar - 1, height=max(base - top, 0.5),
                    fill=pal.SERIES_COLOURS[si % len(pal.SERIES_COLOURS)])
-            b.el("title", f"{group.label} · {series[si]}: {format_value(value)}{unit}")
+            b.el("title", f"{isolate(group.label)} · {isolate(series[si])}: "
+                           f"{format_value(value)}{unit}")
             b.close("rect")
-        b.el("text", _short(group.label), x=LEFT + gi * slot + slot / 2, y=base + 16,
+        b.el("text", isolate(_short(group.label)), x=LEFT + gi * slot + slot / 2, y=base + 16,
              text_anchor="middle", fill=pal.MUTED_TEXT, font_size=11)
 
 

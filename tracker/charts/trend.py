@@ -13,6 +13,7 @@ from tracker.charts.figure import DataTable, Figure, cell
 from tracker.charts.marks import legend_item, marker, marker_at, text_width
 from tracker.charts.scale import LinearScale, format_value, nice_ticks, tick_labels, year_ticks
 from tracker.charts.svg import SvgBuilder, num, start_svg
+from tracker.text_rules import isolate
 
 Number = float | int | Decimal
 Point = tuple[int, Number | None]
@@ -175,10 +176,10 @@ def _target(b: SvgBuilder, lay: _Layout, target: Target) -> None:
     tip = _("Target, %(year)s: %(value)s", year=target.year, value=format_value(target.value))
     b.open("g", class_="chart-target")
     b.open("circle", cx=x, cy=y, r=6, fill="#ffffff", stroke=pal.INK, stroke_width=1.5)
-    b.el("title", f"{tip} {target.label}".strip()).close("circle")
+    b.el("title", f"{tip} {isolate(target.label)}".strip()).close("circle")
     b.el("circle", cx=x, cy=y, r=2, fill=pal.INK)
     if target.label:
-        b.el("text", _truncate(target.label, 28), x=x - 9, y=y - 9, text_anchor="end",
+        b.el("text", isolate(_truncate(target.label, 28)), x=x - 9, y=y - 9, text_anchor="end",
              fill=pal.INK, font_size=11)
     b.close("g")
 
