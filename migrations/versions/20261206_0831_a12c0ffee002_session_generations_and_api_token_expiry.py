@@ -1,7 +1,7 @@
 """Integrity: session generations and API token expiry
 
 Revision ID: a12c0ffee002
-Revises: a12c0ffee001
+Revises: 06d304dcdd25
 Create Date: 2026-12-06 08:30:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'a12c0ffee002'
-down_revision: str | None = 'a12c0ffee001'
+down_revision: str | None = '06d304dcdd25'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
