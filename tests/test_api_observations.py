@@ -28,8 +28,9 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
 )
 from tracker import create_app
 from tracker.auth.models import Role, User
+from tracker.auth.sessions import GENERATION_KEY
 from tracker.auth.tokens import create_token
-from tracker.data.models import Observation, ObservationStatus
+from tracker.data.models import Observation
 from tracker.data.services import Entry, review_observation, save_observation
 
 CREATED, UNAUTHORISED, NOT_FOUND, CONFLICT, UNPROCESSABLE = 201, 401, 404, 409, 422
@@ -37,13 +38,13 @@ CREATED, UNAUTHORISED, NOT_FOUND, CONFLICT, UNPROCESSABLE = 201, 401, 404, 409, 
 
 def read(*roles: str) -> dict[str, Any]:
     """These roles read the observations; visitors get 401, other users 403."""
-    return expect(DENIED, anonymous=UNAUTHORISED, **{role: OK for role in roles})
+    return expect(DENIED, anonymous=UNAUTHORISED, **dict.fromkeys(roles, OK))
 
 
 def edit(outcome: int, *roles: str) -> dict[str, Any]:
     """These roles (with admins) get `outcome`; visitors 401, other users 403."""
     return expect(DENIED, anonymous=UNAUTHORISED, admin=outcome,
-                  **{role: outcome for role in roles})
+                  **dict.fromkeys(roles, outcome))
 
 
 def body(**fields: Any) -> Callable[[World], str]:
@@ -101,8 +102,9 @@ def test_the_matrix_covers_every_observations_route(app: Flask) -> None:
 # ---------------------------------------------------------------- reading
 
 @pytest.fixture
-def city_data(app: Flask, db: Session, make_network, make_city, make_user,  # type: ignore[no-untyped-def]
-              make_indicator) -> dict[str, Any]:
+def city_data(  # type: ignore[no-untyped-def]
+        app: Flask, db: Session,  # noqa: ARG001 - the rows live in the session the requests share
+        make_network, make_city, make_user, make_indicator) -> dict[str, Any]:
     """A July fiscal-year city with an annual and a quarterly indicator, and its people."""
     network = make_network()
     city = make_city(network=network, fiscal_year_start_month=7, is_published=False)
@@ -322,6 +324,7 @@ def signed_in_client(app: Flask, user: User) -> FlaskClient:
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session[GENERATION_KEY] = user.session_generation
     return client
 
 
