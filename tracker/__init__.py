@@ -6,11 +6,12 @@ from typing import Any
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 
-from tracker.config import ROOT, Config, as_dict
+from tracker.config import Config, as_dict
 from tracker.db import init_db, rollback_session
 from tracker.extensions import babel, csrf, limiter, login_manager
 from tracker.input_guard import register_input_guards
 from tracker.operations import check_rate_limit_storage, register_proxy_fix
+from tracker.resources import resource_path
 from tracker.unit_of_work import UnitOfWorkFlask
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings = as_dict(Config()) | (config or {})
     app = UnitOfWorkFlask(
         __name__,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(resource_path("templates")),
         instance_path=str(settings["INSTANCE_PATH"]),
     )
     app.config.from_mapping(settings)

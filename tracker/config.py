@@ -4,8 +4,10 @@ import os
 import secrets
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = Path(os.environ.get("TRACKER_INSTANCE_PATH", ROOT / "instance"))
+from tracker.resources import SOURCE_DIR, default_instance_path, package_path
+
+ROOT = SOURCE_DIR  # the checkout; an installed copy reads its files via tracker.resources
+INSTANCE = Path(os.environ.get("TRACKER_INSTANCE_PATH") or default_instance_path())
 
 
 def default_database_url() -> str:
@@ -69,7 +71,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "tracker" / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(package_path("translations"))
     API_MAX_PER_PAGE = 500
     TESTING = False
 

@@ -8,17 +8,17 @@ from alembic.util import CommandError
 from flask import current_app
 from flask.cli import AppGroup
 
-from tracker.config import ROOT
 from tracker.db import get_db
 from tracker.migration_guard import downgrade_losses
+from tracker.resources import resource_path
 
 LOSS_LABELS = {"table": "table", "column": "column", "rows": "rows deleted from"}
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:
     """Return the Alembic config for this repository and database URL."""
-    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg = AlembicConfig(str(resource_path("alembic.ini")))
+    cfg.set_main_option("script_location", str(resource_path("migrations")))
     # ConfigParser reads % as interpolation; URLs carry %-escapes (passwords, options).
     url = url or current_app.config["DATABASE_URL"]
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

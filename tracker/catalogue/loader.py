@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 from tracker.catalogue.records import GoalRecord, IndicatorRecord, RevisionRecord, TargetRecord
-from tracker.config import ROOT
+from tracker.resources import resource_path
 
-SDG_DIR = ROOT / "indicators" / "sdg"
+SDG_DIR = resource_path("indicators") / "sdg"
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -154,7 +154,7 @@ def execute_many(session: Session, table: Table, rows: list[dict[str, Any]],
         statement = statement.where(table.c.version == bindparam(check))
     compiled = statement.compile(dialect=connection.dialect, column_keys=[*rows[0], *fixed])
     names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
-    convert = converters(compiled._bind_processors, names)  # noqa: SLF001
+    convert = converters(bind_processors(compiled, connection.dialect), names)
     done = {name: convert[name](value) for name, value in fixed.items()}
     params = [tuple(done[n] if n in done else convert[n](row[n]) for n in names)
               for row in rows]
@@ -167,6 +167,13 @@ def execute_many(session: Session, table: Table, rows: list[dict[str, Any]],
         params = [dict(zip(names, p, strict=True)) for p in params]  # type: ignore[misc]
     # sqlite3 and psycopg add up the rows each statement of an executemany matched.
     return connection.exec_driver_sql(str(compiled), params).rowcount  # type: ignore[arg-type]
+
+
+def bind_processors(compiled: Any, dialect: Any) -> dict[str, Any]:
+    """Return each parameter's converter as the dialect applies it (public type API: the
+    type's dialect implementation and its bind processor)."""
+    return {name: param.type.dialect_impl(dialect).bind_processor(dialect)
+            for name, param in compiled.binds.items()}
 
 
 def converters(processors: dict[str, Any], names: list[str]) -> dict[str, Any]:
