@@ -57,8 +57,9 @@ def test_password_is_hashed(make_user) -> None:  # type: ignore[no-untyped-def]
     assert user.password_hash.startswith("pbkdf2:")
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_users_change_their_own_password(client: FlaskClient, make_user, auth: Auth,  # type: ignore[no-untyped-def]
-                                         db: Session, app_ctx: Flask) -> None:
+                                         db: Session) -> None:
     user = make_user(Role.ADMIN)
     auth.login(user)
     response = client.post("/account/password", data={
@@ -84,7 +85,8 @@ def test_password_change_needs_the_current_password(client: FlaskClient, make_us
     (Role.REVIEWER, {}, "needs a network"),
     (Role.ADMIN, {"password": "short"}, "at least 10"),
 ])
-def test_user_scope_and_password_rules(app_ctx: Flask, db: Session, role: Role, scope: dict[str, Any],
+@pytest.mark.usefixtures("app_ctx")
+def test_user_scope_and_password_rules(db: Session, role: Role, scope: dict[str, Any],
                                        message: str) -> None:
     kwargs = {"password": PASSWORD, **scope}
     with pytest.raises(UserError, match=message):

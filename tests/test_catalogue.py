@@ -39,7 +39,8 @@ def test_official_codes_and_titles(db: Session) -> None:
     assert indicator.title == PM25
     assert indicator.target.code == "11.6" and indicator.target.goal.number == 11
     goal = db.scalars(select(Goal).where(Goal.code == "6")).one()
-    assert goal.title == "Ensure availability and sustainable management of water and sanitation for all"
+    assert goal.title == ("Ensure availability and sustainable management of water and "
+                          "sanitation for all")
     assert goal.colour.upper() == "#26BDE2"
 
 

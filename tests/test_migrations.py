@@ -54,7 +54,8 @@ def check(engine: Engine) -> None:
 
 def test_upgrade_downgrade_upgrade_and_models_agree(empty_engine: Engine) -> None:
     run(empty_engine, "upgrade", "head")
-    assert {"cities", "goals", "sdg_indicators", "users"} <= set(inspect(empty_engine).get_table_names())
+    tables = set(inspect(empty_engine).get_table_names())
+    assert {"cities", "goals", "sdg_indicators", "users"} <= tables
     run(empty_engine, "downgrade", "base")
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
     run(empty_engine, "upgrade", "head")

@@ -105,7 +105,7 @@ def rollback_session() -> None:
         session.rollback()
 
 
-def close_session(exc: BaseException | None = None) -> None:
+def close_session(_exc: BaseException | None = None) -> None:
     """Roll back whatever was not committed and close the session."""
     session = g.pop("db_session", None)
     if session is not None:

@@ -55,7 +55,7 @@ def test_progress_versus_time_draws_two_bars_and_an_elapsed_marker() -> None:
     root = assert_accessible(out)
     progress, elapsed = _fills(root)
     assert progress.get("width") == "78" and elapsed.get("width") == "156"
-    (marker,) = [ln for ln in root.iter(SVG + "line")]
+    (marker,) = list(root.iter(SVG + "line"))
     assert marker.get("x1") == "286"
     assert {"30%", "60%", "Progress made", "Time elapsed"} <= set(texts(root))
 

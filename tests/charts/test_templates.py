@@ -2,7 +2,8 @@
 
 import re
 
-from flask import Flask, render_template_string
+import pytest
+from flask import render_template_string
 
 from tests.charts.figures import every_figure
 from tests.charts.helpers import EVIL
@@ -24,7 +25,8 @@ def _render() -> str:
     return render_template_string(PAGE, figs=every_figure(), styles=PALETTE, caption=EVIL)
 
 
-def test_macros_render_chart_and_escaped_table(app_ctx: Flask) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_macros_render_chart_and_escaped_table() -> None:
     html = _render()
     assert html.count("<svg ") == 5 and html.count("<figure") == 4
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -34,12 +36,14 @@ def test_macros_render_chart_and_escaped_table(app_ctx: Flask) -> None:
     assert "<dt>Target</dt>" in html  # trend notes
 
 
-def test_macros_write_no_inline_style_or_script(app_ctx: Flask) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_macros_write_no_inline_style_or_script() -> None:
     html = _render()
     assert not re.search(r"\sstyle=", html) and "<script" not in html
 
 
-def test_status_badge_shows_symbol_and_text(app_ctx: Flask) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_status_badge_shows_symbol_and_text() -> None:
     html = _render()
     assert ('<span class="status-badge status--moderate-progress"><span class="status-badge__'
             'symbol" aria-hidden="true">↗</span> Moderate progress</span>') in html

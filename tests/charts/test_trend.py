@@ -62,7 +62,7 @@ def test_gaps_break_the_line() -> None:
     runs = [p.get("d") for p in _paths(root) if p.get("stroke-width") == "2.5"]
     assert len(runs) == 2  # 2015 alone, then 2017–2019
     assert "L" not in runs[0] and runs[1].count("L") == 2
-    assert len([c for c in root.iter(SVG + "circle")]) == 4  # a marker per known value
+    assert len(list(root.iter(SVG + "circle"))) == 4  # a marker per known value
 
 
 def test_single_point() -> None:

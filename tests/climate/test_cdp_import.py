@@ -4,7 +4,6 @@ numbers, reports every skipped or repaired row; and its command line."""
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -37,7 +36,8 @@ def count(db: Session, model: type) -> int:
     return db.exec(select(func.count()).select_from(model)).one()
 
 
-def test_2021_emissions_file_reports_every_skip_and_repair(app_ctx: Any, db: Session) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_2021_emissions_file_reports_every_skip_and_repair(db: Session) -> None:
     report = import_cdp(db, E2021.read_bytes())
     lines = report.lines()
     assert report.kind == "emissions" and lines[-1] == (
@@ -67,7 +67,8 @@ def test_2021_emissions_file_reports_every_skip_and_repair(app_ctx: Any, db: Ses
         assert expected in lines
 
 
-def test_figures_are_copied_exactly_and_nothing_is_invented(app_ctx: Any, db: Session) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_figures_are_copied_exactly_and_nothing_is_invented(db: Session) -> None:
     import_cdp(db, E2021.read_bytes())
     helsinki = inventory_of(db, 8242, 2019)
     assert (helsinki.reported_scope1, helsinki.reported_scope2, helsinki.reported_scope3) == (
@@ -90,7 +91,8 @@ def test_figures_are_copied_exactly_and_nothing_is_invented(app_ctx: Any, db: Se
     assert acton.reported_basic == Decimal("240000.5")
 
 
-def test_reimporting_changes_nothing(app_ctx: Any, db: Session) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_reimporting_changes_nothing(db: Session) -> None:
     import_cdp(db, E2021.read_bytes())
     before = (count(db, City), count(db, GhgInventory), count(db, ClimateProfile))
     again = import_cdp(db, E2021.read_bytes())
@@ -98,8 +100,9 @@ def test_reimporting_changes_nothing(app_ctx: Any, db: Session) -> None:
     assert (count(db, City), count(db, GhgInventory), count(db, ClimateProfile)) == before
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_cities_are_matched_by_account_then_name_and_country(
-        app_ctx: Any, db: Session, make_city: Callable[..., City]) -> None:
+        db: Session, make_city: Callable[..., City]) -> None:
     durban = make_city(name="eThekwini", country_code="ZA")
     cities = count(db, City)
     report = import_cdp(db, E2019.read_bytes())
@@ -116,7 +119,8 @@ def test_cities_are_matched_by_account_then_name_and_country(
     assert wellfleet.comment.startswith("Scope totals from the GPC-format columns.")
 
 
-def test_2020_file_follows_the_account_across_years(app_ctx: Any, db: Session) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_2020_file_follows_the_account_across_years(db: Session) -> None:
     import_cdp(db, E2021.read_bytes())
     report = import_cdp(db, E2020.read_bytes())
     assert report.lines()[-1] == "3 created, 0 updated, 0 unchanged, 1 skipped."
@@ -126,7 +130,8 @@ def test_2020_file_follows_the_account_across_years(app_ctx: Any, db: Session) -
     assert inventory_of(db, 74508, 2019).boundary == "smaller"
 
 
-def test_2021_targets_file(app_ctx: Any, db: Session) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_2021_targets_file(db: Session) -> None:
     report = import_cdp(db, T2021.read_bytes())
     lines = report.lines()
     assert report.kind == "targets" and lines[-1] == (
@@ -156,8 +161,9 @@ def test_2021_targets_file(app_ctx: Any, db: Session) -> None:
 
 
 @pytest.mark.parametrize("data", [b"", b"\x00\xff\xfe garbage", b"a,b,c\n1,2,3\n",
-                                  "Year Reported to CDP,Accounting year\n\"unclosed".encode()])
-def test_files_that_are_not_cdp_files_are_refused_not_crashed(app_ctx: Any, db: Session,
+                                  b"Year Reported to CDP,Accounting year\n\"unclosed"])
+@pytest.mark.usefixtures("app_ctx")
+def test_files_that_are_not_cdp_files_are_refused_not_crashed(db: Session,
                                                               data: bytes) -> None:
     try:
         report = import_cdp(db, data)
@@ -198,8 +204,9 @@ GARBAGE = ["1e999", "NaN", "-Infinity", "12.5.3", "1e30", "9" * 40, "—", "١٢
            "\u00a0", "99999999999999"]
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_garbage_in_every_numeric_cell_never_crashes_nor_stores_a_guess(
-        app_ctx: Any, db: Session) -> None:
+        db: Session) -> None:
     import csv
     import io
 

@@ -65,7 +65,8 @@ def helsinki_like(world: World, app: Flask, db: Session, auth: Auth) -> World:  
     return world
 
 
-def test_inventories_come_with_exact_cells_and_gpc_totals(helsinki_like: World,
+@pytest.mark.usefixtures("helsinki_like")
+def test_inventories_come_with_exact_cells_and_gpc_totals(
                                                           client: FlaskClient) -> None:
     body = client.get(B).json
     latest = body["inventories"][0]
@@ -81,7 +82,8 @@ def test_inventories_come_with_exact_cells_and_gpc_totals(helsinki_like: World,
     assert totals["by_sector"]["stationary_energy"] == {"1": "100.1", "3": "10"}
 
 
-def test_targets_actions_hazards_and_compliance(helsinki_like: World,
+@pytest.mark.usefixtures("helsinki_like")
+def test_targets_actions_hazards_and_compliance(
                                                 client: FlaskClient) -> None:
     body = client.get(B).json
     target = body["targets"][0]

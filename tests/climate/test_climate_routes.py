@@ -30,6 +30,7 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
 )
 from tracker.audit.models import AuditEvent
 from tracker.climate import services as s
+from tracker.climate.forms import field_name
 from tracker.climate.models import (
     AdaptationGoal,
     AdaptationGoalCreate,
@@ -47,7 +48,6 @@ from tracker.climate.models import (
     MitigationTargetCreate,
     PastHazardEvent,
 )
-from tracker.climate.forms import field_name
 from tracker.climate.sectors import MANDATORY_SECTORS, rows_of
 
 NOT_FOUND, UNPROCESSABLE, CONFLICT = 404, 422, 409
@@ -276,8 +276,9 @@ def officer_b(climate_world: World, auth: Auth) -> World:
     return climate_world
 
 
+@pytest.mark.usefixtures("officer_b")
 def test_invalid_cells_are_refused_whole_with_every_typed_value_kept(
-        officer_b: World, client: FlaskClient, db: Session) -> None:
+        client: FlaskClient, db: Session) -> None:
     before = state(db)
     response = client.post(f"{B}/inventories/new", data=inventory_form(
         se_residential_1_value="-5", tr_rail_1_key="IE", tr_rail_1_note="",
@@ -374,8 +375,9 @@ def test_the_compliance_panel_follows_inventory_target_and_plan(
     assert "Climate action plan · 1" in html and "13.2, 7.2" in html
 
 
+@pytest.mark.usefixtures("officer_b")
 def test_the_risk_matrix_places_each_hazard_by_consequence_and_probability(
-        officer_b: World, client: FlaskClient) -> None:
+        client: FlaskClient) -> None:
     html = client.get(f"{B}/risks").get_data(as_text=True)
     cell = re.search(r'data-consequence="moderate" data-probability="high">(.*?)</td>', html,
                      re.S)

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlmodel import Session
 
 from tracker.cities.models import City
@@ -43,8 +44,8 @@ def complete_cells(skip: tuple[str, int] | None = None) -> list[InventoryCell]:
 
 def inventory(**overrides: Any) -> GhgInventory:
     """A complete 2021 inventory."""
-    values: dict[str, Any] = dict(year=2021, period_start=date(2021, 1, 1),
-                                  period_end=date(2021, 12, 31), gases=["CO2", "CH4", "N2O"])
+    values: dict[str, Any] = {"year": 2021, "period_start": date(2021, 1, 1),
+                              "period_end": date(2021, 12, 31), "gases": ["CO2", "CH4", "N2O"]}
     cells = overrides.pop("cells", None)
     made = GhgInventory(**{**values, **overrides})
     made.cells = complete_cells() if cells is None else cells
@@ -151,8 +152,9 @@ def test_incomplete_targets_hazards_and_unadopted_plans_are_partial() -> None:
     assert "No mitigation action is linked to an element of a formally adopted plan" in messages
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_the_loader_reads_everything_in_a_fixed_number_of_queries(
-        app_ctx: Any, db: Session, make_city: Callable[..., City],
+        db: Session, make_city: Callable[..., City],
         count_queries: Callable[[], Any]) -> None:
     from tests.climate.test_services import inventory_in
     from tracker.climate.models import ClimateActionCreate, HazardCreate

@@ -1,7 +1,7 @@
 """The climate demo: three demo cities get synthetic CRF data, clearly marked, once."""
 
-from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
 from tracker.cities.models import City
@@ -12,7 +12,8 @@ from tracker.climate.totals import compute_totals
 from tracker.demo.services import load_demo
 
 
-def test_the_demo_cities_get_marked_synthetic_climate_data_once(app_ctx: Any,
+@pytest.mark.usefixtures("app_ctx")
+def test_the_demo_cities_get_marked_synthetic_climate_data_once(
                                                                 db: Session) -> None:
     created = load_demo(db).created  # the demo load includes the climate demo
     assert [line for line in created if line.startswith("climate")] == [
@@ -32,7 +33,8 @@ def test_the_demo_cities_get_marked_synthetic_climate_data_once(app_ctx: Any,
     assert {t.code for t in helsinki.actions[0].sdg_targets} == {"13.2", "7.2"}
 
 
-def test_the_demo_shows_a_range_of_compliance(app_ctx: Any, db: Session) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_the_demo_shows_a_range_of_compliance(db: Session) -> None:
     from datetime import date
 
     load_demo(db)

@@ -31,11 +31,11 @@ from tracker.validation import describe
 
 def inventory_in(**overrides: Any) -> InventoryCreate:
     """A valid calendar-year inventory with two cells."""
-    values: dict[str, Any] = dict(
-        year=2020, period_start=date(2020, 1, 1), period_end=date(2020, 12, 31),
-        cells=[CellIn(row_code="se.residential", scope=1, value=Decimal("100.5")),
+    values: dict[str, Any] = {
+        "year": 2020, "period_start": date(2020, 1, 1), "period_end": date(2020, 12, 31),
+        "cells": [CellIn(row_code="se.residential", scope=1, value=Decimal("100.5")),
                CellIn(row_code="tr.rail", scope=1, notation_key="NO",
-                      explanation="No railway in the city")])
+                      explanation="No railway in the city")]}
     return InventoryCreate(**{**values, **overrides})
 
 
@@ -51,7 +51,8 @@ def refused(build: Callable[[], Any]) -> str:
     return describe(error.value)
 
 
-def test_an_inventory_is_saved_with_cells_and_history(app_ctx: Any, db: Session,
+@pytest.mark.usefixtures("app_ctx")
+def test_an_inventory_is_saved_with_cells_and_history(db: Session,
                                                       make_city: Callable[..., City]) -> None:
     city = make_city()
     inventory = s.create_inventory(session=db, city=city, inventory_in=inventory_in(),
@@ -67,21 +68,22 @@ def test_an_inventory_is_saved_with_cells_and_history(app_ctx: Any, db: Session,
 
 
 @pytest.mark.parametrize(("cell", "message"), [
-    (dict(row_code="se.residential", scope=1, value="-5"),
+    ({"row_code": "se.residential", "scope": 1, "value": "-5"},
      "Residential buildings, scope 1: emissions cannot be negative"),
-    (dict(row_code="tr.aviation", scope=2, notation_key="IE"),
+    ({"row_code": "tr.aviation", "scope": 2, "notation_key": "IE"},
      "Aviation, scope 2: notation key IE needs an explanation"),
-    (dict(row_code="wa.solid", scope=1, value="3", notation_key="NE", explanation="x"),
+    ({"row_code": "wa.solid", "scope": 1, "value": "3", "notation_key": "NE", "explanation": "x"},
      "Solid waste disposal, scope 1: give a number or a notation key, not both"),
-    (dict(row_code="se.fugitive", scope=2, value="3"),
+    ({"row_code": "se.fugitive", "scope": 2, "value": "3"},
      "Fugitive emissions, scope 2: this scope is not reported for this row"),
-    (dict(row_code="xx.nothing", scope=1, value="3"), "unknown CRF row 'xx.nothing'"),
+    ({"row_code": "xx.nothing", "scope": 1, "value": "3"}, "unknown CRF row 'xx.nothing'"),
 ])
 def test_bad_cells_are_refused_naming_the_cell(cell: dict[str, Any], message: str) -> None:
     assert message in refused(lambda: CellIn(**cell))
 
 
-def test_a_refused_inventory_changes_nothing(app_ctx: Any, db: Session,
+@pytest.mark.usefixtures("app_ctx")
+def test_a_refused_inventory_changes_nothing(db: Session,
                                              make_city: Callable[..., City]) -> None:
     make_city()
     before = (count(db, GhgInventory), count(db, InventoryCell), count(db, AuditEvent))
@@ -96,8 +98,9 @@ def test_a_refused_inventory_changes_nothing(app_ctx: Any, db: Session,
     assert (count(db, GhgInventory), count(db, InventoryCell), count(db, AuditEvent)) == before
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_one_inventory_per_year_and_stale_edits_are_refused(
-        app_ctx: Any, db: Session, make_city: Callable[..., City]) -> None:
+        db: Session, make_city: Callable[..., City]) -> None:
     city = make_city()
     inventory = s.create_inventory(session=db, city=city, inventory_in=inventory_in(),
                                    user_id=None)
@@ -127,7 +130,8 @@ def test_target_year_must_follow_base_year_and_reduction_in_range() -> None:
         lambda: MitigationTargetCreate(kind="fixed_level", target_year=2030, sectors=["energy"]))
 
 
-def test_hazards_come_from_the_typology_once_per_city(app_ctx: Any, db: Session,
+@pytest.mark.usefixtures("app_ctx")
+def test_hazards_come_from_the_typology_once_per_city(db: Session,
                                                       make_city: Callable[..., City]) -> None:
     assert "'heat' is not in the hazard typology" in refused(lambda: HazardCreate(hazard="heat"))
     city = make_city()
@@ -138,8 +142,9 @@ def test_hazards_come_from_the_typology_once_per_city(app_ctx: Any, db: Session,
                         user_id=None)
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_goals_and_actions_link_only_the_citys_own_hazards_and_elements(
-        app_ctx: Any, db: Session, make_city: Callable[..., City], make_plan: Callable[..., Any],
+        db: Session, make_city: Callable[..., City], make_plan: Callable[..., Any],
         make_element: Callable[..., Any]) -> None:
     city, other = make_city(), make_city()
     hazard = s.create_hazard(session=db, city=city, user_id=None,
@@ -169,7 +174,8 @@ def test_goals_and_actions_link_only_the_citys_own_hazards_and_elements(
         kind="mitigation", title="Solar", hazard_ids=[hazard.id]))
 
 
-def test_cdp_account_numbers_belong_to_one_city(app_ctx: Any, db: Session,
+@pytest.mark.usefixtures("app_ctx")
+def test_cdp_account_numbers_belong_to_one_city(db: Session,
                                                 make_city: Callable[..., City]) -> None:
     first, second = make_city(), make_city()
     s.save_profile(session=db, city=first, version=None, user_id=None,

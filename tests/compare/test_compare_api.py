@@ -26,7 +26,8 @@ def pair(app: Flask, db: Session, make_network, make_city, make_indicator) -> di
     return {"network": network}
 
 
-def test_the_api_returns_the_matrix_flags_and_scores(pair, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("pair")
+def test_the_api_returns_the_matrix_flags_and_scores(client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
     body = client.get("/api/v1/compare?cities=shown,hidden,other&goal=11").json
     assert [c["slug"] for c in body["cities"]] == ["shown", "other"]  # hidden: unreadable
     assert "hidden" not in str(body) and "H-1" not in str(body)

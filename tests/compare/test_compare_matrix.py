@@ -48,8 +48,8 @@ def cells(comparison: Comparison, code: str) -> dict[str, Any]:
     return {cell.city.slug: cell for cell in row.cells}
 
 
-def test_identical_alignments_in_the_same_unit_are_like_for_like(trio, db: Session,  # type: ignore[no-untyped-def]
-                                                                 app_ctx) -> None:
+@pytest.mark.usefixtures("trio", "app_ctx")
+def test_identical_alignments_in_the_same_unit_are_like_for_like(db: Session) -> None:  # type: ignore[no-untyped-def]
     row = cells(run(db), "6.1.1")
     assert row["north"].flags == [] and row["south"].flags == []
     assert row["east"].flags == ["relation"]  # a proxy is flagged …
@@ -62,8 +62,8 @@ def test_identical_alignments_in_the_same_unit_are_like_for_like(trio, db: Sessi
     assert strict["north"].score.value == 0 and strict["south"].score.value == 100
 
 
-def test_different_units_and_distant_years_are_flagged_and_left_out(trio, db: Session,  # type: ignore[no-untyped-def]
-                                                                    app_ctx) -> None:
+@pytest.mark.usefixtures("trio", "app_ctx")
+def test_different_units_and_distant_years_are_flagged_and_left_out(db: Session) -> None:  # type: ignore[no-untyped-def]
     comparison = run(db)
     row = cells(comparison, "6.2.1")
     assert row["south"].flags == ["unit"]  # counts among percentages
@@ -77,7 +77,8 @@ def test_different_units_and_distant_years_are_flagged_and_left_out(trio, db: Se
     assert notes["years"].endswith("East (2018)")
 
 
-def test_lower_is_better_and_empty_cells_say_why(trio, db: Session, app_ctx) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("trio", "app_ctx")
+def test_lower_is_better_and_empty_cells_say_why(db: Session) -> None:  # type: ignore[no-untyped-def]
     row = cells(run(db), "6.3.1")
     assert row["north"].score.value == 100 and row["south"].score.value == 0
     assert row["east"].empty == NO_DATA  # its only value is a draft
@@ -87,7 +88,8 @@ def test_lower_is_better_and_empty_cells_say_why(trio, db: Session, app_ctx) -> 
     assert all(c.empty == NO_INDICATOR for c in many.rows[1].cells)
 
 
-def test_goal_and_composite_scores_rank_the_cities(trio, db: Session, app_ctx) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("trio", "app_ctx")
+def test_goal_and_composite_scores_rank_the_cities(db: Session) -> None:  # type: ignore[no-untyped-def]
     comparison = run(db)
     by_city = {s.city.slug: s for s in comparison.standings}
     assert by_city["north"].goals == {6: 50.0}  # mean of 0 (6.1.1) and 100 (6.3.1)
@@ -97,8 +99,9 @@ def test_goal_and_composite_scores_rank_the_cities(trio, db: Session, app_ctx) -
     assert [s.city.slug for s in comparison.ranking][-1] == "east"
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_drafts_count_only_where_the_viewer_may_see_them_and_are_flagged(  # type: ignore[no-untyped-def]
-        trio, db: Session, app_ctx, make_user) -> None:
+        trio, db: Session, make_user) -> None:
     assert cells(run(db, drafts="1"), "6.3.1")["east"].empty == NO_DATA  # a visitor
     reviewer = make_user(Role.REVIEWER, network=trio["network"])
     east = cells(run(db, reviewer, drafts="1"), "6.3.1")["east"]
@@ -107,16 +110,17 @@ def test_drafts_count_only_where_the_viewer_may_see_them_and_are_flagged(  # typ
     assert cells(run(db, reviewer), "6.3.1")["east"].empty == NO_DATA  # not asked for
 
 
-def test_sorting_by_a_city_score_and_keeping_comparable_rows(trio, db: Session,  # type: ignore[no-untyped-def]
-                                                             app_ctx) -> None:
+@pytest.mark.usefixtures("trio", "app_ctx")
+def test_sorting_by_a_city_score_and_keeping_comparable_rows(db: Session) -> None:  # type: ignore[no-untyped-def]
     by_south = run(db, sort="score:south")
     assert [r.sdg.code for r in by_south.rows] == ["6.1.1", "6.3.1", "6.2.1"]
     assert [r.sdg.code for r in run(db).rows] == ["6.1.1", "6.2.1", "6.3.1"]
     assert [r.sdg.code for r in run(db, comparable="1").rows] == ["6.3.1"]
 
 
+@pytest.mark.usefixtures("app", "app_ctx")
 def test_a_plan_kind_keeps_the_indicators_measuring_such_a_plan(  # type: ignore[no-untyped-def]
-        trio, app: Flask, db: Session, app_ctx, make_plan, make_element) -> None:
+        trio, db: Session, make_plan, make_element) -> None:
     from tracker.indicators.models import LocalIndicator
     from tracker.indicators.services import link_element
     from tracker.plans.models import PlanKind

@@ -37,7 +37,8 @@ def write(tmp_path: Path, text: str | bytes, name: str = "values.csv") -> str:
     return str(path)
 
 
-def test_a_dry_run_reports_and_saves_nothing(runner: FlaskCliRunner, cli_city: Any,
+@pytest.mark.usefixtures("cli_city")
+def test_a_dry_run_reports_and_saves_nothing(runner: FlaskCliRunner,
                                              db: Session, tmp_path: Path) -> None:
     result = runner.invoke(args=["data", "import", write(tmp_path, GOOD), "--city", "cli-city",
                                  "--dry-run"])
@@ -47,7 +48,8 @@ def test_a_dry_run_reports_and_saves_nothing(runner: FlaskCliRunner, cli_city: A
     assert counts(db) == (0, 0)
 
 
-def test_errors_exit_non_zero_and_save_nothing(runner: FlaskCliRunner, cli_city: Any,
+@pytest.mark.usefixtures("cli_city")
+def test_errors_exit_non_zero_and_save_nothing(runner: FlaskCliRunner,
                                                db: Session, tmp_path: Path) -> None:
     bad = GOOD + "CLI-1,2024,1.5,\nXX,2024,1,\n"
     result = runner.invoke(args=["data", "import", write(tmp_path, bad), "--city", "cli-city"])
@@ -58,7 +60,8 @@ def test_errors_exit_non_zero_and_save_nothing(runner: FlaskCliRunner, cli_city:
     assert counts(db) == (0, 0)
 
 
-def test_an_import_saves_and_commits(runner: FlaskCliRunner, cli_city: Any, db: Session,
+@pytest.mark.usefixtures("cli_city")
+def test_an_import_saves_and_commits(runner: FlaskCliRunner, db: Session,
                                      tmp_path: Path) -> None:
     result = runner.invoke(args=["data", "import", write(tmp_path, GOOD), "--city", "cli-city"])
     assert result.exit_code == 0, result.output
@@ -69,7 +72,8 @@ def test_an_import_saves_and_commits(runner: FlaskCliRunner, cli_city: Any, db: 
     assert counts(db) == (2, 2)
 
 
-def test_a_huge_file_is_refused_unread(runner: FlaskCliRunner, cli_city: Any, db: Session,
+@pytest.mark.usefixtures("cli_city")
+def test_a_huge_file_is_refused_unread(runner: FlaskCliRunner, db: Session,
                                        tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
     with path.open("wb") as handle:
@@ -84,7 +88,8 @@ def test_an_unknown_city_stops(runner: FlaskCliRunner, tmp_path: Path) -> None:
     assert result.exit_code != 0 and "No city 'nowhere'" in result.output
 
 
-def test_export_writes_csv_and_xlsx(runner: FlaskCliRunner, cli_city: Any,
+@pytest.mark.usefixtures("cli_city")
+def test_export_writes_csv_and_xlsx(runner: FlaskCliRunner,
                                     tmp_path: Path) -> None:
     runner.invoke(args=["data", "import", write(tmp_path, GOOD), "--city", "cli-city"])
     result = runner.invoke(args=["data", "export", "--city", "cli-city"])
@@ -98,3 +103,17 @@ def test_export_writes_csv_and_xlsx(runner: FlaskCliRunner, cli_city: Any,
     assert result.exit_code == 0
     sheet = load_workbook(io.BytesIO(out.read_bytes())).worksheets[0]
     assert [c.value for c in sheet[2]][:3] == ["CLI-1", "2022", 10]
+
+
+@pytest.mark.usefixtures("cli_city")
+def test_the_changed_rows_are_listed_up_to_a_limit(runner: FlaskCliRunner, db: Session,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.bulk import cli
+
+    monkeypatch.setattr(cli, "LISTED", 1)
+    result = runner.invoke(args=["data", "import", write(tmp_path, GOOD), "--city", "cli-city"])
+    assert result.exit_code == 0, result.output
+    assert "Row 2: create CLI-1" in result.output and "Row 3:" not in result.output
+    assert "… and 1 more changed rows." in result.output
+    assert counts(db) == (2, 2)

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from flask import Flask
 from sqlmodel import Session, select
 
 from tracker.data.models import Observation, ObservationChange, ReportingWindow
@@ -44,14 +43,16 @@ def seed_history(db: Session, indicator) -> None:  # type: ignore[no-untyped-def
         save(db, indicator, year, value)
 
 
-def test_an_error_blocks_the_value_and_saves_nothing(app_ctx: Flask, db: Session, rate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_an_error_blocks_the_value_and_saves_nothing(db: Session, rate) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(QualityError, match="between 0 and 100") as caught:
         save(db, rate, 2023, "140")
     assert [f.code for f in caught.value.findings] == ["percent_range"]
     assert db.exec(select(Observation)).all() == []
 
 
-def test_an_outlier_needs_a_note_or_a_follow_up_flag(app_ctx: Flask, db: Session, rate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_an_outlier_needs_a_note_or_a_follow_up_flag(db: Session, rate) -> None:  # type: ignore[no-untyped-def]
     seed_history(db, rate)
     with pytest.raises(NeedsConfirmation, match="unusual") as caught:
         save(db, rate, 2023, "95")
@@ -64,19 +65,22 @@ def test_an_outlier_needs_a_note_or_a_follow_up_flag(app_ctx: Flask, db: Session
     assert "New treatment works opened" in change.note
 
 
-def test_a_follow_up_flag_also_lets_the_value_stand(app_ctx: Flask, db: Session, rate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_a_follow_up_flag_also_lets_the_value_stand(db: Session, rate) -> None:  # type: ignore[no-untyped-def]
     seed_history(db, rate)
     cell = save(db, rate, 2023, "10", follow_up=True)
     assert cell.follow_up and cell.value == Decimal("10")
 
 
-def test_a_usual_value_needs_no_confirmation(app_ctx: Flask, db: Session, rate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_a_usual_value_needs_no_confirmation(db: Session, rate) -> None:  # type: ignore[no-untyped-def]
     seed_history(db, rate)
     cell = save(db, rate, 2023, "61.5", warning_note="not needed")
     assert cell.warning_note == ""  # a note only means something when a warning was raised
 
 
-def test_breakdowns_that_stop_adding_up_warn(app_ctx: Flask, db: Session, make_city,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_breakdowns_that_stop_adding_up_warn(db: Session, make_city,  # type: ignore[no-untyped-def]
                                              make_indicator) -> None:
     people = make_indicator(make_city(), "POP-1", unit_kind="count", sums_to_total=True,
                             dimensions=SEX)
@@ -87,7 +91,8 @@ def test_breakdowns_that_stop_adding_up_warn(app_ctx: Flask, db: Session, make_c
     assert save(db, people, 2023, "60", breakdown={"sex": "male"}).value == Decimal("60")
 
 
-def test_without_the_sum_rule_breakdowns_may_differ(app_ctx: Flask, db: Session, make_city,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_without_the_sum_rule_breakdowns_may_differ(db: Session, make_city,  # type: ignore[no-untyped-def]
                                                     make_indicator) -> None:
     people = make_indicator(make_city(), "POP-2", unit_kind="count", dimensions=SEX)
     save(db, people, 2023, "100")
@@ -95,7 +100,8 @@ def test_without_the_sum_rule_breakdowns_may_differ(app_ctx: Flask, db: Session,
     assert save(db, people, 2023, "10", breakdown={"sex": "male"}).value == Decimal("10")
 
 
-def test_a_period_not_yet_open_refuses_values(app_ctx: Flask, db: Session, rate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_a_period_not_yet_open_refuses_values(db: Session, rate) -> None:  # type: ignore[no-untyped-def]
     today = utcnow().date()
     db.add(ReportingWindow(city_id=rate.city_id, year=2030, opens_on=today + timedelta(days=3),
                            due_on=today + timedelta(days=60)))
@@ -107,7 +113,8 @@ def test_a_period_not_yet_open_refuses_values(app_ctx: Flask, db: Session, rate)
     assert save(db, rate, 2024, "50").value == Decimal("50")  # overdue periods stay open
 
 
-def test_saving_a_new_value_keeps_the_cell_evidence(app_ctx: Flask, db: Session, rate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_saving_a_new_value_keeps_the_cell_evidence(db: Session, rate) -> None:  # type: ignore[no-untyped-def]
     from tracker.data.models import EvidenceFile
     from tracker.data.services import attach_evidence
 

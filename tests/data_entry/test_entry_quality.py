@@ -72,9 +72,9 @@ def test_a_follow_up_flag_also_confirms_a_warning(city_data: dict[str, Any],
     assert ">follow-up<" in client.get(url).get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("db")
 def test_the_sum_rule_warns_and_errors_name_the_cell(city_data: dict[str, Any],
-                                                     client: FlaskClient, auth: Auth,
-                                                     db: Session) -> None:
+                                                     client: FlaskClient, auth: Auth) -> None:
     url = city_data["url"]
     auth.login(city_data["officer"])
     for key, value in (("", "11"), ("sex=female", "5")):

@@ -82,12 +82,14 @@ HH-Q,2023/24 Q2,,340,,households,,
     ("2023", (2023, 0)), ("2023/24", (2023, 0)), ("2023 Q2", (2023, 2)),
     ("2023/24 Q4", (2023, 4)), ("2023-24", (2023, 0)), ("2099/2100", (2099, 0)),
 ])
-def test_periods_in_both_forms(app_ctx: Flask, text: str, expected: tuple[int, int]) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_periods_in_both_forms(text: str, expected: tuple[int, int]) -> None:
     assert parse_period(text) == expected
 
 
 @pytest.mark.parametrize("text", ["23", "2023/25", "2023 Q5", "FY2023", "1800", "2023/24Q"])
-def test_ill_formed_and_unknown_periods_are_refused(app_ctx: Flask, text: str) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_ill_formed_and_unknown_periods_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_period(text)
 

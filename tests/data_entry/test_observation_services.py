@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -31,7 +30,8 @@ def history(db: Session, cell_id: int) -> list[tuple[str, str, str, str]]:
     return [(c.action, c.old_value, c.new_value, c.new_status) for c in rows]
 
 
-def test_values_are_exact_and_every_change_is_kept(app_ctx: Flask, db: Session,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_values_are_exact_and_every_change_is_kept(db: Session,  # type: ignore[no-untyped-def]
                                                    indicator) -> None:
     cell = save_observation(session=db, indicator=indicator, user_id=None, expected_version=None,
                             entry=Entry(year=2023, value=Decimal("99.94")))
@@ -46,7 +46,8 @@ def test_values_are_exact_and_every_change_is_kept(app_ctx: Flask, db: Session, 
                                     ("delete", "99.95", "", "draft")]
 
 
-def test_a_stale_save_is_refused_and_the_first_value_survives(app_ctx: Flask, db: Session,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_a_stale_save_is_refused_and_the_first_value_survives(db: Session,  # type: ignore[no-untyped-def]
                                                               indicator) -> None:
     save_observation(session=db, indicator=indicator, user_id=None, expected_version=None,
                      entry=Entry(year=2024, value=Decimal("10")))
@@ -55,7 +56,8 @@ def test_a_stale_save_is_refused_and_the_first_value_survives(app_ctx: Flask, db
                          entry=Entry(year=2024, value=Decimal("11")))
 
 
-def test_breakdowns_and_reasons_are_checked(app_ctx: Flask, db: Session, indicator) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_breakdowns_and_reasons_are_checked(db: Session, indicator) -> None:  # type: ignore[no-untyped-def]
     female = save_observation(session=db, indicator=indicator, user_id=None,
                               expected_version=None,
                               entry=Entry(year=2023, breakdown={"sex": "female"},
@@ -72,7 +74,8 @@ def test_breakdowns_and_reasons_are_checked(app_ctx: Flask, db: Session, indicat
                          entry=Entry(year=2022))
 
 
-def test_workflow_return_fix_approve_lock_unlock(app_ctx: Flask, db: Session, indicator) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_workflow_return_fix_approve_lock_unlock(db: Session, indicator) -> None:  # type: ignore[no-untyped-def]
     cell = save_observation(session=db, indicator=indicator, user_id=None, expected_version=None,
                             entry=Entry(year=2023, value=Decimal("5")))
     review_observation(session=db, cell=cell, action="submit",

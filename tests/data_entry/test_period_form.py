@@ -177,7 +177,7 @@ def test_the_form_lists_the_indicators_due_grouped_by_plan(
     assert page.index("Water Master Plan") < page.index("WS-1") < page.index("Ungrouped")
     assert page.index("Ungrouped") < page.index("HH-1")
     assert "Q-1" not in page and "OLD-1" not in page  # quarterly; retired
-    water, homes = city_form["water"], city_form["homes"]
+    water = city_form["water"]
     for column in range(3):  # total, female, male: one input each
         assert f'name="{name(water, column)}"' in page
         assert f'<label class="period-cell__label" for="{name(water, column)}">' in page

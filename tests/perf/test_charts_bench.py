@@ -24,7 +24,7 @@ RUNS = 300
 LIMIT_MS = 5.0
 YEARS = range(2000, 2031)
 POINTS = [(y, Decimal(y - 1990) * Decimal("1.37") if y % 11 else None) for y in YEARS]
-COLOURS = {g: "#19486A" for g in range(1, 18)}
+COLOURS = dict.fromkeys(range(1, 18), "#19486A")
 STATUSES = {g: ("moderate_progress", "deterioration", None)[g % 3] for g in range(1, 18)}
 
 CHARTS: dict[str, Callable[[], Markup]] = {

@@ -73,8 +73,9 @@ def median_of(run: Callable[[], Any]) -> float:
 @pytest.mark.perf
 @pytest.mark.parametrize("case", [GOAL_CASE, ALL_CASE], ids=["50-cities-one-goal",
                                                              "20-cities-everything"])
+@pytest.mark.usefixtures("database_url")
 def test_the_comparison_within_budget(case: tuple[int, str, float, float], app: Flask, db: Session,
-                                      client: FlaskClient, make_city, database_url: str,  # type: ignore[no-untyped-def]
+                                      client: FlaskClient, make_city,  # type: ignore[no-untyped-def]
                                       capsys: pytest.CaptureFixture[str]) -> None:
     cities, goal, limit, page_limit = case
     slugs = seed(app, db, make_city, cities)

@@ -40,7 +40,7 @@ def populate(app: Flask, db: Session, make_indicator: Any, city: Any, indicators
 
 @pytest.fixture
 def cities(app: Flask, db: Session, make_city, make_indicator, make_user,  # type: ignore[no-untyped-def]
-           client: FlaskClient, auth: Auth) -> dict[str, Any]:
+           auth: Auth) -> dict[str, Any]:
     """A big city (20 indicators × 10 years × 20 wards) and a small one (1 × 1 × 1), and an
     admin signed in."""
     big, small = make_city(slug="big-city"), make_city(slug="small-city")
@@ -68,7 +68,7 @@ def timed(client: FlaskClient, path: str) -> float:
 def test_page_time(cities: dict[str, Any], client: FlaskClient, count_queries: Any,
                    database_url: str, page: str) -> None:
     now = cities["now"]
-    paths = {"grid": "/cities/{}/indicators/N-00/data", "period form": "/cities/{}/data/%d" % now}
+    paths = {"grid": "/cities/{}/indicators/N-00/data", "period form": f"/cities/{{}}/data/{now}"}
     counts = []
     for slug in ("small-city", "big-city"):
         with count_queries() as queries:

@@ -32,7 +32,8 @@ def big_city(app: Flask, db: Session, make_city) -> int:  # type: ignore[no-unty
 
 @pytest.mark.perf
 @pytest.mark.parametrize("path", PAGES)
-def test_page_time(app: Flask, big_city: int, client: FlaskClient, path: str,
+@pytest.mark.usefixtures("app")
+def test_page_time(big_city: int, client: FlaskClient, path: str,
                    database_url: str) -> None:
     if path == "plan page":
         path = f"/cities/big-city/plans/{big_city}"

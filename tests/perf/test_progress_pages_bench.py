@@ -69,7 +69,8 @@ def big_city(app: Flask, db: Session, make_city, make_plan, make_element) -> int
 
 @pytest.mark.perf
 @pytest.mark.parametrize("page", list(LIMITS_MS))
-def test_page_time(app: Flask, big_city: int, client: FlaskClient, page: str,
+@pytest.mark.usefixtures("app")
+def test_page_time(big_city: int, client: FlaskClient, page: str,
                    database_url: str) -> None:
     path = {"city": "/cities/big-city/progress",
             "goal": "/cities/big-city/progress/goals/6",

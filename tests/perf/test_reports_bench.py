@@ -63,7 +63,8 @@ def big_city(app: Flask, db: Session, make_city: Any) -> City:
 
 
 @pytest.mark.perf
-def test_a_report_of_a_hundred_indicators(app_ctx: Flask, big_city: City, db: Session) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_a_report_of_a_hundred_indicators(big_city: City, db: Session) -> None:
     html_to_pdf("<p>warm-up</p>")  # import and font set-up happen once per worker
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # CPU time of this process: the budget is about our work, not about other processes

@@ -155,3 +155,24 @@ def test_semicolon_separated_csv_with_a_bom_is_read(app: Flask, db: Session,
     report = import_structure(app, db, idp, b"\xef\xbb\xbf" + text.encode())
     assert report.ok, messages(report)
     assert elements(db, idp)["1"].budget == Decimal("12.5")
+
+
+def test_one_reader_names_the_row_and_byte_of_broken_utf8_and_skips_blank_rows() -> None:
+    data = b"code,title\n\n1,Water\n2,Wat\xe9r\n"  # \xe9 is Latin-1, not UTF-8: byte 26
+    with pytest.raises(formats.BulkFileError, match="row 4 has an invalid byte at position 26"):
+        read_table(data, ["code", "title"])
+    table = read_table(b"\xef\xbb\xbfcode;title\n\n'=1;Water\n", ["code", "title"],
+                       keep_raw=True)
+    assert table.header == ["code", "title"]
+    assert table.rows == [(3, ["=1", "Water"])]  # blank row 2 skipped, numbering kept
+    assert table.raw == {3: ["'=1", "Water"]}  # as typed, before unescaping
+
+
+def test_blank_rows_do_not_count_toward_the_row_limit() -> None:
+    rows = "".join(f"{n},Row {n}\n\n" for n in range(formats.MAX_ROWS))
+    table = read_table(f"code,title\n{rows}".encode(), ["code", "title"])
+    assert len(table.rows) == formats.MAX_ROWS and table.rows[-1][0] == 2 * formats.MAX_ROWS
+    with pytest.raises(formats.BulkFileError, match="more than 5000 rows"):
+        read_table(f"code,title\n{rows}x,y\n".encode(), ["code", "title"])
+    with pytest.raises(formats.BulkFileError, match="more than 10 rows"):
+        read_table(b"code\n" + b"\n" * (formats.MAX_BLANK_ROWS + 2), ["code"], max_rows=10)

@@ -166,7 +166,6 @@ def test_an_unknown_sdg_code_is_a_clear_error(db: Session) -> None:
 
 
 @pytest.mark.usefixtures("demo")
-def test_the_demo_coverage_page_renders(app: Flask,
-                                        client: FlaskClient) -> None:
+def test_the_demo_coverage_page_renders(client: FlaskClient) -> None:
     html = client.get("/cities/ethekwini/coverage").get_data(as_text=True)
     assert "SDBIP 2023/24" in html and "2022/23–2026/27" in html and "KPI-MPD" in html

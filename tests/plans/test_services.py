@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from flask import Flask
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session
@@ -47,7 +46,8 @@ def test_plan_period_and_levels_are_validated() -> None:
         PlanCreate(kind="other", title="Plan", start_year=2022, end_year=2026, level_names=[" "])
 
 
-def test_duplicate_element_codes_are_refused(app_ctx: Flask, db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_duplicate_element_codes_are_refused(db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
                                              make_element) -> None:
     plan = make_plan(make_city())
     make_element(plan, "1.1")
@@ -56,7 +56,8 @@ def test_duplicate_element_codes_are_refused(app_ctx: Flask, db: Session, make_c
                     user_id=None)
 
 
-def test_tree_depth_order_move_and_retire(app_ctx: Flask, db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_tree_depth_order_move_and_retire(db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
                                           make_element) -> None:
     plan = make_plan(make_city())
     one, two = make_element(plan, "1"), make_element(plan, "2")
@@ -76,7 +77,8 @@ def test_tree_depth_order_move_and_retire(app_ctx: Flask, db: Session, make_city
     assert {"create", "reorder", "move", "retire"} <= set(events)
 
 
-def test_alignment_needs_one_node_and_keeps_one_primary(app_ctx: Flask, db: Session, make_city,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_alignment_needs_one_node_and_keeps_one_primary(db: Session, make_city,  # type: ignore[no-untyped-def]
                                                         make_plan, make_element) -> None:
     element = make_element(make_plan(make_city()), "3.1")
     with pytest.raises(ValidationError, match="one SDG target or one SDG indicator"):
@@ -92,7 +94,8 @@ def test_alignment_needs_one_node_and_keeps_one_primary(app_ctx: Flask, db: Sess
                       alignment_in=ElementAlignmentCreate(target_id=target(db, "6.1").id))
 
 
-def test_revision_copies_the_tree_and_keeps_the_old_plan(app_ctx: Flask, db: Session, make_city,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_revision_copies_the_tree_and_keeps_the_old_plan(db: Session, make_city,  # type: ignore[no-untyped-def]
                                                          make_plan, make_element,
                                                          make_indicator) -> None:
     city = make_city()
@@ -127,7 +130,8 @@ def test_indicator_definitions_are_validated(fields: dict[str, object], message:
         LocalIndicatorCreate(**{**base, **fields})
 
 
-def test_indicator_update_replaces_parts_and_refuses_stale_edits(app_ctx: Flask, db: Session,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_indicator_update_replaces_parts_and_refuses_stale_edits(db: Session,  # type: ignore[no-untyped-def]
                                                                  make_city, make_indicator) -> None:
     city = make_city()
     indicator = make_indicator(city, baseline_year=2019, baseline_value="12.50",
@@ -145,7 +149,8 @@ def test_indicator_update_replaces_parts_and_refuses_stale_edits(app_ctx: Flask,
                          user_id=None)
 
 
-def test_indicator_codes_are_unique_per_city(app_ctx: Flask, make_city, make_indicator) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_indicator_codes_are_unique_per_city(make_city, make_indicator) -> None:  # type: ignore[no-untyped-def]
     city = make_city()
     make_indicator(city, "W-1")
     make_indicator(make_city(), "W-1")
@@ -153,7 +158,8 @@ def test_indicator_codes_are_unique_per_city(app_ctx: Flask, make_city, make_ind
         make_indicator(city, "w-1")
 
 
-def test_links_stay_within_the_city(app_ctx: Flask, db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_links_stay_within_the_city(db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
                                     make_element, make_indicator) -> None:
     city, other = make_city(), make_city()
     indicator = make_indicator(city)
@@ -165,7 +171,8 @@ def test_links_stay_within_the_city(app_ctx: Flask, db: Session, make_city, make
     assert link.rationale == "households"
 
 
-def test_decimals_round_trip_exactly(app_ctx: Flask, db: Session, make_city, make_indicator) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_decimals_round_trip_exactly(db: Session, make_city, make_indicator) -> None:  # type: ignore[no-untyped-def]
     indicator = make_indicator(make_city(), baseline_year=2020, baseline_value="99.94",
                                targets=[{"year": 2030, "value": "0.1"}])
     db.commit()
@@ -179,7 +186,8 @@ def test_reserved_codes_are_refused() -> None:
         LocalIndicatorCreate(code="new", name="Test", unit_kind="count", direction="higher")
 
 
-def test_parent_plans_cannot_form_a_cycle(app_ctx: Flask, db: Session, make_city,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_parent_plans_cannot_form_a_cycle(db: Session, make_city,  # type: ignore[no-untyped-def]
                                           make_plan) -> None:
     from tracker.plans.services import update_plan
 
@@ -192,7 +200,8 @@ def test_parent_plans_cannot_form_a_cycle(app_ctx: Flask, db: Session, make_city
         update_plan(session=db, plan=idp, plan_in=plan_in, version=idp.version, user_id=None)
 
 
-def test_reorder_skips_retired_siblings(app_ctx: Flask, db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_reorder_skips_retired_siblings(db: Session, make_city, make_plan,  # type: ignore[no-untyped-def]
                                         make_element) -> None:
     plan = make_plan(make_city())
     first, retired, last = (make_element(plan, c) for c in ("A", "B", "C"))
@@ -201,7 +210,8 @@ def test_reorder_skips_retired_siblings(app_ctx: Flask, db: Session, make_city, 
     assert last.position < first.position
 
 
-def test_new_and_moved_elements_go_after_their_siblings(app_ctx: Flask, db: Session,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_new_and_moved_elements_go_after_their_siblings(db: Session,  # type: ignore[no-untyped-def]
                                                         make_city, make_plan, make_element) -> None:
     plan = make_plan(make_city())
     first, second = make_element(plan, "1"), make_element(plan, "2")

@@ -7,9 +7,15 @@ import pytest
 from tracker.progress.aggregate import combine
 from tracker.progress.extensions import assess, choose_target, rollup_quarters
 from tracker.progress.method import assess_series
-from tracker.progress.result import (NOT_AVAILABLE, SUBSTANTIAL, TARGET_ACHIEVED,
-                                     ProgressInputError, elapsed_share, progress_share,
-                                     year_reached)
+from tracker.progress.result import (
+    NOT_AVAILABLE,
+    SUBSTANTIAL,
+    TARGET_ACHIEVED,
+    ProgressInputError,
+    elapsed_share,
+    progress_share,
+    year_reached,
+)
 
 EXACT = 1e-6
 FALLING = [(2015, 20), (2016, 19), (2017, 18.5), (2018, 17), (2019, 16), (2020, 15)]

@@ -10,10 +10,21 @@ from decimal import Decimal
 import pytest
 
 from tracker.progress.aggregate import combine, status_from_score
-from tracker.progress.method import (assess_series, first_year, limit_coefficient, score_of,
-                                     status_of)
-from tracker.progress.result import (LIMITED, NOT_AVAILABLE, SUBSTANTIAL, TARGET_ACHIEVED,
-                                     ProgressInputError, Thresholds)
+from tracker.progress.method import (
+    assess_series,
+    first_year,
+    limit_coefficient,
+    score_of,
+    status_of,
+)
+from tracker.progress.result import (
+    LIMITED,
+    NOT_AVAILABLE,
+    SUBSTANTIAL,
+    TARGET_ACHIEVED,
+    ProgressInputError,
+    Thresholds,
+)
 
 EXACT = 1e-6
 FALLING = [(2015, 20), (2016, 19), (2017, 18.5), (2018, 17), (2019, 16), (2020, 15)]
@@ -32,7 +43,9 @@ def cagr(v1: float, v0: float, t1: int, t0: int) -> float:
 def printed(value: float, digits: str) -> object:
     """Match a figure as printed in the reference table (rounded or cut at its last digit)."""
     places = len(digits.split(".")[1]) if "." in digits else 0
-    return pytest.approx(float(digits), abs=10 ** -places)
+    figure = pytest.approx(float(digits), abs=10 ** -places)
+    assert value == figure, f"{value} is not the reference's {digits}"
+    return figure
 
 
 def test_falling_series_without_options() -> None:

@@ -55,8 +55,9 @@ def test_indicators_come_with_their_inputs_and_every_rollup(
     assert all(e["plan_id"] == plan.id for e in body["elements"])
 
 
+@pytest.mark.usefixtures("app")
 def test_drafts_count_only_for_those_who_see_internals(
-        app: Flask, db: Session, client: FlaskClient, auth: Auth, make_city,  # type: ignore[no-untyped-def]
+        db: Session, client: FlaskClient, auth: Auth, make_city,  # type: ignore[no-untyped-def]
         make_indicator, make_user) -> None:
     city = make_city(slug="open-city")
     ind = make_indicator(city, "D-1", baseline_year=2015)
@@ -81,7 +82,8 @@ def test_the_openapi_document_describes_progress(client: FlaskClient) -> None:
             "progress_share", "elapsed_share", "year_reached"} <= set(series)
 
 
-def test_infinite_figures_stay_valid_json(app: Flask, db: Session, client: FlaskClient,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app")
+def test_infinite_figures_stay_valid_json(db: Session, client: FlaskClient,  # type: ignore[no-untyped-def]
                                           make_city, make_indicator) -> None:
     city = make_city(slug="flat-city")
     ind = make_indicator(city, "F-1", baseline_year=2015, targets=[{"year": 2030,

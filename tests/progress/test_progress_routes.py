@@ -170,8 +170,9 @@ def test_the_city_page_shows_each_indicator_status_and_reason(
     assert "Based on approved values only." in page
 
 
+@pytest.mark.usefixtures("app")
 def test_drafts_count_only_when_asked_by_someone_allowed(
-        app: Flask, db: Session, client: FlaskClient, auth: Auth, city: City,
+        db: Session, client: FlaskClient, auth: Auth, city: City,
         make_indicator, make_user) -> None:  # type: ignore[no-untyped-def]
     ind = make_indicator(city, "D-1", name="Drafty", baseline_year=2015,
                          targets=[{"year": 2030, "value": "100"}])
@@ -188,7 +189,8 @@ def test_drafts_count_only_when_asked_by_someone_allowed(
     assert "Drafty ↑ Substantial progress" in city_page
 
 
-def test_the_why_panel_shows_the_figures(app: Flask, db: Session, client: FlaskClient,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app")
+def test_the_why_panel_shows_the_figures(db: Session, client: FlaskClient,  # type: ignore[no-untyped-def]
                                          city: City, make_indicator) -> None:
     make_indicator(city, "W-1", baseline_year=2015, natural_limit="100",
                    targets=[{"year": 2030, "value": "100"}],
@@ -213,7 +215,8 @@ def test_the_why_panel_shows_the_figures(app: Flask, db: Session, client: FlaskC
     assert "Projection" in page  # the trend chart's data table notes the projection
 
 
-def test_a_linear_rate_says_why(app: Flask, db: Session, client: FlaskClient, city: City,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app")
+def test_a_linear_rate_says_why(db: Session, client: FlaskClient, city: City,  # type: ignore[no-untyped-def]
                                 make_indicator) -> None:
     ind = make_indicator(city, "N-1", unit_kind="count", baseline_year=2015,
                          targets=[{"year": 2030, "value": "20"}])

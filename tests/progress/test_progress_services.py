@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 
 from tests.factories import boundary
 from tracker.catalogue.models import SdgIndicator
-from tracker.data.models import Observation, ObservationStatus
 from tracker.cities.models import City
+from tracker.data.models import Observation, ObservationStatus
 from tracker.indicators.models import SdgRelation
 from tracker.indicators.services import align_to_sdg, link_element
 from tracker.progress.extensions import assess
@@ -52,8 +52,9 @@ def city(make_city):  # type: ignore[no-untyped-def]
     return make_city()
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_a_status_comes_from_approved_values_and_matches_the_engine(
-        app_ctx: Flask, db: Session, city, make_indicator) -> None:  # type: ignore[no-untyped-def]
+        db: Session, city, make_indicator) -> None:  # type: ignore[no-untyped-def]
     ind = make_indicator(city, "W-1", baseline_year=2015, targets=[{"year": 2030,
                                                                     "value": "100"}])
     put(db, ind, RISING)
@@ -68,8 +69,9 @@ def test_a_status_comes_from_approved_values_and_matches_the_engine(
     assert drafts.status == "deterioration"
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_the_baseline_is_the_base_point_and_a_single_value_says_why(
-        app_ctx: Flask, db: Session, city, make_indicator) -> None:  # type: ignore[no-untyped-def]
+        db: Session, city, make_indicator) -> None:  # type: ignore[no-untyped-def]
     ind = make_indicator(city, "W-2", baseline_year=2015, baseline_value="40",
                          targets=[{"year": 2025, "value": "60"}])
     put(db, ind, {2021: "62"})
@@ -80,7 +82,8 @@ def test_the_baseline_is_the_base_point_and_a_single_value_says_why(
     assert item.status == "not_available" and "fewer than two" in item.total.reason  # type: ignore[union-attr]
 
 
-def test_quarters_roll_up_as_the_indicator_says(app_ctx: Flask, db: Session, city,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_quarters_roll_up_as_the_indicator_says(db: Session, city,  # type: ignore[no-untyped-def]
                                                 make_indicator) -> None:
     ind = make_indicator(city, "Q-1", unit_kind="count", frequency="quarterly",
                          quarterly_rollup="sum", baseline_year=2020)
@@ -91,7 +94,8 @@ def test_quarters_roll_up_as_the_indicator_says(app_ctx: Flask, db: Session, cit
     assert item.years[""] == [(2020, 4.0), (2021, 8.0)]
 
 
-def test_every_series_counts_in_the_indicator_score(app_ctx: Flask, db: Session, city,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_every_series_counts_in_the_indicator_score(db: Session, city,  # type: ignore[no-untyped-def]
                                                     make_indicator) -> None:
     ind = make_indicator(city, "S-1", baseline_year=2015, dimensions=[
         {"name": "sex", "values": ["female", "male"]}])
@@ -104,7 +108,8 @@ def test_every_series_counts_in_the_indicator_score(app_ctx: Flask, db: Session,
     assert item.score == pytest.approx(sum(scores) / 3)  # type: ignore[arg-type]
 
 
-def test_rollups_need_sixty_percent_with_a_status(app: Flask, app_ctx: Flask, db: Session,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_rollups_need_sixty_percent_with_a_status(app: Flask, db: Session,  # type: ignore[no-untyped-def]
                                                   city, make_indicator, make_plan,
                                                   make_element) -> None:
     plan = make_plan(city)
@@ -127,8 +132,9 @@ def test_rollups_need_sixty_percent_with_a_status(app: Flask, app_ctx: Flask, db
         assert rollup.score == pytest.approx(progress.items[0].score)
 
 
+@pytest.mark.usefixtures("app_ctx")
 def test_a_network_overview_runs_a_fixed_number_of_queries(
-        app_ctx: Flask, db: Session, make_city, make_indicator, count_queries) -> None:  # type: ignore[no-untyped-def]
+        db: Session, make_city, make_indicator, count_queries) -> None:  # type: ignore[no-untyped-def]
     def fill(n: int) -> list[int]:
         cities = [make_city() for _ in range(n)]
         for c in cities:
@@ -148,7 +154,8 @@ def test_a_network_overview_runs_a_fixed_number_of_queries(
     assert all(p.overall.status == result[0].overall.status for p in result)
 
 
-def test_indicator_progress_is_pure_over_loaded_data(app_ctx: Flask, db: Session, city,  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_indicator_progress_is_pure_over_loaded_data(db: Session, city,  # type: ignore[no-untyped-def]
                                                      make_indicator) -> None:
     ind = make_indicator(city, "P-1", baseline_year=2015)
     put(db, ind, RISING)

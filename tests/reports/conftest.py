@@ -10,7 +10,7 @@ from tracker.demo.services import load_demo
 
 
 @pytest.fixture
-def demo(app_ctx: Any, db: Session) -> Session:
+def demo(app_ctx: Any, db: Session) -> Session:  # noqa: ARG001 - load_demo needs the app context
     """The demo networks, cities, plans, values and climate data."""
     load_demo(db)
     return db

@@ -2,21 +2,22 @@
 
 from typing import Any
 
-from flask import Flask
+import pytest
 
 from tracker.reports.charts import print_trend
 
 
 def indicator(**changes: Any) -> dict[str, Any]:
     """An indicator as the report data holds it."""
-    data = {"id": 7, "code": "K-1", "name": "Water <b>&</b>", "series": {"": [[2015, 10.0],
-            [2016, 11.0], [2017, None], [2018, 14.0], [2019, 15.0]]}, "targets": [{"year": 2030, "value": 30.0,
-            "label": "t"}], "baseline_year": 2015, "baseline_value": 10.0,
-            "projection": [2030, 24.0]}
+    data = {"id": 7, "code": "K-1", "name": "Water <b>&</b>",
+            "series": {"": [[2015, 10.0], [2016, 11.0], [2017, None], [2018, 14.0], [2019, 15.0]]},
+            "targets": [{"year": 2030, "value": 30.0, "label": "t"}],
+            "baseline_year": 2015, "baseline_value": 10.0, "projection": [2030, 24.0]}
     return {**data, **changes}
 
 
-def test_the_print_trend_draws_series_targets_and_four_labels(app_ctx: Flask) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_the_print_trend_draws_series_targets_and_four_labels() -> None:
     svg = str(print_trend(indicator(), "x-"))
     assert svg.startswith("<svg") and svg.count("<text") == 4
     assert "Water &lt;b&gt;&amp;&lt;/b&gt;" in svg and "<b>" not in svg
@@ -27,7 +28,8 @@ def test_the_print_trend_draws_series_targets_and_four_labels(app_ctx: Flask) ->
     assert print_trend(indicator(), "x-") == print_trend(indicator(), "x-")
 
 
-def test_the_print_trend_of_an_empty_indicator_is_a_titled_frame(app_ctx: Flask) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_the_print_trend_of_an_empty_indicator_is_a_titled_frame() -> None:
     svg = str(print_trend(indicator(series={"": []}, targets=[], baseline_year=None,
                                     baseline_value=None, projection=None), "y-"))
     assert "No counted value." in svg and "<text" not in svg

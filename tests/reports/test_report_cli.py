@@ -4,20 +4,21 @@ network report opens with its cohort summary."""
 import io
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from tests.reports.conftest import network_of
-from tracker.cities.models import City
 from tracker.reports.cli import report_cli
-from tracker.reports.models import ReportRun
 from tracker.reports.content import network_report_context, report_data_hash
+from tracker.reports.models import ReportRun
 from tracker.reports.render import render_network_html
 
 
+@pytest.mark.usefixtures("ethekwini")
 def test_the_cli_writes_a_city_report_pdf(runner: FlaskCliRunner, demo: Session,
-                                          ethekwini: City, tmp_path: Path) -> None:
+                                          tmp_path: Path) -> None:
     out = tmp_path / "ethekwini.pdf"
     result = runner.invoke(report_cli, ["city", "ethekwini", "--year", "2024", "--out",
                                         str(out), "--page-size", "letter"])
@@ -36,7 +37,8 @@ def test_the_cli_writes_a_city_report_pdf(runner: FlaskCliRunner, demo: Session,
     assert (tmp_path / "again.pdf").read_bytes() == data
 
 
-def test_the_cli_stops_on_an_unknown_city_or_network(runner: FlaskCliRunner, demo: Session,
+@pytest.mark.usefixtures("demo")
+def test_the_cli_stops_on_an_unknown_city_or_network(runner: FlaskCliRunner,
                                                      tmp_path: Path) -> None:
     out = tmp_path / "x.pdf"
     result = runner.invoke(report_cli, ["city", "atlantis", "--year", "2024", "--out", str(out)])

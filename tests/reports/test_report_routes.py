@@ -42,7 +42,8 @@ UNPROCESSABLE = 422
 
 
 @pytest.fixture
-def report_world(world: World, app: Flask, db: Session, fake_render: list[str]  # noqa: F811
+def report_world(world: World, app: Flask, db: Session,  # noqa: F811
+                 fake_render: list[str]  # noqa: ARG001, F811 - swaps WeasyPrint for a fake
                  ) -> World:
     """Give network B, city B and city A a finished report each."""
     app.config["REPORT_PROCESSES"] = 1  # the fake renderer lives in this process only
@@ -154,14 +155,16 @@ def run_statuses(db: Session) -> dict[int, str]:
 
 def test_the_matrix_covers_every_report_route(app: Flask) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules()}
-    assert {e for e in endpoints if e.startswith(("reports.", "report_preview."))} == {r[0] for r in ACCESS_MATRIX}
+    ours = {e for e in endpoints if e.startswith(("reports.", "report_preview."))}
+    assert ours == {r[0] for r in ACCESS_MATRIX}
 
 
 # ---------------------------------------------------------------- asking, watching, downloading
 
 @pytest.fixture
 def secretariat(make_network: Any, make_city: Any, make_user: Any, app: Flask,
-                fake_render: list[str]) -> dict[str, Any]:  # noqa: F811
+                fake_render: list[str]  # noqa: ARG001, F811 - swaps WeasyPrint for a fake
+                ) -> dict[str, Any]:
     """A network with two cities and its secretariat."""
     app.config["REPORT_PROCESSES"] = 1
     network = make_network(slug="coast", name="Coastal Cities")
@@ -239,8 +242,9 @@ def test_a_queued_run_shows_its_progress_and_no_download(
     assert client.get(f"/reports/runs/{run.id}/download").status_code == 404
 
 
+@pytest.mark.usefixtures("db")
 def test_a_refused_request_queues_nothing(
-        secretariat: dict[str, Any], client: FlaskClient, auth: Auth, db: Session,
+        secretariat: dict[str, Any], client: FlaskClient, auth: Auth,
         app: Flask) -> None:
     app.config["REPORT_QUEUE"] = "memory"
     worker.init_worker(app)
@@ -249,8 +253,9 @@ def test_a_refused_request_queues_nothing(
     assert len(worker.app_huey(app)) == 0
 
 
+@pytest.mark.usefixtures("app")
 def test_a_city_officer_asks_for_the_summary_of_their_city(
-        app: Flask, db: Session, client: FlaskClient, auth: Auth, make_city: Any,
+        db: Session, client: FlaskClient, auth: Auth, make_city: Any,
         make_user: Any, fake_render: list[str]) -> None:  # noqa: F811
     city = make_city(slug="durban", name="Durban")
     auth.login(make_user(Role.OFFICER, city=city))

@@ -4,10 +4,8 @@ static files and data: URIs — a hostile narrative leaves no trace of a file or
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from flask import Flask
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
@@ -58,7 +56,8 @@ def test_a_hostile_narrative_fetches_nothing_and_leaves_no_trace(
     assert_clean_pdf(pdf)
 
 
-def test_raw_html_resources_are_blocked_by_the_fetcher(app_ctx: Flask) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_raw_html_resources_are_blocked_by_the_fetcher() -> None:
     html = ('<html><head><link rel="stylesheet" href="/static/css/report.css">'
             '<link rel="attachment" href="file:///etc/passwd">'
             '<link rel="stylesheet" href="http://169.254.169.254/latest/meta-data/"></head>'
@@ -78,13 +77,15 @@ def test_raw_html_resources_are_blocked_by_the_fetcher(app_ctx: Flask) -> None:
     DEFAULT_BASE_URL + "etc/passwd", DEFAULT_BASE_URL + "static/../__init__.py",
     DEFAULT_BASE_URL + "static/%2e%2e/__init__.py", DEFAULT_BASE_URL + "static/css/nope.css",
     "http://other.invalid/static/css/report.css", "ftp://evil.example/x"])
-def test_the_fetcher_refuses_everything_but_our_static_files(app_ctx: Flask, url: str) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_the_fetcher_refuses_everything_but_our_static_files(url: str) -> None:
     fetcher = make_fetcher(DEFAULT_BASE_URL)
     with pytest.raises(BlockedResource):
         fetcher.fetch(url)
 
 
-def test_the_fetcher_serves_static_files_and_data_uris(app_ctx: Any) -> None:
+@pytest.mark.usefixtures("app_ctx")
+def test_the_fetcher_serves_static_files_and_data_uris() -> None:
     fetcher = make_fetcher(DEFAULT_BASE_URL)
     css = fetcher.fetch(DEFAULT_BASE_URL + "static/css/report.css")
     assert b"@page" in css.read() and css.content_type == "text/css"

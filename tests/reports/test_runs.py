@@ -37,7 +37,7 @@ def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(render, "render_network_html",
                         lambda n: f"<h1>{n['network']['name']} ({len(n['cities'])})</h1>")
 
-    def fake_pdf(html: str, *, base_url: str = "", page_size: str = "A4", **_: Any) -> bytes:
+    def fake_pdf(html: str, **_: Any) -> bytes:
         laid_out.append(html)
         return tiny_pdf(html)
 
@@ -83,9 +83,10 @@ def add_value(app: Flask, db: Session, indicator: Any, value: str) -> None:
                          entry=Entry(year=2024, value=Decimal(value), breakdown={}))
 
 
+@pytest.mark.usefixtures("fake_render")
 def test_a_run_is_generated_in_steps_and_stored_outside_the_web_root(
         app: Flask, db: Session, make_city: Callable[..., Any], make_user: Callable[..., Any],
-        fake_render: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch) -> None:
     city = make_city(name="Ethekwini")
     user = make_user("admin", name="Ada Admin")
     steps: list[tuple[int, str, str, Any]] = []
@@ -139,8 +140,9 @@ def test_an_unchanged_report_is_served_from_the_stored_run(
     assert len(fake_render) == 3
 
 
+@pytest.mark.usefixtures("fake_render")
 def test_a_stored_run_whose_file_is_gone_is_generated_again(
-        app: Flask, db: Session, make_city: Callable[..., Any], fake_render: list[str]) -> None:
+        app: Flask, db: Session, make_city: Callable[..., Any]) -> None:
     city = make_city()
     target = runs.Target(ReportKind.SUMMARY, 2024, city=city)
     first, _ = ask(app, db, target)
@@ -150,8 +152,9 @@ def test_a_stored_run_whose_file_is_gone_is_generated_again(
     assert created and second.id != first.id and second.status == RunStatus.DONE
 
 
+@pytest.mark.usefixtures("fake_render")
 def test_regenerate_makes_a_new_linked_run_even_when_unchanged(
-        app: Flask, db: Session, make_city: Callable[..., Any], fake_render: list[str]) -> None:
+        app: Flask, db: Session, make_city: Callable[..., Any]) -> None:
     city = make_city()
     first, _ = ask(app, db, runs.Target(ReportKind.CITY, 2023, city=city, page_size="Letter"))
     with boundary(app, db):
@@ -166,8 +169,9 @@ def test_regenerate_makes_a_new_linked_run_even_when_unchanged(
     assert again.data_hash == first.data_hash
 
 
+@pytest.mark.usefixtures("fake_render")
 def test_a_failing_run_records_its_error(
-        app: Flask, db: Session, make_city: Callable[..., Any], fake_render: list[str],
+        app: Flask, db: Session, make_city: Callable[..., Any],
         monkeypatch: pytest.MonkeyPatch) -> None:
     from tracker.reports import render
 
@@ -204,10 +208,10 @@ def test_a_network_report_is_its_cohort_then_each_city_merged(
                                                         "Durban", "Maputo"]
 
 
+@pytest.mark.usefixtures("fake_render")
 def test_runs_are_listed_for_their_network_and_city(
         app: Flask, db: Session, make_network: Callable[..., Any],
-        make_city: Callable[..., Any], make_user: Callable[..., Any],
-        fake_render: list[str]) -> None:
+        make_city: Callable[..., Any], make_user: Callable[..., Any]) -> None:
     network, other = make_network(), make_network()
     member, outsider = make_city(network=network, name="Member"), make_city(network=other)
     user = make_user("secretariat", network=network, email="sec@example.org")
@@ -247,8 +251,9 @@ def test_the_queue_follows_the_configuration(engine: Any, tmp_path: Path,
     assert huey.immediate is (settings.get("TESTING") is True)
 
 
+@pytest.mark.usefixtures("fake_render")
 def test_the_worker_command_runs_waiting_jobs(
-        app: Flask, db: Session, make_city: Callable[..., Any], fake_render: list[str]) -> None:
+        app: Flask, db: Session, make_city: Callable[..., Any]) -> None:
     app.config["REPORT_QUEUE"] = "memory"
     worker.init_worker(app)  # a queue that waits for a worker
     with boundary(app, db):
@@ -302,9 +307,10 @@ def test_a_report_is_generated_synchronously_for_the_shell(
     assert fake_render == ["<h1>Patiala</h1>"]
 
 
+@pytest.mark.usefixtures("fake_render")
 def test_a_job_queued_by_the_web_app_is_run_by_a_worker_app_on_the_sqlite_queue(
-        app: Flask, db: Session, engine: Any, tmp_path: Path, make_city: Callable[..., Any],
-        fake_render: list[str]) -> None:
+        app: Flask, db: Session, engine: Any, tmp_path: Path,
+        make_city: Callable[..., Any]) -> None:
     from tests.conftest import app_settings
 
     queue = {"REPORT_QUEUE": "sqlite", "HUEY_SQLITE_PATH": str(tmp_path / "huey.db")}

@@ -1,6 +1,10 @@
 """`tracker plans …`: import and export plan structures and indicator definitions."""
 
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask.cli import AppGroup
@@ -16,6 +20,8 @@ from tracker.plans.models import Plan
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+LISTED = 200  # changed rows printed one by one; a file of values may change 100 000
+T = TypeVar("T")
 
 
 @click.group("plans", cls=AppGroup)
@@ -46,25 +52,44 @@ def read_file(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def finish(session: Session, report: ImportReport, dry_run: bool) -> None:
-    """Print the outcome; commit, or roll back and exit non-zero on errors."""
+@contextmanager
+def progress_bar(rows: list[T]) -> Iterator[Iterable[T]]:
+    """Show a progress bar (on standard error) while the rows are checked."""
+    with click.progressbar(rows, label="Checking rows", file=sys.stderr) as bar:
+        yield bar
+
+
+def run_import(session: Session, file: Path, dry_run: bool,
+               importer: Callable[[bytes, bool], ImportReport]) -> None:
+    """The one import pattern: read FILE, check it (and save it unless a dry run), print
+    the problems and exit non-zero with nothing saved, or print what changes and commit."""
+    report = importer(read_file(file), not dry_run)
     if not report.ok:
         session.rollback()
         for error in report.errors:
             click.echo(str(error), err=True)
         raise click.ClickException(f"{len(report.errors)} error(s); nothing saved.")
-    for outcome in report.outcomes:
-        if outcome.action != Action.UNCHANGED:
-            changes = f" ({', '.join(outcome.changes)})" if outcome.changes else ""
-            click.echo(f"Row {outcome.row}: {outcome.action.value} {outcome.code}{changes}")
-    counts = report.summary()
-    click.echo(f"{counts['create']} created, {counts['update']} updated, "
-               f"{counts['unchanged']} unchanged.")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    print_changes(report)
     if dry_run:
         session.rollback()
         click.echo("Dry run: nothing saved.")
     else:
         session.commit()
+
+
+def print_changes(report: ImportReport) -> None:
+    """Print the rows that change (the first LISTED of them) and the counts per action."""
+    changed = [o for o in report.outcomes if o.action != Action.UNCHANGED]
+    for outcome in changed[:LISTED]:
+        changes = f" ({', '.join(outcome.changes)})" if outcome.changes else ""
+        click.echo(f"Row {outcome.row}: {outcome.action.value} {outcome.code}{changes}")
+    if len(changed) > LISTED:
+        click.echo(f"… and {len(changed) - LISTED} more changed rows.")
+    counts = report.summary()
+    click.echo(f"{counts['create']} created, {counts['update']} updated, "
+               f"{counts['unchanged']} unchanged.")
 
 
 @plans_cli.command("import-structure")
@@ -76,9 +101,8 @@ def import_structure(file: Path, slug: str, plan_id: int, dry_run: bool) -> None
     """Import a plan's elements and SDG alignments from FILE (.csv or .xlsx)."""
     session = get_session()
     plan = find_plan(session, find_city(session, slug), plan_id)
-    report = services.import_structure(session=session, plan=plan, data=read_file(file),
-                                       user_id=None, save=not dry_run)
-    finish(session, report, dry_run)
+    run_import(session, file, dry_run, lambda data, save: services.import_structure(
+        session=session, plan=plan, data=data, user_id=None, save=save))
 
 
 @plans_cli.command("import-indicators")
@@ -88,9 +112,9 @@ def import_structure(file: Path, slug: str, plan_id: int, dry_run: bool) -> None
 def import_indicators(file: Path, slug: str, dry_run: bool) -> None:
     """Import a city's local indicator definitions from FILE (.csv or .xlsx)."""
     session = get_session()
-    report = services.import_indicators(session=session, city=find_city(session, slug),
-                                        data=read_file(file), user_id=None, save=not dry_run)
-    finish(session, report, dry_run)
+    city = find_city(session, slug)
+    run_import(session, file, dry_run, lambda data, save: services.import_indicators(
+        session=session, city=city, data=data, user_id=None, save=save))
 
 
 def out_format(out: Path) -> str:

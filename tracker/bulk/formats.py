@@ -17,7 +17,7 @@ import io
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -32,13 +32,16 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 5000
 # Formatting can make a workbook report a million empty rows; stop reading well before that.
-MAX_SCANNED_ROWS = 4 * MAX_ROWS
+MAX_BLANK_ROWS = 3 * MAX_ROWS
 ZIP_MAGIC = b"PK\x03\x04"
+BLANK = b" \t\r\n\xef\xbb\xbf"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+
+TableRow = tuple[int, list[str]]
 
 
 class BulkFileError(DomainError):
@@ -47,34 +50,39 @@ class BulkFileError(DomainError):
 
 @dataclass
 class Table:
-    """A sheet's header (lower-case names) and its non-blank rows with their row numbers."""
+    """A sheet's header (lower-case names), its non-blank rows with their row numbers and,
+    when asked for, each CSV row's cells as typed (before unescaping) by row number."""
 
     header: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: list[TableRow]
+    raw: dict[int, list[str]] = field(default_factory=dict)
 
 
-def read_table(data: bytes, expected: Sequence[str]) -> Table:
+def read_table(data: bytes, expected: Sequence[str], *, max_rows: int = MAX_ROWS,
+               keep_raw: bool = False) -> Table:
     """Read a CSV or XLSX file into a table; `expected` helps recognise the CSV separator."""
     if len(data) > MAX_BYTES:
         raise BulkFileError(_("The file is larger than %(mb)d MB.", mb=MAX_BYTES // 2**20))
-    if not data.strip():
+    if not data.strip(BLANK):
         raise BulkFileError(_("The file is empty."))
-    rows = read_xlsx(data) if data.startswith(ZIP_MAGIC) else read_csv(data, expected)
-    return to_table(rows)
+    raw: dict[int, list[str]] | None = {} if keep_raw else None
+    if data.startswith(ZIP_MAGIC):
+        rows = read_xlsx(data, max_rows)
+    else:
+        rows = read_csv(data, expected, max_rows, raw)
+    return to_table(rows, raw or {})
 
 
-def to_table(rows: list[list[str]]) -> Table:
-    """Take the first row as the header and keep the non-blank rows after it."""
-    if not rows or not any(rows[0]):
+def to_table(rows: list[TableRow], raw: dict[int, list[str]]) -> Table:
+    """Take the first row as the header and the other (non-blank) rows as the body."""
+    if not rows or rows[0][0] != 1 or not any(rows[0][1]):
         raise BulkFileError(_("The first row must hold the column names."))
-    header = [name.strip().lower() for name in rows[0]]
-    body = [(number, cells) for number, cells in enumerate(rows[1:], start=2) if any(cells)]
-    if len(body) > MAX_ROWS:
-        raise BulkFileError(_("The file has more than %(n)d rows.", n=MAX_ROWS))
-    return Table(header, body)
+    header = [name.lstrip("\ufeff").strip().lower() for name in rows[0][1]]
+    raw.pop(1, None)
+    return Table(header, rows[1:], raw)
 
 
-def read_xlsx(data: bytes) -> list[list[str]]:
+def read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> list[TableRow]:
     """Read the values of a workbook's first sheet (formulas as their saved values)."""
     check_unzipped_size(data)
     try:
@@ -89,7 +97,8 @@ def read_xlsx(data: bytes) -> list[list[str]]:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size; read every row
         return limit_rows(([cell_text(v) for v in row]
-                           for row in sheet.iter_rows(values_only=True)), escaped=False)
+                           for row in sheet.iter_rows(values_only=True)), max_rows,
+                          escaped=False)
     except (AttributeError, KeyError, IndexError, OSError, TypeError, ValueError,
             SyntaxError, zipfile.BadZipFile) as error:  # ParseError: e.g. an entity bomb
         raise unreadable(error) from error
@@ -115,13 +124,22 @@ def unreadable(error: Exception) -> BulkFileError:
                            error=str(error) or type(error).__name__))
 
 
-def read_csv(data: bytes, expected: Sequence[str]) -> list[list[str]]:
-    """Read UTF-8 CSV text; pick the separator that makes the header match best."""
+def decode(data: bytes) -> str:
+    """Decode UTF-8 text (with or without a BOM), naming the row and byte of a bad sequence."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise BulkFileError(_("The file is neither an .xlsx workbook nor UTF-8 CSV text; "
-                              "save it as 'CSV UTF-8' or as an Excel workbook.")) from error
+        raise BulkFileError(_(
+            "The file is neither an .xlsx workbook nor UTF-8 text: row %(row)d has an invalid "
+            "byte at position %(byte)d of the file; save it as 'CSV UTF-8' or as an Excel "
+            "workbook.", row=data.count(b"\n", 0, error.start) + 1,
+            byte=error.start + 1)) from error
+
+
+def read_csv(data: bytes, expected: Sequence[str], max_rows: int = MAX_ROWS,
+             raw: dict[int, list[str]] | None = None) -> list[TableRow]:
+    """Read UTF-8 CSV text; pick the separator that makes the header match best."""
+    text = decode(data)
     if "\x00" in text:
         raise BulkFileError(_("The file holds binary data; it is not CSV text."))
     first = text.split("\n", 1)[0].lower()
@@ -130,22 +148,36 @@ def read_csv(data: bytes, expected: Sequence[str]) -> list[list[str]]:
                     key=lambda d: len(wanted & {c.strip().strip('"') for c in first.split(d)}))
     try:
         return limit_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-                          escaped=True)
+                          max_rows, escaped=True, raw=raw)
     except csv.Error as error:
         raise BulkFileError(_("The file is not valid CSV (%(error)s).", error=error)) from error
 
 
-def limit_rows(rows: Iterable[Iterable[str]], *, escaped: bool) -> list[list[str]]:
-    """Collect rows of stripped cells, refusing more than MAX_ROWS rows of data."""
-    collected: list[list[str]] = []
-    filled = 0
-    for row in rows:
-        cells = [unescape(c).strip() if escaped else c.strip() for c in row]
-        filled += any(cells)
-        if filled > MAX_ROWS + 1 or len(collected) >= MAX_SCANNED_ROWS:
-            raise BulkFileError(_("The file has more than %(n)d rows.", n=MAX_ROWS))
-        collected.append(cells)
-    return collected
+def limit_rows(rows: Iterable[Iterable[str]], max_rows: int, *, escaped: bool,
+               raw: dict[int, list[str]] | None = None) -> list[TableRow]:
+    """Number the rows of stripped cells, keeping the first and the non-blank ones (and, in
+    `raw`, the cells as typed before unescaping)."""
+    kept: list[TableRow] = []
+    blank = 0
+    for number, row in enumerate(rows, start=1):
+        stripped = [cell.strip() for cell in row]
+        cells = [unescape(cell) for cell in stripped] if escaped else stripped
+        if number > 1 and not any(cells):
+            blank += 1
+        elif len(kept) > max_rows:
+            raise too_many_rows(max_rows)
+        else:
+            kept.append((number, cells))
+            if raw is not None:
+                raw[number] = stripped
+        if blank > MAX_BLANK_ROWS:
+            raise too_many_rows(max_rows)
+    return kept
+
+
+def too_many_rows(max_rows: int) -> BulkFileError:
+    """Return the error for a sheet of more than `max_rows` rows of data."""
+    return BulkFileError(_("The file has more than %(n)d rows.", n=max_rows))
 
 
 def cell_text(value: object) -> str:

@@ -44,6 +44,7 @@ class ImportReport:
     outcomes: list[RowOutcome] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     saved: bool = False
+    warnings: list[RowError] = field(default_factory=list)  # shown, but block nothing
 
     @property
     def ok(self) -> bool:

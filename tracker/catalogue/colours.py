@@ -22,13 +22,20 @@ def contrast(a: str, b: str) -> float:
 
 def text_colour_on(background: str) -> str:
     """Return black or white, whichever reads better on the background."""
-    return "#000000" if contrast(background, "#000000") >= contrast(background, "#ffffff") else "#ffffff"
+    black, white = "#000000", "#ffffff"
+    return black if contrast(background, black) >= contrast(background, white) else white
 
 
 def darken_for_text(colour: str, on: str = "#ffffff", ratio: float = 4.5) -> str:
     """Darken a colour until it reaches the contrast ratio as text on `on`."""
     h = colour.lstrip("#")
     rgb = [int(h[i : i + 2], 16) for i in (0, 2, 4)]
-    while contrast("#%02x%02x%02x" % tuple(rgb), on) < ratio and any(rgb):
+    while contrast(hex_colour(rgb), on) < ratio and any(rgb):
         rgb = [max(0, int(c * 0.92)) for c in rgb]
-    return "#%02x%02x%02x" % tuple(rgb)
+    return hex_colour(rgb)
+
+
+def hex_colour(rgb: list[int]) -> str:
+    """Write red, green and blue (0–255) as #rrggbb."""
+    red, green, blue = rgb
+    return f"#{red:02x}{green:02x}{blue:02x}"

@@ -83,7 +83,8 @@ class SdgIndicatorBase(SQLModel):
     title: str = Field(max_length=1000)
     tier: str = Field(default="", max_length=20)
     custodians: str = Field(default="", max_length=300)
-    status: IndicatorStatus = Field(default=IndicatorStatus.ACTIVE, sa_type=enum_type(IndicatorStatus))
+    status: IndicatorStatus = Field(default=IndicatorStatus.ACTIVE,
+                                    sa_type=enum_type(IndicatorStatus))
     note: str = Field(default="", max_length=1000)
     sort_key: str = Field(max_length=30, index=True)
 

@@ -68,7 +68,8 @@ def list_repeats(session: Session, indicator: SdgIndicator) -> list[SdgIndicator
     return list(session.scalars(query))
 
 
-def list_title_changes(session: Session, indicator: SdgIndicator) -> list[tuple[IndicatorTitleChange, str]]:
+def list_title_changes(session: Session, indicator: SdgIndicator
+                       ) -> list[tuple[IndicatorTitleChange, str]]:
     """List an indicator's earlier titles with the revision that changed each."""
     query = (
         select(IndicatorTitleChange, FrameworkRevision.key)
@@ -99,7 +100,8 @@ def indicators_query(*, goal: str | None = None, target: str | None = None,
     return query
 
 
-def search_catalogue(session: Session, text: str, limit: int = 100) -> tuple[list[Target], list[SdgIndicator]]:
+def search_catalogue(session: Session, text: str, limit: int = 100
+                     ) -> tuple[list[Target], list[SdgIndicator]]:
     """Find targets and indicators by code prefix or by all the words given."""
     text = text.strip()
     if not text:

@@ -63,7 +63,8 @@ def get_or_create_revision(session: Session, record: RevisionRecord) -> Framewor
     return revision
 
 
-def upsert_goals(session: Session, records: list[GoalRecord], report: LoadReport) -> dict[str, Goal]:
+def upsert_goals(session: Session, records: list[GoalRecord], report: LoadReport
+                 ) -> dict[str, Goal]:
     """Create missing goals and refresh titles and colours; return goals by code."""
     goals = {g.code: g for g in session.exec(select(Goal)).all()}
     for rec in records:

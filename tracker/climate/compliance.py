@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 
+from tracker.climate.adaptation_models import Hazard
 from tracker.climate.models import ActionKind, GhgInventory, MitigationTarget, TargetKind
 from tracker.climate.queries import CityClimate
 from tracker.climate.sectors import (
@@ -190,13 +191,13 @@ def _plan_failures(data: CityClimate, kind: ActionKind) -> list[str] | None:
               "its adoption date.", kind=kind.value)]
 
 
-def _hazard_complete(hazard: object) -> bool:
+def _hazard_complete(hazard: Hazard) -> bool:
     """Does a hazard give the current risk, the future change and its timescale?"""
-    current = (getattr(hazard, "current_probability") != Level.UNKNOWN
-               and getattr(hazard, "current_consequence") != Level.UNKNOWN)
-    future = (getattr(hazard, "future_intensity") != Change.UNKNOWN
-              or getattr(hazard, "future_frequency") != Change.UNKNOWN)
-    return current and future and getattr(hazard, "timeframe") is not None
+    current = (hazard.current_probability != Level.UNKNOWN
+               and hazard.current_consequence != Level.UNKNOWN)
+    future = (hazard.future_intensity != Change.UNKNOWN
+              or hazard.future_frequency != Change.UNKNOWN)
+    return current and future and hazard.timeframe is not None
 
 
 def _adaptation(data: CityClimate) -> dict[Phase, list[str] | None]:

@@ -92,7 +92,8 @@ _ALL = frozenset({1, 2, 3})
 _DIRECT = frozenset({1})
 _WASTE = frozenset({1, 3})  # no grid-energy use is reported against waste treatment
 _ROAD = frozenset({1, 2, 3})
-S, T, W, I, A, G = (Sector.STATIONARY_ENERGY, Sector.TRANSPORT, Sector.WASTE, Sector.IPPU,
+# One letter per sector for the table below (P: industrial processes and product use).
+S, T, W, P, A, G = (Sector.STATIONARY_ENERGY, Sector.TRANSPORT, Sector.WASTE, Sector.IPPU,
                     Sector.AFOLU, Sector.GENERATION)
 
 ROWS: tuple[CrfRow, ...] = (
@@ -111,8 +112,8 @@ ROWS: tuple[CrfRow, ...] = (
     CrfRow("wa.biological", "Biological treatment", W, _WASTE),
     CrfRow("wa.incineration", "Incineration and open burning", W, _WASTE),
     CrfRow("wa.wastewater", "Wastewater", W, _WASTE),
-    CrfRow("ippu.process", "Industrial process", I, _DIRECT),
-    CrfRow("ippu.product", "Product use", I, _DIRECT),
+    CrfRow("ippu.process", "Industrial process", P, _DIRECT),
+    CrfRow("ippu.product", "Product use", P, _DIRECT),
     CrfRow("afolu.livestock", "Livestock", A, _DIRECT),
     CrfRow("afolu.land", "Land use", A, _DIRECT),
     CrfRow("afolu.other", "Other AFOLU", A, _DIRECT),

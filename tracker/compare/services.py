@@ -11,11 +11,11 @@ from sqlmodel import Session
 from tracker.auth.access import readable_cities_clause
 from tracker.auth.models import User
 from tracker.cities.models import City
+from tracker.compare.loading import load_scoped
 from tracker.compare.matrix import FLAG_LABELS, RELATION, Cell, Row, build_rows
 from tracker.compare.queries import load_cities, load_sdg_rows, unapproved_indicator_ids
 from tracker.compare.scoring import TARGETS, category, mean, score_cohort
 from tracker.compare.selection import Selection
-from tracker.compare.loading import load_scoped
 from tracker.memory import gc_paused
 from tracker.progress.queries import IndicatorData
 from tracker.progress.services import IndicatorProgress, indicator_progress

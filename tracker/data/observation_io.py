@@ -12,7 +12,7 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -32,7 +32,7 @@ from tracker.data.observation_sheet import FIXED, SheetRow, check_columns, read_
 from tracker.data.observation_store import Planned, apply_plans, load_indicators, load_state
 from tracker.data.queries import period_name
 from tracker.indicators.models import LocalIndicator
-from tracker.indicators.routes import unit_text
+from tracker.indicators.presenters import unit_text
 from tracker.memory import gc_paused
 
 Progress = Callable[[list[SheetRow]], AbstractContextManager[Iterable[SheetRow]]]
@@ -41,10 +41,9 @@ CELLS, ROWS = "cells", "rows"
 
 @dataclass
 class ObservationReport(ImportReport):
-    """An import report with its non-blocking warnings (outliers) and the fingerprint of
-    the stored cells it read (a save can insist on finding them as a dry run saw them)."""
+    """An import report (its warnings are outliers) with the fingerprint of the stored cells
+    it read (a save can insist on finding them as a dry run saw them)."""
 
-    warnings: list[RowError] = field(default_factory=list)
     state_hash: str = ""
 
 

@@ -28,7 +28,7 @@ from tracker.data.observation_sheet import (
 from tracker.data.observation_store import CityState, Planned
 from tracker.data.quality import MIN_HISTORY, check_outlier, check_value
 from tracker.indicators.models import Frequency, LocalIndicator
-from tracker.indicators.routes import unit_text
+from tracker.indicators.presenters import unit_text
 from tracker.timeutil import utcnow
 
 REASONS = {reason.value for reason in MissingReason}
@@ -260,8 +260,8 @@ def check_sheet(sheet: Sheet, state: CityState, rows: Iterable[SheetRow] | None 
     plans: list[Planned] = []
     errors: list[RowError] = []
     dimension_columns = [c for c in sheet.header if c and c not in FIXED]
-    for number, cells, raw in sheet.rows if rows is None else rows:
-        row = to_row(number, sheet.header, cells, raw)
+    for number, cells in sheet.rows if rows is None else rows:
+        row = to_row(number, sheet.header, cells, sheet.raw.get(number))
         plan = plan_row(row, state, sheet.header, dimension_columns)
         errors += row.errors
         if plan is not None:

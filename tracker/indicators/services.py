@@ -24,7 +24,8 @@ from tracker.plans.models import Plan, PlanElement
 
 FIELDS = ["code", "name", "definition", "unit_kind", "unit_label", "direction", "band_low",
           "band_high", "frequency", "quarterly_rollup", "is_cumulative", "sums_to_total",
-          "data_source", "department", "baseline_year", "baseline_value", "baseline_note", "natural_limit"]
+          "data_source", "department", "baseline_year", "baseline_value", "baseline_note",
+          "natural_limit"]
 
 
 class IndicatorError(DomainError):

@@ -4,8 +4,15 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tracker.progress.result import (DETERIORATION, LIMITED, MODERATE, NOT_AVAILABLE,
-                                     SUBSTANTIAL, TARGET_ACHIEVED, SeriesResult)
+from tracker.progress.result import (
+    DETERIORATION,
+    LIMITED,
+    MODERATE,
+    NOT_AVAILABLE,
+    SUBSTANTIAL,
+    TARGET_ACHIEVED,
+    SeriesResult,
+)
 
 
 @dataclass(frozen=True)

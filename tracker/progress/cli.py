@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from tracker.bulk.formats import BulkFileError, read_csv
+from tracker.bulk.formats import BulkFileError, read_table
 from tracker.progress.extensions import assess
 from tracker.progress.method import DEFAULT_BASE_YEAR, DEFAULT_TARGET_YEAR, first_year
 from tracker.progress.result import ProgressInputError, SeriesResult
@@ -54,19 +54,15 @@ def header_columns(header: list[str]) -> tuple[int, int]:
 
 
 def read_points(path: Path) -> list[tuple[int, Decimal | None]]:
-    """Read (year, value) points from a CSV file, naming the row of any error."""
+    """Read (year, value) points from a CSV or XLSX file, naming the row of any error."""
     try:
-        rows = read_csv(path.read_bytes(), COLUMNS)
+        table = read_table(path.read_bytes(), COLUMNS)
     except BulkFileError as error:
         raise click.ClickException(str(error)) from error
-    if not rows:
-        raise click.ClickException("The file is empty.")
-    year_at, value_at = header_columns(rows[0])
+    year_at, value_at = header_columns(table.header)
     points: list[tuple[int, Decimal | None]] = []
     seen: dict[int, int] = {}
-    for row, cells in enumerate(rows[1:], start=2):
-        if not any(cells):
-            continue
+    for row, cells in table.rows:
         cells = cells + [""] * (max(year_at, value_at) + 1 - len(cells))
         year = parse_year(cells[year_at], row)
         value = parse_value(cells[value_at], row)

@@ -7,10 +7,17 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from tracker.progress.method import (DEFAULT_BASE_YEAR, DEFAULT_TARGET_YEAR, Number, Point,
-                                     assess_series, clean_points, score_of, status_of)
-from tracker.progress.result import (NOT_AVAILABLE, TARGET_ACHIEVED, ProgressInputError,
-                                     SeriesResult)
+from tracker.progress.method import (
+    DEFAULT_BASE_YEAR,
+    DEFAULT_TARGET_YEAR,
+    Number,
+    Point,
+    assess_series,
+    clean_points,
+    score_of,
+    status_of,
+)
+from tracker.progress.result import NOT_AVAILABLE, TARGET_ACHIEVED, ProgressInputError, SeriesResult
 
 ROLLUPS = ("last", "sum", "mean")
 

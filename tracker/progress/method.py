@@ -16,10 +16,21 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple, SupportsFloat
 
-from tracker.progress.result import (CAGR, DETERIORATION, LIMITED, LINEAR, MODERATE,
-                                     NOT_AVAILABLE, SUBSTANTIAL, TARGET_ACHIEVED,
-                                     TARGET_ZERO_NOTE, ProgressInputError, SeriesResult,
-                                     Thresholds, direction_sign)
+from tracker.progress.result import (
+    CAGR,
+    DETERIORATION,
+    LIMITED,
+    LINEAR,
+    MODERATE,
+    NOT_AVAILABLE,
+    SUBSTANTIAL,
+    TARGET_ACHIEVED,
+    TARGET_ZERO_NOTE,
+    ProgressInputError,
+    SeriesResult,
+    Thresholds,
+    direction_sign,
+)
 
 DEFAULT_BASE_YEAR = 2015
 DEFAULT_TARGET_YEAR = 2030

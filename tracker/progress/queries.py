@@ -1,10 +1,8 @@
 """Reads for the progress engine: cities' indicators with their targets, SDG alignments and
 plan elements, and their values — in a fixed number of queries however many cities."""
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Float, cast, func, select
@@ -96,4 +94,5 @@ def load_element_parents(session: Session, city_ids: Sequence[int]) -> dict[int,
     """Return every plan element's parent (None at the top) for these cities, in one query."""
     query = (select(PlanElement.id, PlanElement.parent_id).join(Plan)
              .where(col(Plan.city_id).in_(city_ids)))
-    return {element_id: parent_id for element_id, parent_id in session.execute(query)}
+    # .all(): a Result has keys(), so dict() would take the Result itself for a mapping.
+    return dict(session.execute(query).all())
