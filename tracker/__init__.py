@@ -30,6 +30,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_input_guards(app)  # first: its hook runs before any other
     register_extensions(app)
     register_blueprints(app)
+    register_token_auth(app)  # after the input guards' hook, as each request needs
+    register_csrf_exemptions()
+    register_queues(app)
     register_request_hooks(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -54,7 +57,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
-    from tracker.api.routes import bp as api_bp
+    from tracker.api.blueprint import bp as api_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.auth.token_routes import bp as tokens_bp
     from tracker.bulk.routes import bp as bulk_bp
@@ -78,12 +81,52 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reports.routes import bp as reports_bp
     from tracker.users.routes import bp as users_bp
 
+    import_route_modules()  # before their blueprints are registered
     for blueprint in (main_bp, auth_bp, users_bp, catalogue_bp, cities_bp, plans_bp,
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
                       evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
                       climate_bp, compare_bp, api_bp, reports_bp, report_preview_bp,
                       import_jobs_bp):
         app.register_blueprint(blueprint)
+
+
+def import_route_modules() -> None:
+    """Import the modules that declare routes on a blueprint they import from elsewhere."""
+    from tracker.api import (  # noqa: F401
+        climate,
+        compare,
+        observations,
+        plans,
+        progress,
+        review,
+        routes,
+    )
+    from tracker.cities import network_routes  # noqa: F401
+    from tracker.climate import entity_routes  # noqa: F401
+
+
+def register_token_auth(app: Flask) -> None:
+    """Sign API requests in by bearer token (and check CSRF on the cookie-signed ones)."""
+    from tracker.auth.tokens import authenticate_api_request
+
+    app.before_request(authenticate_api_request)
+
+
+def register_csrf_exemptions() -> None:
+    """Exempt the API from CSRFProtect's own check (kept on the shared extension):
+    authenticate_api_request does it, as only it tells bearer requests from browser ones."""
+    from tracker.api.blueprint import bp as api_bp
+
+    csrf.exempt(api_bp)
+
+
+def register_queues(app: Flask) -> None:
+    """Run report and import jobs once the request that recorded them has committed."""
+    from tracker.data.import_queue import init_import_queue
+    from tracker.reports.worker import init_worker
+
+    init_worker(app)
+    init_import_queue(app)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -141,6 +184,6 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     """Add the tracker's command groups to the Flask CLI."""
-    from tracker.cli import register_commands
+    from tracker.commands import register_commands
 
     register_commands(app)

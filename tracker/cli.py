@@ -3,13 +3,12 @@
 import click
 from flask import Flask
 
+from tracker import create_app
 from tracker.cli_errors import TrackerGroup
 
 
 def create_cli_app() -> Flask:
     """Create the app for the command line."""
-    from tracker import create_app
-
     return create_app()
 
 
@@ -17,21 +16,3 @@ def create_cli_app() -> Flask:
              load_dotenv=False)
 def main() -> None:
     """Manage the SDG localisation tracker."""
-
-
-def register_commands(app: Flask) -> None:
-    """Attach every command group to the app's CLI."""
-    from tracker.auth.cli import user_cli
-    from tracker.bulk.cli import plans_cli
-    from tracker.catalogue.cli import catalogue_cli
-    from tracker.climate.cli import climate_cli
-    from tracker.data.cli import data_cli
-    from tracker.db_cli import db_cli
-    from tracker.demo.cli import demo_cli
-    from tracker.progress.cli import progress_cli
-    from tracker.reports.cli import report_cli
-    from tracker.reports.worker_cli import worker_cli
-
-    for group in (db_cli, catalogue_cli, user_cli, demo_cli, plans_cli, data_cli,
-                  progress_cli, climate_cli, report_cli, worker_cli):
-        app.cli.add_command(group)

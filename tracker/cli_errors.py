@@ -8,6 +8,7 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 
+from tracker.config import default_database_url
 from tracker.health import check_database, error_reason, shown_url
 
 # What a wrong URL (ArgumentError) or an unreachable server raises; any of them may also
@@ -27,8 +28,6 @@ class DatabaseUnavailable(click.ClickException):
 
 def configured_database_url() -> str:
     """Return the database URL the command line's app uses."""
-    from tracker.config import default_database_url
-
     return os.environ.get("TRACKER_DATABASE_URL") or default_database_url()
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import Tab
 from tests.browser.test_sign_in import sign_in
-from tracker.climate.routes import tco2e
+from tracker.climate.presenters import tco2e
 from tracker.climate.sectors import MANDATORY_SECTORS, rows_of
 from tracker.demo.data import DEMO_PASSWORD
 

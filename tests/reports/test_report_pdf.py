@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from tracker.cities.models import City
+from tracker.climate.presenters import tco2e
 from tracker.climate.queries import load_city_climate
-from tracker.climate.routes import tco2e
 from tracker.climate.totals import compute_totals
 from tracker.reports.content import city_report_context, report_data_hash
 from tracker.reports.render import (

@@ -12,8 +12,8 @@ from typing import Any
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
+from tracker.api.blueprint import bp
 from tracker.api.observations import decimal_text, load_city
-from tracker.api.routes import bp
 from tracker.climate.compliance import Compliance, assess
 from tracker.climate.models import (
     AdaptationGoalPublic,

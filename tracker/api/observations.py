@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from tracker.api.blueprint import bp
 from tracker.api.pagination import paginate
-from tracker.api.routes import bp
 from tracker.auth.access import can_edit_city, can_read_city_internals, signed_in_user
 from tracker.auth.models import User
 from tracker.auth.tokens import api_unauthorised

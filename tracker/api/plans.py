@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from tracker.api.blueprint import bp
 from tracker.api.pagination import paginate
-from tracker.api.routes import bp
 from tracker.auth.access import can_read_city, signed_in_user
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.cities.models import City

@@ -13,8 +13,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from tracker.api.blueprint import bp
 from tracker.api.observations import deny_api
-from tracker.api.routes import bp
 from tracker.auth.access import can_read_city, can_read_city_internals, signed_in_user
 from tracker.cities.queries import get_city
 from tracker.db import get_session

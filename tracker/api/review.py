@@ -14,8 +14,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker.api.blueprint import bp
 from tracker.api.observations import deny_api, observation_json
-from tracker.api.routes import bp
 from tracker.auth.access import can_edit_city, can_read_city_internals, signed_in_user
 from tracker.cities.models import City
 from tracker.data import services

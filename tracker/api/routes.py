@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, request
+from flask import abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker.api.blueprint import bp
 from tracker.api.openapi import openapi_document
 from tracker.api.pagination import paginate
 from tracker.api.serialise import city_json, goal_json, indicator_json, network_json, target_json
@@ -21,8 +22,6 @@ from tracker.catalogue.queries import indicators_query
 from tracker.cities.models import City, Network, NetworkMembership
 from tracker.cities.queries import get_city
 from tracker.db import get_session
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/openapi.json")
@@ -111,10 +110,3 @@ def show_city(slug: str) -> ResponseReturnValue:
         abort(403)
     return jsonify(city_json(city, readable_parent(user, city)))
 
-
-from tracker.api import plans  # noqa: E402,F401  (registers the plans and indicators routes)
-from tracker.api import observations  # noqa: E402,F401  (registers the observations routes)
-from tracker.api import progress  # noqa: E402,F401  (registers the progress route)
-from tracker.api import compare  # noqa: E402,F401  (registers the comparison route)
-from tracker.api import climate  # noqa: E402,F401  (registers the climate route)
-from tracker.api import review  # noqa: E402,F401  (registers the review actions)

@@ -13,7 +13,6 @@ from tracker.auth.tokens import (
     can_revoke,
     create_token,
     get_token,
-    init_token_auth,
     is_expired,
     list_tokens,
     revoke_token,
@@ -22,9 +21,6 @@ from tracker.db import get_session
 from tracker.pages import form_status, render_page
 
 bp = Blueprint("tokens", __name__)
-# Bearer authentication of the API is set up with this blueprint, so create_app needs no
-# extra step.
-bp.record_once(lambda state: init_token_auth(state.app))
 
 
 def render_tokens(form: TokenForm, plain: str | None = None) -> ResponseReturnValue:

@@ -11,11 +11,12 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from tracker.auth.models import ApiToken, Role, User
+from tracker.db import get_session
 from tracker.errors import DomainError
 from tracker.extensions import csrf
 from tracker.timeutil import utcnow
@@ -132,8 +133,6 @@ def authenticate_api_request() -> Any:
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()  # no bearer token: the caller is a browser session
         return None
-    from tracker.db import get_session
-
     user = authenticate_token(session=get_session(), token=token) if token else None
     if user is None:
         return api_unauthorised(
@@ -142,14 +141,3 @@ def authenticate_api_request() -> Any:
     # token requests from creating a session cookie.
     g._login_user = user
     return None
-
-
-def init_token_auth(app: Flask) -> None:
-    """Authenticate API requests by bearer token, and take over the API's CSRF check."""
-    # CSRFProtect's own check runs before any other hook and cannot tell bearer requests
-    # apart, so the API blueprint is exempt from it and authenticate_api_request checks
-    # CSRF itself for every request without a bearer token.
-    from tracker.api.routes import bp as api_bp
-
-    csrf.exempt(api_bp)
-    app.before_request(authenticate_api_request)

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from tracker.catalogue.loader import read_sdg_framework
 from tracker.catalogue.queries import current_revision
 from tracker.catalogue.services import CatalogueError, LoadReport, apply_revision
+from tracker.catalogue.un_import import read_un_framework
 from tracker.db import get_session
 
 FULL_FRAMEWORK_GOALS = 17
@@ -54,8 +55,6 @@ def load() -> None:
               help="The file lists only part of the framework: add and update, retire nothing.")
 def import_file(file: Path, key: str | None, title: str, dry_run: bool, partial: bool) -> None:
     """Import the UN 'Global indicator framework' workbook (.xlsx) or its CSV as a revision."""
-    from tracker.catalogue.un_import import read_un_framework
-
     session = get_session()
     try:
         record = read_un_framework(file, key=key, title=title)

@@ -15,7 +15,7 @@ from tracker.climate.models import (
     Hazard,
     MitigationTarget,
 )
-from tracker.plans.models import PlanElement
+from tracker.plans.models import Plan, PlanElement
 
 
 @dataclass
@@ -84,8 +84,6 @@ def profile_by_account(session: Session, account: int) -> ClimateProfile | None:
 
 def list_plan_elements(session: Session, city_id: int) -> list[PlanElement]:
     """Return the current elements of a city's plans, with their plans, to link actions to."""
-    from tracker.plans.models import Plan
-
     query = (select(PlanElement).join(Plan).where(Plan.city_id == city_id,
                                                   col(PlanElement.is_retired).is_(False))
              .options(selectinload(PlanElement.plan))  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from tracker.compare.queries import SdgRow
 from tracker.compare.scoring import Score
 from tracker.compare.selection import Selection
 from tracker.indicators.models import LocalIndicator
+from tracker.indicators.presenters import unit_text
 from tracker.progress.services import IndicatorProgress
 
 UNIT, RELATION, YEARS, DRAFTS = "unit", "relation", "years", "drafts"
@@ -171,8 +172,6 @@ def flag_row(row: Row) -> None:
 
 def note_text(row: Row, flag: str) -> str:
     """Say which cities differ in this row, and how."""
-    from tracker.indicators.routes import unit_text
-
     parts = []
     for cell in row.with_data:
         if flag not in cell.flags:

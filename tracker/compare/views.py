@@ -78,8 +78,8 @@ class Units:
         self.known: dict[tuple[str, str], str] = {}
 
     def __call__(self, indicator: LocalIndicator) -> str:
-        """The indicator's unit text (as tracker.indicators.routes.unit_text)."""
-        from tracker.indicators.routes import unit_text
+        """The indicator's unit text (as tracker.indicators.presenters.unit_text)."""
+        from tracker.indicators.presenters import unit_text
 
         key = (indicator.unit_kind.value, indicator.unit_label)
         if key not in self.known:
@@ -283,7 +283,7 @@ EXPORT_HEADER = ["goal", "target", "sdg_indicator", "sdg_title", "city", "local_
 
 def export_rows(comparison: Comparison) -> list[list[str]]:
     """The matrix, one line per row and city, then each city's goal and composite scores."""
-    from tracker.indicators.routes import unit_text
+    from tracker.indicators.presenters import unit_text
 
     out = []
     for row in comparison.rows:

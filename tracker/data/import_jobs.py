@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlmodel import Session
 
+from tracker.bulk.formats import escape
 from tracker.bulk.report import Action, ImportReport, RowError
 from tracker.data.import_job_models import ImportJob, ImportKind, JobStatus
 from tracker.errors import DomainError
@@ -296,8 +297,6 @@ def pack(problems: list[RowError]) -> bytes:
 
 def problems_csv(problems: Iterable[tuple[int, str, str]]) -> Iterator[bytes]:
     """Yield UTF-8 CSV (row, column, message) in chunks, text escaped against formulas."""
-    from tracker.bulk.formats import escape
-
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     out.write("\ufeff")

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request_finished
+from flask import Flask, Response, current_app, g, redirect, request_finished, url_for
 from flask_babel import gettext as _
 from sqlmodel import Session
 
+from tracker.auth.access import signed_in_user
 from tracker.bulk import services as bulk
 from tracker.bulk.report import ImportReport
 from tracker.cities.models import City
@@ -143,3 +144,15 @@ def _run_small(sender: Flask, response: Response, **_extra: Any) -> None:
         except Exception:  # noqa: BLE001  (the request has committed: answer it all the same)
             # The job stays queued; its page fails it once past its time limit.
             logger.exception("import job %s could not be run", job_id)
+
+
+def start_job(kind: ImportKind, city: City, data: bytes, filename: str,
+              plan: Plan | None = None) -> Response:
+    """Record a dry run of an upload, start it after this request, and go to its page."""
+    user = signed_in_user()
+    assert city.id is not None
+    job = import_jobs.create_job(session=get_session(), kind=kind, city_id=city.id,
+                                 user_id=user.id if user else None, data=data,
+                                 filename=filename, plan_id=plan.id if plan else None)
+    start_after_request(job)
+    return redirect(url_for("import_jobs.show_job", slug=city.slug, job_id=job.id))

@@ -17,8 +17,8 @@ from tracker.auth.models import Role, User
 from tracker.compare import views
 from tracker.compare.selection import Selection, read_selection
 from tracker.compare.services import Comparison, compare
-from tracker.reports.jobs import Progress
-from tracker.reports.models import ReportKind, ReportRun, RunStatus
+from tracker.reports.models import Progress, ReportKind, ReportRun, RunStatus
+from tracker.reports.render import helpers
 from tracker.reports.runs import stored_path
 from tracker.timeutil import utcnow
 
@@ -84,8 +84,6 @@ def comparison_parts(db: Session, run: ReportRun, progress: Progress
                      ) -> tuple[list[tuple[str, str]], str]:
     """Build a comparison run's print HTML as its requester may see it; return it as one
     part with the hash of the data it shows."""
-    from tracker.reports.render import helpers
-
     user = db.get(User, run.requested_by_id) if run.requested_by_id else None
     comparison = compare(db, user, selection_of(run))
     progress(25, "render")

@@ -6,8 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from tracker.climate.compliance import Compliance, assess
-from tracker.climate.queries import CityClimate
-from tracker.climate.routes import (
+from tracker.climate.entity_forms import humanise
+from tracker.climate.models import GhgInventory
+from tracker.climate.presenters import (
     LABEL_LISTS,
     MATRIX_LEVELS,
     PHASE_LABELS,
@@ -15,8 +16,7 @@ from tracker.climate.routes import (
     STATUS_LABELS,
     tco2e,
 )
-from tracker.climate.entity_forms import humanise
-from tracker.climate.models import GhgInventory
+from tracker.climate.queries import CityClimate
 from tracker.climate.sectors import NOTATION_KEY_NAMES, SCOPES, SECTOR_NAMES, Sector, rows_of
 from tracker.climate.totals import compute_totals, headline, progress_against
 from tracker.climate.vocab import hazard_label

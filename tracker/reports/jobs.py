@@ -7,23 +7,24 @@ tracker.reports.liveness): a run failed or retried meanwhile is left alone."""
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from sqlmodel import Session
 
+from tracker.auth.models import User
 from tracker.db import get_db
-from tracker.reports import liveness
+from tracker.reports import liveness, render
+from tracker.reports.comparison import comparison_parts
+from tracker.reports.content import report_data_hash
 from tracker.reports.layout import discard_pdf, merge_pdfs, render_parts, store_pdf
-from tracker.reports.models import ReportKind, ReportRun, RunStatus
+from tracker.reports.models import Progress, ReportKind, ReportRun, RunStatus
 from tracker.reports.runs import Target, build_context, request_run, target_of
 from tracker.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
-
-Progress = Callable[[int, str], None]
 
 
 @dataclass
@@ -116,8 +117,6 @@ def record_failure(job: Job, error: Exception) -> None:
 
 def requester_name(session: Session, run: ReportRun) -> str:
     """Return the name (or e-mail) of who asked for the run, for the cover."""
-    from tracker.auth.models import User
-
     user = session.get(User, run.requested_by_id) if run.requested_by_id else None
     return (user.name or user.email) if user is not None else ""
 
@@ -138,11 +137,7 @@ def html_parts_of(session: Session, run: ReportRun, job: Job
                   ) -> tuple[list[tuple[str, str]], str]:
     """Return a run's HTML parts and its data hash."""
     if run.kind == ReportKind.COMPARISON:
-        from tracker.reports.comparison import comparison_parts
-
         return comparison_parts(session, run, job.progress)
-    from tracker.reports.content import report_data_hash
-
     kind = ReportKind(run.kind)
     context = build_context(session, target_of(session, run), requester_name(session, run))
     digest = report_data_hash(context)
@@ -153,8 +148,6 @@ def html_parts_of(session: Session, run: ReportRun, job: Job
 def html_parts(kind: ReportKind, context: dict[str, Any]) -> list[tuple[str, str]]:
     """Render a report as (title, HTML) parts: a network report is its cohort summary and
     then one part per city, so that the cities can be laid out in parallel."""
-    from tracker.reports import render
-
     if kind == ReportKind.SUMMARY:
         return [(context["city"]["name"], render.render_summary_html(context))]
     if kind == ReportKind.CITY:

@@ -17,6 +17,8 @@ from typing import Any
 
 from flask import current_app
 
+from tracker.reports.fetch import StaticOnlyFetcher
+from tracker.reports.render import DEFAULT_BASE_URL, html_to_pdf
 from tracker.reports.runs import new_file_name, reports_dir
 
 # A child of the worker's logger: the benchmarks read the layout statistics there.
@@ -97,9 +99,6 @@ def log_layout(results: list[PartResult], wall: float) -> None:
 def _part_pdf(html: str, page_size: str, static_dir: str, static_path: str) -> PartResult:
     """Lay out one part (runs in a pool process: no app context, so the fetcher is built
     here from the static folder); return the PDF, the process id and its timings."""
-    from tracker.reports.fetch import StaticOnlyFetcher
-    from tracker.reports.render import DEFAULT_BASE_URL, html_to_pdf
-
     started, cpu = time.time(), time.process_time()
     fetcher = StaticOnlyFetcher(base_url=DEFAULT_BASE_URL, static_dir=Path(static_dir),
                                 static_path=static_path)

@@ -1,5 +1,6 @@
 """Report runs: every generation of a PDF report, who asked, with what, and where it is kept."""
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
@@ -8,6 +9,9 @@ from sqlmodel import Field, SQLModel
 
 from tracker.db import enum_type
 from tracker.timeutil import utcnow
+
+# Told how far a run is: (percent, step)
+Progress = Callable[[int, str], None]
 
 
 class ReportKind(StrEnum):

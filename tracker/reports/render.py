@@ -14,6 +14,7 @@ from tracker.charts import Figure, goal_strip_figure, status_style
 from tracker.charts.palette import PALETTE, STATUS_KEYS
 from tracker.progress.views import breakdown_label, number_text
 from tracker.reports.charts import print_trend
+from tracker.reports.content import city_report_context
 from tracker.reports.fetch import StaticOnlyFetcher
 from tracker.reports.narrative import render_markdown
 
@@ -101,8 +102,6 @@ def html_to_pdf(html: str, *, base_url: str = DEFAULT_BASE_URL, page_size: str =
 def render_city_pdf(session: Any, city: Any, year: int, page_size: str = "A4", *,
                     network: Any = None, generated_by: str = "") -> bytes:
     """Load, render and print a city report in one call."""
-    from tracker.reports.content import city_report_context
-
     context = city_report_context(session, city, year, network=network,
                                   generated_by=generated_by)
     return html_to_pdf(render_city_html(context), page_size=page_size)

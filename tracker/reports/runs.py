@@ -12,6 +12,8 @@ from sqlmodel import Session
 
 from tracker.auth.models import User
 from tracker.cities.models import City, Network, NetworkMembership
+from tracker.reports import content
+from tracker.reports.content import report_data_hash
 from tracker.reports.models import ReportKind, ReportRun, RunStatus
 
 PAGE_SIZES = ("A4", "Letter")
@@ -50,8 +52,6 @@ def new_file_name() -> str:
 
 def build_context(session: Session, target: Target, generated_by: str = "") -> dict[str, Any]:
     """Build the report content of a target (the content module does the work)."""
-    from tracker.reports import content
-
     if target.kind == ReportKind.NETWORK:
         return content.network_report_context(session, target.network, target.year,
                                               generated_by=generated_by)
@@ -61,8 +61,6 @@ def build_context(session: Session, target: Target, generated_by: str = "") -> d
 
 def data_hash(session: Session, target: Target) -> str:
     """Return the hash of the data a report of this target would show."""
-    from tracker.reports.content import report_data_hash
-
     return report_data_hash(build_context(session, target))
 
 
