@@ -157,6 +157,8 @@ MATRIX: list[tuple[str, str, str, Any, dict[str, Any]]] = [
     ("cities.remove_network_member", "POST", "/networks/net-b/members/city-b/remove", {},
      ADMIN_ONLY_WRITE),
     ("api.openapi", "GET", "/api/v1/openapi.json", None, expect(OK)),
+    ("api.docs", "GET", "/api/v1/docs", None, expect(OK)),
+    ("api.docs_asset", "GET", "/api/v1/docs/swagger-ui.css", None, expect(OK)),
     ("api.list_goals", "GET", "/api/v1/sdg/goals", None, expect(OK)),
     ("api.list_targets", "GET", "/api/v1/sdg/targets", None, expect(OK)),
     ("api.list_indicators", "GET", "/api/v1/sdg/indicators", None, expect(OK)),

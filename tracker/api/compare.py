@@ -11,7 +11,9 @@ from typing import Any
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
-from tracker.api.blueprint import bp
+from tracker.api.compare_schemas import ComparisonPublic
+from tracker.api.docs import api_doc, query_param
+from tracker.api.routes import bp
 from tracker.auth.access import signed_in_user
 from tracker.compare.matrix import Cell, Row
 from tracker.compare.scoring import category
@@ -73,6 +75,24 @@ def selection_args() -> dict[str, str]:
 
 
 @bp.get("/compare")
+@api_doc("Cities side by side: the matrix, its like-for-like flags and the scores",
+         ComparisonPublic,
+         errors=(400,), params=[query_param(name, description) for name, description in (
+             ("cities", "City slugs, comma-separated"),
+             ("network", "A network slug (its readable cities)"),
+             ("goal", "Goal number, e.g. 11"), ("target", "Target, e.g. 11.6"),
+             ("indicators", "SDG indicator codes, comma-separated"),
+             ("plan_kind", "Only indicators measuring a plan of this kind"),
+             ("year", "A year; the latest value when absent"),
+             ("drafts", "1 to count unapproved values where the caller may"),
+             ("bounds", "cohort (default) or targets"),
+             ("strict", "1 to leave proxy alignments out of scores"),
+             ("performer", "Lowest Performer score (default 50)"),
+             ("front_runner", "Lowest Front Runner score (default 65)"),
+             ("achiever", "Lowest Achiever score (default 100)"))],
+         description="Cities the caller may not read are left out silently. Scores follow the "
+                     "NITI Aayog SDG Urban Index (0–100 between the cohort's worst and best, "
+                     "goal = mean, composite = mean of goals); flagged cells are left out.")
 def compare_json() -> ResponseReturnValue:
     """Return the comparison of the readable cities named (or of a network's)."""
     sel = read_selection(selection_args())
