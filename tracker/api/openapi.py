@@ -29,7 +29,14 @@ def openapi_path(rule: str) -> str:
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:
-    """Return the whole OpenAPI document of the app's API routes."""
+    """Return the OpenAPI document of the app, built once: its routes no longer change."""
+    if "tracker_openapi" not in app.extensions:
+        app.extensions["tracker_openapi"] = build_document(app)
+    return app.extensions["tracker_openapi"]  # type: ignore[no-any-return]
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    """Build the whole OpenAPI document of the app's API routes."""
     operations = api_operations(app)
     paths: dict[str, Any] = {}
     for rule, method, operation in operations:
