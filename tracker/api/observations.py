@@ -118,7 +118,7 @@ def observations_query(city: City) -> Any:
 def indicator_codes(session: Session, city: City) -> dict[int, str]:
     """Return the codes of the city's indicators by id."""
     query = select(LocalIndicator.id, LocalIndicator.code).where(LocalIndicator.city_id == city.id)
-    return {id_: code for id_, code in session.execute(query)}
+    return dict(session.execute(query).all())
 
 
 @bp.get("/cities/<slug>/observations")

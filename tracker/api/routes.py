@@ -123,7 +123,7 @@ def list_networks() -> ResponseReturnValue:
     rows = session.execute(
         select(NetworkMembership.network_id, func.count()).group_by(NetworkMembership.network_id)
     )
-    counts = {network_id: n for network_id, n in rows}
+    counts = dict(rows.all())
     query = select(Network).order_by(Network.name)
     return jsonify(paginate(session, query, lambda n: network_json(n, counts.get(n.id, 0))))
 

@@ -13,12 +13,17 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.catalogue.models import Goal, Target
-from tracker.charts import (PALETTE, Figure, Series, goal_strip_figure, render_sparkline,
-                            trend_figure)
+from tracker.charts import (
+    PALETTE,
+    Figure,
+    Series,
+    goal_strip_figure,
+    render_sparkline,
+    trend_figure,
+)
 from tracker.plans.models import period_label
 from tracker.plans.queries import ElementNode, code_key
-from tracker.progress.result import (CAGR, LINEAR, NOT_AVAILABLE, SeriesResult,
-                                    target_for_shares)
+from tracker.progress.result import CAGR, LINEAR, NOT_AVAILABLE, SeriesResult, target_for_shares
 from tracker.progress.services import (
     CityProgress,
     IndicatorProgress,
@@ -79,7 +84,7 @@ def load_targets(session: Session, goal: int) -> dict[str, str]:
     query = (select(Target.code, Target.title)
              .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
              .where(Goal.number == goal).order_by(Target.sort_key))
-    return {code: title for code, title in session.execute(query)}
+    return dict(session.execute(query).all())
 
 
 def goal_statuses(progress: CityProgress) -> dict[int, str | None]:

@@ -88,7 +88,8 @@ def inventory_data(inventory: GhgInventory | None, population: int | None) -> di
                   "explanation": c.explanation} for c in inventory.cells if c.notation_key]
     return {"year": inventory.year, "period_start": inventory.period_start.isoformat(),
             "period_end": inventory.period_end.isoformat(),
-            "boundary": humanise(inventory.boundary.value), "boundary_note": inventory.boundary_note,
+            "boundary": humanise(inventory.boundary.value),
+            "boundary_note": inventory.boundary_note,
             "protocol": inventory.protocol, "gwp": inventory.gwp.value.upper(),
             "gases": list(inventory.gases), "status": humanise(inventory.status.value),
             "population": inventory.population, "source": inventory.source,
