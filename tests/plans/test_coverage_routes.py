@@ -52,7 +52,8 @@ NOT_FOUND = 404
 # ---------------------------------------------------------------- access matrix
 
 READ_UNPUBLISHED = expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_a=OK, reviewer_a=OK)
-API_UNPUBLISHED = expect(DENIED, admin=OK, secretariat_a=OK, reviewer_a=OK)
+# Visitors are asked to sign in (401), as on every API route; signed-in strangers get 403.
+API_UNPUBLISHED = expect(DENIED, anonymous=401, admin=OK, secretariat_a=OK, reviewer_a=OK)
 
 ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
     ("coverage.show_coverage", "GET", "/cities/city-b/coverage", None, expect(OK)),
@@ -80,9 +81,9 @@ def test_access(row: tuple[Any, ...], role: str, world: World, client: FlaskClie
 def test_the_matrix_covers_every_coverage_and_city_api_route(app: Flask) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules()
                  if r.endpoint.startswith("coverage.") or r.rule.startswith("/api/v1/cities/<")}
-    # Other city API routes have their own matrices (observations, progress, climate).
+    # Other city API routes have their own matrices (observations, review, progress, climate).
     elsewhere = {"api.show_city", "api.list_observations", "api.save_observations",
-                 "api.city_progress_json", "api.show_climate"}
+                 "api.review_observation", "api.city_progress_json", "api.show_climate"}
     assert endpoints - elsewhere == {row[0] for row in ACCESS_MATRIX}
 
 

@@ -12,10 +12,10 @@ from typing import Any
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
-from tracker.api.climate_schemas import CityClimate
-from tracker.api.docs import api_doc
-from tracker.api.observations import decimal_text, load_city
+from tracker.api.observations import decimal_text
 from tracker.api.routes import bp
+from tracker.auth.city_scope import city_route
+from tracker.cities.models import City
 from tracker.climate.compliance import Compliance, assess
 from tracker.climate.models import (
     AdaptationGoalPublic,
@@ -67,12 +67,9 @@ def compliance_json(result: Compliance) -> dict[str, Any]:
 
 
 @bp.get("/cities/<slug>/climate")
-@api_doc("A city's GHG inventories (CRF cells and BASIC/BASIC+ totals), targets, hazards, "
-         "adaptation goals, actions and CRF compliance (readers of the city's internal data)",
-         CityClimate, errors=(401, 403, 404), secured=True)
-def show_climate(slug: str) -> ResponseReturnValue:
+@city_route("read_internals")
+def show_climate(city: City) -> ResponseReturnValue:
     """Return a city's climate data and its CRF compliance (readers of its internals)."""
-    city = load_city(slug, edit=False)
     data = load_city_climate(get_session(), city)
     targets = []
     for target in data.targets:

@@ -8,7 +8,7 @@ item answers ≥ 400, so the request boundary rolls the whole batch back.
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import abort, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -17,21 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
-from tracker.api.docs import PAGE_PARAMS, api_doc, query_param
 from tracker.api.pagination import paginate
 from tracker.api.routes import bp
-from tracker.api.schemas import (
-    ErrorPublic,
-    ObservationBatch,
-    ObservationInput,
-    ObservationPublic,
-    ObservationRefusal,
-    SavedObservations,
-    page_of,
-)
-from tracker.auth.access import can_edit_city, can_read_city_internals, signed_in_user
-from tracker.auth.models import User
-from tracker.auth.tokens import api_unauthorised
+from tracker.auth.access import signed_in_user
+from tracker.auth.city_scope import city_route
 from tracker.bulk.cells import CellError, parse_decimal
 from tracker.cities.models import City
 from tracker.data import services
@@ -46,7 +35,6 @@ from tracker.data.queries import period_name
 from tracker.db import get_session, rollback_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
-from tracker.indicators.queries import get_city
 from tracker.input_guard import int_arg
 
 MAX_BATCH = 1000
@@ -60,24 +48,6 @@ Problem = dict[str, Any]
 def decimal_text(value: Decimal | None) -> str | None:
     """Write a decimal exactly, in plain notation, or None."""
     return None if value is None else format(value, "f")
-
-
-def deny_api(user: User | None) -> NoReturn:
-    """Answer 401 (JSON) to visitors and 403 to signed-in users."""
-    if user is None:
-        body, status = api_unauthorised(_("Sign in or send an API token."))
-        body.status_code = status
-        abort(body)
-    abort(403)
-
-
-def load_city(slug: str, *, edit: bool) -> City:
-    """Load a city (404) whose internals the caller may read, or whose data it may change."""
-    user = signed_in_user()
-    city = get_city(get_session(), slug) or abort(404)
-    if not (can_edit_city(user, city) if edit else can_read_city_internals(user, city)):
-        deny_api(user)
-    return city
 
 
 def observation_json(cell: Observation, code: str, city: City) -> dict[str, Any]:
@@ -118,24 +88,14 @@ def observations_query(city: City) -> Any:
 def indicator_codes(session: Session, city: City) -> dict[int, str]:
     """Return the codes of the city's indicators by id."""
     query = select(LocalIndicator.id, LocalIndicator.code).where(LocalIndicator.city_id == city.id)
-    return dict(session.execute(query).all())
+    return {id_: code for id_, code in session.execute(query)}
 
 
 @bp.get("/cities/<slug>/observations")
-@api_doc("A city's observations (drafts and reviews included)", page_of(ObservationPublic),
-         errors=(400, 401, 403, 404), secured=True, params=[
-             *PAGE_PARAMS, query_param("indicator", "Indicator code"),
-             query_param("from", "First fiscal year (inclusive)", {"type": "integer"}),
-             query_param("to", "Last fiscal year (inclusive)", {"type": "integer"}),
-             query_param("quarter", "0 for whole years, 1–4 for a quarter", {"type": "integer"}),
-             query_param("status", "Review status", {"type": "string", "enum": [
-                 s.value for s in ObservationStatus]})],
-         description="For those who may see the city's internals: its officers, its networks' "
-                     "secretariats and reviewers, admins.")
-def list_observations(slug: str) -> ResponseReturnValue:
+@city_route("read_internals")
+def list_observations(city: City) -> ResponseReturnValue:
     """List a city's observations, filtered by indicator, years, quarter and status."""
     session = get_session()
-    city = load_city(slug, edit=False)
     body = paginate(session, observations_query(city), lambda cell: cell)
     codes = indicator_codes(session, city)
     body["items"] = [observation_json(c, codes[c.indicator_id], city) for c in body["items"]]
@@ -359,18 +319,10 @@ def refused(items: list[Item]) -> ResponseReturnValue:
 
 
 @bp.post("/cities/<slug>/observations")
-@api_doc("Save observations as drafts (optionally submitting them); all or nothing",
-         SavedObservations, status=201, body=(ObservationInput, ObservationBatch), secured=True,
-         errors={**dict.fromkeys((400, 401, 403, 404, 415), ErrorPublic),
-                 409: ObservationRefusal, 422: ObservationRefusal},
-         description="For the city's editors (its officers, its networks' secretariats, "
-                     "admins). Send one object or {\"observations\": [...]} (at most 1000). "
-                     "Values are checked as in the grid; if any item is refused nothing is "
-                     "saved (409 when a cell changed meanwhile, else 422).")
-def save_observations(slug: str) -> ResponseReturnValue:
+@city_route("edit")
+def save_observations(city: City) -> ResponseReturnValue:
     """Save one observation or a batch, as drafts (or submitted); all or nothing."""
     session = get_session()
-    city = load_city(slug, edit=True)
     indicators = city_indicators(session, city)
     items = [read_item(index, raw, indicators) for index, raw in enumerate(read_body())]
     check_duplicates(items)

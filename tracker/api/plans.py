@@ -8,18 +8,15 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
-from tracker.api.docs import PAGE_PARAMS, api_doc
 from tracker.api.pagination import paginate
-from tracker.api.plans_schemas import LocalIndicatorPublic, PlanPublic
 from tracker.api.routes import bp
-from tracker.api.schemas import page_of
-from tracker.auth.access import can_read_city, signed_in_user
+from tracker.auth.city_scope import city_route
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.cities.models import City
 from tracker.db import get_session
@@ -33,14 +30,6 @@ Nodes = dict[int, tuple[str, str, str]]
 def decimal_text(value: Decimal | None) -> str | None:
     """Write a decimal exactly, in plain notation ("99.94", "1200"), or None."""
     return None if value is None else format(value, "f")
-
-
-def readable_city(session: Session, slug: str) -> City:
-    """Load a city the caller may read (404 unknown, 403 not readable)."""
-    city = session.scalars(select(City).where(City.slug == slug)).first() or abort(404)
-    if not can_read_city(signed_in_user(), city):
-        abort(403)
-    return city
 
 
 def indicator_nodes(session: Session, ids: set[int]) -> Nodes:
@@ -128,12 +117,10 @@ def plan_json(plan: Plan, city: City, replaced: set[int], tree: list[dict[str, A
 
 
 @bp.get("/cities/<slug>/plans")
-@api_doc("A city's plans (revisions included) with their element trees and SDG alignments",
-         page_of(PlanPublic), errors=(400, 403, 404), params=PAGE_PARAMS)
-def list_city_plans(slug: str) -> ResponseReturnValue:
+@city_route("read_public")
+def list_city_plans(city: City) -> ResponseReturnValue:
     """List a city's plans, revisions included, each with its element tree and alignments."""
     session = get_session()
-    city = readable_city(session, slug)
     query = (select(Plan).where(Plan.city_id == city.id)
              .order_by(func.lower(Plan.title), Plan.revision, Plan.id))
     body = paginate(session, query, lambda plan: plan)
@@ -186,12 +173,10 @@ def element_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
 
 
 @bp.get("/cities/<slug>/indicators")
-@api_doc("A city's local indicators: definitions, baselines, targets, breakdowns, alignments",
-         page_of(LocalIndicatorPublic), errors=(400, 403, 404), params=PAGE_PARAMS)
-def list_city_indicators(slug: str) -> ResponseReturnValue:
+@city_route("read_public")
+def list_city_indicators(city: City) -> ResponseReturnValue:
     """List a city's local indicators with their definitions, targets and alignments."""
     session = get_session()
-    city = readable_city(session, slug)
     query = (select(LocalIndicator).where(LocalIndicator.city_id == city.id)
              .options(*(selectinload(rel) for rel in (  # type: ignore[arg-type]
                  LocalIndicator.targets, LocalIndicator.dimensions, LocalIndicator.sdg_links,

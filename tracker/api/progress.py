@@ -8,17 +8,15 @@ city's internals (for anyone else it is ignored, and `include_drafts` in the ans
 
 from typing import Any
 
-from flask import abort, jsonify, request
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from tracker.api.docs import api_doc, query_param
-from tracker.api.observations import deny_api
-from tracker.api.progress_schemas import CityProgress
 from tracker.api.routes import bp
-from tracker.auth.access import can_read_city, can_read_city_internals, signed_in_user
-from tracker.cities.queries import get_city
+from tracker.auth.access import can_read_city_internals, signed_in_user
+from tracker.auth.city_scope import city_route
+from tracker.cities.models import City
 from tracker.db import get_session
 from tracker.plans.models import PlanElement
 from tracker.plans.queries import code_key
@@ -63,20 +61,10 @@ def elements_json(session: Session, elements: dict[int, Rollup]) -> list[dict[st
 
 
 @bp.get("/cities/<slug>/progress")
-@api_doc("A city's progress: indicators with their inputs, and every roll-up", CityProgress,
-         errors=(401, 403, 404), params=[query_param(
-             "drafts", "1 to count drafts, submitted and returned values",
-             {"type": "string", "enum": ["1"]})],
-         description="Statuses follow the Open SDG method (see /progress/methodology). "
-                     "Readable by whoever may read the city. drafts=1 counts unapproved values "
-                     "too, for those who may see the city's internals; for others it is ignored "
-                     "(include_drafts says which values were counted).")
-def city_progress_json(slug: str) -> ResponseReturnValue:
+@city_route("read_public")
+def city_progress_json(city: City) -> ResponseReturnValue:
     """Return a city's progress: indicators with their inputs, and every roll-up."""
     session, user = get_session(), signed_in_user()
-    city = get_city(session, slug) or abort(404)
-    if not can_read_city(user, city):
-        deny_api(user)
     drafts = request.args.get("drafts") == "1" and can_read_city_internals(user, city)
     progress = city_progress(session, city, include_drafts=drafts)
     return jsonify({

@@ -14,39 +14,20 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker.api.docs import api_doc
-from tracker.api.observations import deny_api, observation_json
+from tracker.api.observations import observation_json
 from tracker.api.routes import bp
-from tracker.api.schemas import (
-    ErrorPublic,
-    ObservationPublic,
-    ReviewConflict,
-    ReviewInput,
-    ReviewRefusal,
-)
-from tracker.auth.access import can_edit_city, can_read_city_internals, signed_in_user
+from tracker.auth.access import signed_in_user
+from tracker.auth.city_scope import city_route, edit_or_review
 from tracker.cities.models import City
 from tracker.data import services
 from tracker.data.models import Observation
-from tracker.data.routes import can_review
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
-from tracker.indicators.queries import get_city
 
 FIELDS = {"version", "reason"}
 MAX_REASON = 2000
 MAX_VERSION = 2**31 - 1
-
-
-def load_city(slug: str, action: str) -> City:
-    """Load a city (404) on which the caller may take this action (401/403)."""
-    user = signed_in_user()
-    city = get_city(get_session(), slug) or abort(404)
-    may = can_edit_city(user, city) if action == "submit" else can_review(user, city)
-    if not (may and can_read_city_internals(user, city)):
-        deny_api(user)
-    return city
 
 
 def load_observation(city: City, obs_id: int) -> tuple[Observation, str]:
@@ -96,18 +77,10 @@ def stale(cell: Observation, code: str, city: City, message: str) -> ResponseRet
 
 @bp.post("/cities/<slug>/observations/<int:obs_id>/"
          "<any(submit, approve, return, unlock):action>")
-@api_doc("Submit, approve, return or unlock one observation, as the caller saw it",
-         ObservationPublic, body=(ReviewInput,), secured=True,
-         errors={**dict.fromkeys((400, 401, 403, 404, 415), ErrorPublic),
-                 409: ReviewConflict, 422: ReviewRefusal},
-         description="submit: the city's editors; approve, return, unlock: its networks' "
-                     "secretariats and admins. The body names the version the caller saw: a "
-                     "value changed since is refused (409) with what it holds now; 422 when "
-                     "the value's status does not allow the action, or the reason is missing.")
-def review_observation(slug: str, obs_id: int, action: str) -> ResponseReturnValue:
+@city_route(edit_or_review)
+def review_observation(city: City, obs_id: int, action: str) -> ResponseReturnValue:
     """Submit (editors), approve, return or unlock (reviewers) one observation as the
     caller saw it: 409 when it changed since, 422 when the action is refused."""
-    city = load_city(slug, action)
     cell, code = load_observation(city, obs_id)
     version, reason = read_review()
     user = signed_in_user()

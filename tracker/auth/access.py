@@ -98,6 +98,30 @@ def can_manage_network(user: User | None, network: Network) -> bool:
     return user.role == Role.SECRETARIAT and user.network_id == network.id
 
 
+def can_enter_values(user: User | None, city: City) -> bool:
+    """May this user enter the city's values on the period form (its officers, admins)?"""
+    if user is None:
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.OFFICER and user.city_id == city.id)
+
+
+def can_review(user: User | None, city: City) -> bool:
+    """May this user approve, return and unlock the city's values (admins, and the
+    secretariats of the city's networks)?"""
+    if user is None or user.role not in (Role.ADMIN, Role.SECRETARIAT):
+        return False
+    return user.role == Role.ADMIN or _city_matches(city, _in_network(user.network_id))
+
+
+def can_watch_network(user: User | None, network: Network) -> bool:
+    """May this user follow the network's completeness (its secretariat and reviewers,
+    and admins)?"""
+    if user is None:
+        return False
+    return can_manage_network(user, network) or (
+        user.role == Role.REVIEWER and user.network_id == network.id)
+
+
 def can_create_city(user: User | None) -> bool:
     """May this user add cities (admins, and secretariats into their network)?"""
     return user is not None and user.role in (Role.ADMIN, Role.SECRETARIAT)

@@ -1,38 +1,28 @@
 """Bulk set-up pages: upload a sheet (checked, then saved, by an import job), export, and the
 templates."""
 
+import io
 from typing import Any
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_edit_city, can_read_city, deny, signed_in_user
+from tracker.auth.city_scope import city_route
 from tracker.bulk import services
-from tracker.bulk.downloads import download
-from tracker.bulk.formats import MAX_BYTES
+from tracker.bulk.formats import MAX_BYTES, content_type
 from tracker.bulk.forms import UploadForm
 from tracker.bulk.services import INDICATORS, STRUCTURE
 from tracker.cities.models import City
-from tracker.cities.queries import get_city
 from tracker.data.import_job_models import ImportKind
-from tracker.data.import_queue import start_job
+from tracker.data.import_job_routes import start_job
 from tracker.db import get_session
 from tracker.pages import render_page
 from tracker.plans.models import Plan
 
 bp = Blueprint("bulk", __name__)
 Page = tuple[str, int]
-
-
-def load_city(slug: str, edit: bool) -> City:
-    """Load a city (404) the user may change, or read when `edit` is false (403)."""
-    city = get_city(get_session(), slug) or abort(404)
-    allowed = can_edit_city if edit else can_read_city
-    if not allowed(signed_in_user(), city):
-        deny()
-    return city
 
 
 def load_plan(city: City, plan_id: int) -> Plan:
@@ -91,23 +81,32 @@ def preview(kind: str, city: City, plan: Plan | None) -> Page | Response:
     return start_job(ImportKind(kind), city, data, upload.filename or "", plan)
 
 
+def download(data: bytes, fmt: str, name: str) -> Response:
+    """Send a sheet as a download that is not cached."""
+    response = send_file(io.BytesIO(data), mimetype=content_type(fmt), as_attachment=True,
+                         download_name=f"{name}.{fmt}", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/cities/<slug>/plans/<int:plan_id>/import", methods=["GET", "POST"])
-def import_structure(slug: str, plan_id: int) -> Any:
+@city_route("edit")
+def import_structure(city: City, plan_id: int) -> Any:
     """Upload a plan structure file and preview what importing it would do."""
-    city = load_city(slug, edit=True)
     return preview(STRUCTURE, city, load_plan(city, plan_id))
 
 
 @bp.route("/cities/<slug>/indicators/import", methods=["GET", "POST"])
-def import_indicators(slug: str) -> Any:
+@city_route("edit")
+def import_indicators(city: City) -> Any:
     """Upload an indicator definitions file and preview what importing it would do."""
-    return preview(INDICATORS, load_city(slug, edit=True), None)
+    return preview(INDICATORS, city, None)
 
 
 @bp.get("/cities/<slug>/plans/<int:plan_id>/export.<any(csv, xlsx):fmt>")
-def export_structure(slug: str, plan_id: int, fmt: str) -> Response:
+@city_route("read_public")
+def export_structure(city: City, plan_id: int, fmt: str) -> Response:
     """Download a plan's structure in the import format."""
-    city = load_city(slug, edit=False)
     plan = load_plan(city, plan_id)
     data = services.export_structure(session=get_session(), plan=plan, fmt=fmt)
     return download(data, fmt, f"{city.slug}-{services.plan_reference(get_session(), plan)}"
@@ -115,9 +114,9 @@ def export_structure(slug: str, plan_id: int, fmt: str) -> Response:
 
 
 @bp.get("/cities/<slug>/indicators/export.<any(csv, xlsx):fmt>")
-def export_indicators(slug: str, fmt: str) -> Response:
+@city_route("read_public")
+def export_indicators(city: City, fmt: str) -> Response:
     """Download a city's indicator definitions in the import format."""
-    city = load_city(slug, edit=False)
     data = services.export_indicators(session=get_session(), city=city, fmt=fmt)
     return download(data, fmt, f"{city.slug}-indicators")
 

@@ -4,12 +4,18 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_manage_network, deny, require_roles, signed_in_user
+from tracker.auth.access import (
+    can_manage_network,
+    can_watch_network,
+    require_roles,
+    signed_in_user,
+)
+from tracker.auth.city_scope import current_user_id, network_route
 from tracker.auth.models import Role
 from tracker.cities import queries
 from tracker.cities.forms import MemberForm, NetworkForm, NewNetworkForm, submitted_version
 from tracker.cities.models import Network, NetworkCreate
-from tracker.cities.routes import bp, load_city, user_id
+from tracker.cities.routes import bp
 from tracker.cities.services import (
     CityError,
         add_member,
@@ -17,16 +23,10 @@ from tracker.cities.services import (
     remove_member,
     update_network,
 )
-from tracker.data.completeness_routes import can_watch_network
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
 from tracker.pages import render_form
-
-
-def load_network(slug: str) -> Network:
-    """Load a network by slug or answer 404."""
-    return queries.get_network(get_session(), slug) or abort(404)
 
 
 def member_choices(network: Network) -> list:  # type: ignore[type-arg]
@@ -42,9 +42,9 @@ def list_networks() -> str:
 
 
 @bp.get("/networks/<slug>")
-def show_network(slug: str) -> str:
+@network_route("read_public")
+def show_network(network: Network) -> str:
     """Show a network and the member cities the visitor may read."""
-    network = load_network(slug)
     user = signed_in_user()
     session = get_session()
     cities = queries.list_network_cities(session, network, user)
@@ -69,7 +69,7 @@ def new_network() -> tuple[str, int] | Response:
                                    description=form.description.data or "")
         try:
             network = create_network(session=get_session(), network_in=network_in,
-                                     user_id=user_id())
+                                     user_id=current_user_id())
         except CityError as error:
             form.slug.errors.append(str(error))
         else:
@@ -79,11 +79,9 @@ def new_network() -> tuple[str, int] | Response:
 
 
 @bp.route("/networks/<slug>/edit", methods=["GET", "POST"])
-def edit_network(slug: str) -> tuple[str, int] | Response:
+@network_route("manage_network")
+def edit_network(network: Network) -> tuple[str, int] | Response:
     """Edit a network's description (its secretariat or an admin)."""
-    network = load_network(slug)
-    if not can_manage_network(signed_in_user(), network):
-        deny()
     form = NetworkForm(obj=network)
     if not form.is_submitted():
         form.expected_version.data = str(network.version)
@@ -93,7 +91,7 @@ def edit_network(slug: str) -> tuple[str, int] | Response:
         version = submitted_version(form)
         try:
             update_network(session=get_session(), network=network, values=values,
-                           version=version, user_id=user_id())
+                           version=version, user_id=current_user_id())
         except StaleEditError as error:
             flash(str(error), "error")
             form.expected_version.data = str(network.version)  # saving again applies on top
@@ -106,27 +104,27 @@ def edit_network(slug: str) -> tuple[str, int] | Response:
 
 @bp.post("/networks/<slug>/members")
 @require_roles(Role.ADMIN)
-def add_network_member(slug: str) -> Response:
+@network_route("manage_network")
+def add_network_member(network: Network) -> Response:
     """Add an existing city to a network (admins only: membership grants a secretariat rights)."""
-    network = load_network(slug)
     form = MemberForm()
     form.city.choices = member_choices(network)
     if not form.validate_on_submit():
         abort(400)
-    city = load_city(form.city.data or "")
-    add_member(session=get_session(), network=network, city=city, user_id=user_id())
+    city = queries.get_city(get_session(), form.city.data or "") or abort(404)
+    add_member(session=get_session(), network=network, city=city, user_id=current_user_id())
     flash(_("%(city)s joined %(network)s.", city=city.name, network=network.name), "success")
     return redirect(url_for("cities.show_network", slug=network.slug))
 
 
 @bp.post("/networks/<slug>/members/<city_slug>/remove")
 @require_roles(Role.ADMIN)
-def remove_network_member(slug: str, city_slug: str) -> Response:
+@network_route("manage_network")
+def remove_network_member(network: Network, city_slug: str) -> Response:
     """Remove a city from a network."""
-    network = load_network(slug)
-    city = load_city(city_slug)
+    city = queries.get_city(get_session(), city_slug) or abort(404)
     try:
-        remove_member(session=get_session(), network=network, city=city, user_id=user_id())
+        remove_member(session=get_session(), network=network, city=city, user_id=current_user_id())
     except CityError:
         abort(404)
     flash(_("%(city)s left %(network)s.", city=city.name, network=network.name), "success")

@@ -26,13 +26,8 @@ def list_cities(session: Session, user: User | None) -> list[City]:
 
 
 def get_city(session: Session, slug: str) -> City | None:
-    """Return the city with this slug, networks and parent loaded."""
-    query = (
-        select(City)
-        .where(City.slug == slug)
-        .options(_with_networks(), selectinload(City.parent))  # type: ignore[arg-type]
-    )
-    return session.scalars(query).first()
+    """Return the city with this slug (the one city query every city-scoped route uses)."""
+    return session.scalars(select(City).where(City.slug == slug)).first()
 
 
 def list_child_areas(session: Session, city: City, user: User | None) -> list[City]:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -10,14 +10,13 @@ from sqlmodel import select
 
 from tracker.auth.access import (
     can_edit_city,
-    can_read_city,
     can_read_city_internals,
-    deny,
     readable_cities_clause,
     readable_parent,
     require_roles,
     signed_in_user,
 )
+from tracker.auth.city_scope import city_route, current_user_id
 from tracker.auth.models import Role, User
 from tracker.cities import queries
 from tracker.cities.forms import CityForm, NewCityForm, country_choices, submitted_version
@@ -32,17 +31,6 @@ from tracker.pages import render_form
 bp = Blueprint("cities", __name__)
 
 
-def load_city(slug: str) -> City:
-    """Load a city by slug or answer 404."""
-    return queries.get_city(get_session(), slug) or abort(404)
-
-
-def user_id() -> int | None:
-    """Return the signed-in user's id, for the history."""
-    user = signed_in_user()
-    return user.id if user else None
-
-
 @bp.get("/cities/")
 def list_cities() -> str:
     """List the cities the visitor may read."""
@@ -51,12 +39,10 @@ def list_cities() -> str:
 
 
 @bp.get("/cities/<slug>")
-def show_city(slug: str) -> str:
+@city_route("read_public")
+def show_city(city: City) -> str:
     """Show a city's profile."""
-    city = load_city(slug)
     user = signed_in_user()
-    if not can_read_city(user, city):
-        deny()
     children = queries.list_child_areas(get_session(), city, user)
     return render_template(
         "cities/show.html", city=city, children=children, parent=readable_parent(user, city),
@@ -119,11 +105,9 @@ def new_city() -> ResponseReturnValue:
 
 
 @bp.route("/cities/<slug>/edit", methods=["GET", "POST"])
-def edit_city(slug: str) -> ResponseReturnValue:
+@city_route("edit")
+def edit_city(city: City) -> ResponseReturnValue:
     """Edit a city's profile; refuse a save that would overwrite a newer one."""
-    city = load_city(slug)
-    if not can_edit_city(signed_in_user(), city):
-        deny()
     form = CityForm(obj=city)
     fill_city_choices(form, city, signed_in_user())
     if not form.is_submitted():
@@ -133,7 +117,7 @@ def edit_city(slug: str) -> ResponseReturnValue:
         version = submitted_version(form)
         try:
             update_city(session=get_session(), city=city, values=city_values(form),
-                        version=version, user_id=user_id())
+                        version=version, user_id=current_user_id())
         except StaleEditError as error:
             flash(str(error), "error")
             form.expected_version.data = str(city.version)  # saving again applies on top
@@ -145,3 +129,5 @@ def edit_city(slug: str) -> ResponseReturnValue:
             return redirect(url_for("cities.show_city", slug=city.slug))
     return render_form("cities/form.html", form, city=city)
 
+
+from tracker.cities import network_routes  # noqa: E402,F401  (registers routes on bp)

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from sqlmodel import Session, select
 from werkzeug.wrappers import Response
 
+from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
 from tracker.climate import queries
@@ -36,10 +37,8 @@ from tracker.climate.routes import (
     CLIMATE,
     Page,
     bp,
-    load_city,
     overview_context,
     to_overview,
-    user_id,
 )
 from tracker.climate.vocab import hazard_label
 from tracker.db import get_session
@@ -141,16 +140,17 @@ def load_record(kind: str, city: City, record_id: int) -> Any:
 
 
 @bp.get(CLIMATE + "/" + KINDS + "/")
-def list_entities(slug: str, kind: str) -> str:
+@city_route("read_internals")
+def list_entities(city: City, kind: str) -> str:
     """List one kind of a city's climate records."""
     return render_template("climate/entity_list.html", kind=kind, entity=ENTITIES[kind],
-                           **overview_context(load_city(slug)))
+                           **overview_context(city))
 
 
 @bp.route(CLIMATE + "/" + KINDS + "/new", methods=["GET", "POST"])
-def new_entity(slug: str, kind: str) -> Page | Response:
+@city_route("edit")
+def new_entity(city: City, kind: str) -> Page | Response:
     """Add a climate record of one kind."""
-    city = load_city(slug, edit=True)
     form = ENTITIES[kind].form()
     prepare(kind, form, city, None)
     data_in = validated_input(kind, form)
@@ -158,7 +158,7 @@ def new_entity(slug: str, kind: str) -> Page | Response:
         return render_entity(city, kind, form, None)
     try:
         ENTITIES[kind].create(session=get_session(), city=city, data_in=data_in,
-                              user_id=user_id())
+                              user_id=current_user_id())
     except DomainError as error:
         flash(str(error), "error")
         return render_entity(city, kind, form, None, 422)
@@ -167,9 +167,9 @@ def new_entity(slug: str, kind: str) -> Page | Response:
 
 
 @bp.route(CLIMATE + "/" + KINDS + "/<int:record_id>/edit", methods=["GET", "POST"])
-def edit_entity(slug: str, kind: str, record_id: int) -> Page | Response:
+@city_route("edit")
+def edit_entity(city: City, kind: str, record_id: int) -> Page | Response:
     """Change a climate record; refuse a save that would overwrite a newer one (409)."""
-    city = load_city(slug, edit=True)
     record = load_record(kind, city, record_id)
     form = ENTITIES[kind].form(obj=record)
     prepare(kind, form, city, record)
@@ -178,7 +178,7 @@ def edit_entity(slug: str, kind: str, record_id: int) -> Page | Response:
         return render_entity(city, kind, form, record)
     try:
         ENTITIES[kind].update(session=get_session(), record=record, data_in=data_in,
-                              version=submitted_version(form), user_id=user_id())
+                              version=submitted_version(form), user_id=current_user_id())
     except StaleEditError as error:
         flash(str(error), "error")
         form.expected_version.data = str(record.version)
@@ -199,9 +199,9 @@ def render_simple(city: City, form: Any, title: Any, record: Any = None,
 
 
 @bp.route(CLIMATE + "/profile", methods=["GET", "POST"])
-def edit_profile(slug: str) -> Page | Response:
+@city_route("edit")
+def edit_profile(city: City) -> Page | Response:
     """Record the city's commitment date and CDP account."""
-    city = load_city(slug, edit=True)
     profile = get_session().exec(select(ClimateProfile).where(
         ClimateProfile.city_id == city.id)).first()
     form = ProfileForm(obj=profile)
@@ -212,7 +212,8 @@ def edit_profile(slug: str) -> Page | Response:
         return render_simple(city, form, _("Climate commitment"), profile)
     try:
         s.save_profile(session=get_session(), city=city, profile_in=data_in,
-                       version=submitted_version(form) if profile else None, user_id=user_id())
+                       version=submitted_version(form) if profile else None,
+                       user_id=current_user_id())
     except StaleEditError as error:
         flash(str(error), "error")
         form.expected_version.data = str(profile.version)  # type: ignore[union-attr]
@@ -225,29 +226,31 @@ def edit_profile(slug: str) -> Page | Response:
 
 
 @bp.route(CLIMATE + "/hazards/<int:hazard_id>/events/new", methods=["GET", "POST"])
-def new_event(slug: str, hazard_id: int) -> Page | Response:
+@city_route("edit")
+def new_event(city: City, hazard_id: int) -> Page | Response:
     """Record a past event of one of the city's hazards."""
-    city = load_city(slug, edit=True)
     hazard = load_record("hazards", city, hazard_id)
     form = EventForm()
     title = _("Past event: %(hazard)s", hazard=hazard_label(hazard.hazard))
     data_in = form.to_create() if form.validate_on_submit() else None
     if data_in is None:
         return render_simple(city, form, title)
-    s.add_past_event(session=get_session(), hazard=hazard, event_in=data_in, user_id=user_id())
+    s.add_past_event(session=get_session(), hazard=hazard, event_in=data_in,
+                     user_id=current_user_id())
     flash(_("Saved."), "success")
     return to_overview(city, "hazards")
 
 
 @bp.route(CLIMATE + "/capacities", methods=["GET", "POST"])
-def rate_capacity(slug: str) -> Page | Response:
+@city_route("edit")
+def rate_capacity(city: City) -> Page | Response:
     """Rate an adaptive-capacity factor (a new rating of a factor replaces the old one)."""
-    city = load_city(slug, edit=True)
     form = CapacityForm()
     data_in = form.to_create() if form.validate_on_submit() else None
     if data_in is None:
         return render_simple(city, form, _("Rate an adaptive-capacity factor"))
-    s.rate_capacity(session=get_session(), city=city, capacity_in=data_in, user_id=user_id())
+    s.rate_capacity(session=get_session(), city=city, capacity_in=data_in,
+                    user_id=current_user_id())
     flash(_("Saved."), "success")
     return to_overview(city, "capacities")
 

@@ -1,31 +1,48 @@
 """Climate pages: a city's CRF overview, its GHG inventory form and its risk matrix."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_edit_city, can_read_city_internals, deny, signed_in_user
+from tracker.auth.access import can_edit_city, signed_in_user
+from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
-from tracker.cities.queries import get_city
-from tracker.climate import presenters, queries
-from tracker.climate.compliance import assess
+from tracker.climate import queries
+from tracker.climate.compliance import Phase, Status, assess
+from tracker.climate.entity_forms import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    CHANGES,
+    LEVELS,
+    TARGET_KINDS,
+    TIMEFRAMES,
+    humanise,
+)
 from tracker.climate.forms import (
     CellTable,
     InventoryForm,
+    field_name,
     read_table,
     sectors_in_order,
     table_of,
     to_inventory,
 )
 from tracker.climate.models import GhgInventory
-from tracker.climate.presenters import MATRIX_LEVELS
+from tracker.climate.sectors import (
+    NOTATION_KEY_NAMES,
+    SECTOR_NAMES,
+    NotationKey,
+    Sector,
+)
 from tracker.climate.services import ClimateError, create_inventory, update_inventory
 from tracker.climate.totals import headline, per_capita, progress_against
-from tracker.climate.vocab import Level
+from tracker.climate.vocab import Level, hazard_label
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.pages import render_page
@@ -34,27 +51,36 @@ bp = Blueprint("climate", __name__)
 
 CLIMATE = "/cities/<slug>/climate"
 Page = tuple[str, int]
+PHASE_LABELS = {
+    Phase.INVENTORY: _l("Inventory"), Phase.TARGET: _l("Target"),
+    Phase.MITIGATION_PLAN: _l("Plan"), Phase.ASSESSMENT: _l("Risk and vulnerability assessment"),
+    Phase.GOAL: _l("Goal"), Phase.ADAPTATION_PLAN: _l("Plan")}
+STATUS_LABELS = {Status.MET: _l("Met"), Status.PARTIAL: _l("Partially met"),
+                 Status.NOT_STARTED: _l("Not started")}
+PILLARS = ((_l("Mitigation"), (Phase.INVENTORY, Phase.TARGET, Phase.MITIGATION_PLAN)),
+           (_l("Adaptation"), (Phase.ASSESSMENT, Phase.GOAL, Phase.ADAPTATION_PLAN)))
+LABEL_LISTS = {"target_kinds": TARGET_KINDS, "level_labels": LEVELS, "change_labels": CHANGES,
+               "timeframe_labels": TIMEFRAMES, "action_kinds": ACTION_KINDS,
+               "action_statuses": ACTION_STATUSES}
+MATRIX_LEVELS = (Level.HIGH, Level.MODERATE, Level.LOW)
+
+
+def tco2e(value: Decimal | None) -> str:
+    """Write a figure exactly, with thousands separators and no trailing zeros."""
+    if value is None:
+        return "—"
+    text = format(value, ",f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @bp.context_processor
 def climate_helpers() -> dict[str, Any]:
     """Give the climate templates their labels and number formatting."""
-    return presenters.template_helpers()
-
-
-def load_city(slug: str, *, edit: bool = False) -> City:
-    """Load a city (404), then check the visitor may read its internals, or change it."""
-    city = get_city(get_session(), slug) or abort(404)
-    user = signed_in_user()
-    if not (can_edit_city(user, city) if edit else can_read_city_internals(user, city)):
-        deny()
-    return city
-
-
-def user_id() -> int | None:
-    """Return the signed-in user's id, for the history."""
-    user = signed_in_user()
-    return user.id if user else None
+    return {"tco2e": tco2e, "sector_names": SECTOR_NAMES, "hazard_label": hazard_label,
+            "phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS, "pillars": PILLARS,
+            "notation_keys": [(k.value, NOTATION_KEY_NAMES[k]) for k in NotationKey],
+            "field_name": field_name, "Sector": Sector, "humanise": humanise,
+            **{name: dict(pairs) for name, pairs in LABEL_LISTS.items()}}
 
 
 def to_overview(city: City, anchor: str | None = None) -> Response:
@@ -77,15 +103,16 @@ def overview_context(city: City) -> dict[str, Any]:
 
 
 @bp.get(CLIMATE)
-def overview(slug: str) -> str:
+@city_route("read_internals")
+def overview(city: City) -> str:
     """Show a city's inventory totals, targets, hazards, actions and CRF compliance."""
-    return render_template("climate/overview.html", **overview_context(load_city(slug)))
+    return render_template("climate/overview.html", **overview_context(city))
 
 
 @bp.get(CLIMATE + "/risks")
-def risks(slug: str) -> str:
+@city_route("read_internals")
+def risks(city: City) -> str:
     """Place the city's hazards on a probability × consequence grid."""
-    city = load_city(slug)
     data = queries.load_city_climate(get_session(), city)
     grid: dict[tuple[str, str], list[Any]] = {}
     unplaced = []
@@ -115,9 +142,9 @@ def render_inventory(city: City, inventory: GhgInventory | None, form: Inventory
 
 
 @bp.route(CLIMATE + "/inventories/new", methods=["GET", "POST"])
-def new_inventory(slug: str) -> Page | Response:
+@city_route("edit")
+def new_inventory(city: City) -> Page | Response:
     """Record a GHG inventory: header and CRF table; refuse it whole when a cell is wrong."""
-    city = load_city(slug, edit=True)
     form = InventoryForm()
     if not form.is_submitted():
         form.population.data = form.population.data or city.population
@@ -128,7 +155,7 @@ def new_inventory(slug: str) -> Page | Response:
         return render_inventory(city, None, form, table, 422)
     try:
         create_inventory(session=get_session(), city=city, inventory_in=inventory_in,
-                         user_id=user_id())
+                         user_id=current_user_id())
     except ClimateError as error:
         form.year.errors = [*form.year.errors, str(error)]
         return render_inventory(city, None, form, table, 422)
@@ -137,9 +164,9 @@ def new_inventory(slug: str) -> Page | Response:
 
 
 @bp.route(CLIMATE + "/inventories/<int:inventory_id>/edit", methods=["GET", "POST"])
-def edit_inventory(slug: str, inventory_id: int) -> Page | Response:
+@city_route("edit")
+def edit_inventory(city: City, inventory_id: int) -> Page | Response:
     """Change an inventory; refuse a save that would overwrite a newer one (409)."""
-    city = load_city(slug, edit=True)
     inventory = get_session().get(GhgInventory, inventory_id)
     if inventory is None or inventory.city_id != city.id:
         abort(404)
@@ -153,7 +180,7 @@ def edit_inventory(slug: str, inventory_id: int) -> Page | Response:
         return render_inventory(city, inventory, form, table, 422)
     try:
         update_inventory(session=get_session(), inventory=inventory, inventory_in=inventory_in,
-                         version=submitted_version(form), user_id=user_id())
+                         version=submitted_version(form), user_id=current_user_id())
     except StaleEditError as error:
         flash(str(error), "error")
         form.expected_version.data = str(inventory.version)
@@ -164,3 +191,5 @@ def edit_inventory(slug: str, inventory_id: int) -> Page | Response:
     flash(_("Inventory %(year)s saved.", year=inventory.year), "success")
     return to_overview(city, "inventory")
 
+
+from tracker.climate import entity_routes  # noqa: E402,F401  (registers the entity routes)

@@ -25,14 +25,14 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from tracker.auth.access import deny, readable_cities_clause, signed_in_user
+from tracker.auth.city_scope import city_route
 from tracker.bulk.formats import CSV_TYPE, XLSX_TYPE, fill_sheet, write_csv
 from tracker.charts import status_style
 from tracker.charts.palette import PALETTE
 from tracker.cities.models import City
-from tracker.cities.queries import get_city
 from tracker.compare import views
 from tracker.compare.matrix import EMPTY_LABELS, FLAG_LABELS
-from tracker.compare.notes import NoteForm, add_note, can_post_note, can_read_notes, list_notes
+from tracker.compare.notes import NoteForm, add_note, can_post_note, list_notes
 from tracker.compare.queries import list_choices
 from tracker.compare.scoring import CATEGORY_LABELS
 from tracker.compare.selection import read_selection
@@ -40,14 +40,12 @@ from tracker.compare.services import Comparison, compare
 from tracker.db import get_session
 from tracker.extensions import limiter
 from tracker.indicators.models import LocalIndicator
-from tracker.indicators.presenters import unit_text
 from tracker.indicators.queries import get_indicator
+from tracker.indicators.routes import unit_text
 from tracker.memory import gc_paused
 from tracker.pages import render_page
 from tracker.plans.models import PlanKind
 from tracker.progress.services import decimal_text
-from tracker.reports import comparison
-from tracker.reports.worker import check_queue, enqueue_after_request
 
 bp = Blueprint("compare", __name__)
 NOTES = "/cities/<slug>/indicators/<path:code>/notes"
@@ -122,12 +120,9 @@ def export_xlsx() -> Response:
     return attachment(out.getvalue(), XLSX_TYPE, "xlsx")
 
 
-def load_indicator(slug: str, code: str) -> tuple[City, LocalIndicator]:
-    """Load a city and its indicator (404 when either is unknown)."""
-    session = get_session()
-    city = get_city(session, slug) or abort(404)
-    indicator = get_indicator(session, city, code) or abort(404)
-    return city, indicator
+def load_indicator(city: City, code: str) -> LocalIndicator:
+    """Load one of the city's indicators (404)."""
+    return get_indicator(get_session(), city, code) or abort(404)
 
 
 def render_notes(city: City, indicator: LocalIndicator, form: NoteForm, status: int = 200
@@ -139,18 +134,18 @@ def render_notes(city: City, indicator: LocalIndicator, form: NoteForm, status: 
 
 
 @bp.get(NOTES)
-def show_notes(slug: str, code: str) -> ResponseReturnValue:
+@city_route("read_internals")
+def show_notes(city: City, code: str) -> ResponseReturnValue:
     """List the reviewers' notes on a city's indicator."""
-    city, indicator = load_indicator(slug, code)
-    if not can_read_notes(signed_in_user(), city):
-        deny()
+    indicator = load_indicator(city, code)
     return render_notes(city, indicator, NoteForm())
 
 
 @bp.post(NOTES)
-def post_note(slug: str, code: str) -> ResponseReturnValue:
+@city_route("read_internals")
+def post_note(city: City, code: str) -> ResponseReturnValue:
     """Add a reviewer's note to a city's indicator."""
-    city, indicator = load_indicator(slug, code)
+    indicator = load_indicator(city, code)
     user = signed_in_user()
     if not can_post_note(user, city):
         deny()
@@ -173,6 +168,9 @@ def export_pdf() -> Response:
     """Ask for the ranking and the matrix as a PDF: a report run of the background queue
     (reused when the data has not changed), made as this viewer may see the comparison;
     answer the run's status page, which polls and then downloads."""
+    from tracker.reports import comparison
+    from tracker.reports.worker import check_queue, enqueue_after_request
+
     check_queue()  # a broker that is down: 503 before anything is recorded
     user = signed_in_user()
     run, created = comparison.request_comparison_run(

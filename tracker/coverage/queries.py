@@ -126,11 +126,6 @@ class CityCoverage:
         return sum(1 for g in self.goals if g.state in states)
 
 
-def get_city(session: Session, slug: str) -> City | None:
-    """Return the city with this slug."""
-    return session.scalars(select(City).where(City.slug == slug)).first()
-
-
 def current_plans_clause(city_id: int) -> ColumnElement[bool]:
     """Match the city's current plans: no later revision, and not superseded."""
     later = aliased(Plan)

@@ -2,9 +2,9 @@
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 
-from tracker.auth.access import can_read_city, deny, signed_in_user
+from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
 from tracker.coverage import queries
 from tracker.db import get_session
@@ -17,12 +17,10 @@ PLAN_PAGE = re.compile(r"^/cities/<(?:\w+:)?slug>/plans/<(?:int:)?(\w+)>/?$")
 
 
 @bp.get("/cities/<slug>/coverage")
-def show_coverage(slug: str) -> str:
+@city_route("read_public")
+def show_coverage(city: City) -> str:
     """Show which SDGs a city's plans and indicators cover, and where the gaps are."""
     session = get_session()
-    city = queries.get_city(session, slug) or abort(404)
-    if not can_read_city(signed_in_user(), city):
-        deny()
     return render_template("coverage/show.html", city=city,
                            coverage=queries.get_city_coverage(session, city))
 

@@ -3,20 +3,21 @@ secretariats set reporting windows (when values may be entered and when they are
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_manage_network, can_read_city_internals, deny, signed_in_user
-from tracker.auth.models import Role, User
+from tracker.auth.access import (
+    can_manage_network,
+    can_review,
+    signed_in_user,
+)
+from tracker.auth.city_scope import city_route, current_user_id, network_route
 from tracker.cities.models import City, Network
-from tracker.cities.queries import get_network
 from tracker.data import completeness, windows
 from tracker.data.completeness_forms import PeriodForm, WindowForm
 from tracker.data.queries import period_name
-from tracker.data.routes import can_review, user_id
 from tracker.db import get_session
-from tracker.indicators.queries import get_city
 from tracker.pages import render_form
 
 bp = Blueprint("completeness", __name__)
@@ -28,25 +29,6 @@ Page = tuple[str, int]
 def period_helpers() -> dict[str, Any]:
     """Give the templates the grid's period names ("2023/24 Q2")."""
     return {"period_name": period_name}
-
-
-def load_city(slug: str) -> City:
-    """Load a city by slug or answer 404."""
-    return get_city(get_session(), slug) or abort(404)
-
-
-def load_network(slug: str) -> Network:
-    """Load a network by slug or answer 404."""
-    return get_network(get_session(), slug) or abort(404)
-
-
-def can_watch_network(user: User | None, network: Network) -> bool:
-    """May this user follow the network's completeness (its secretariat and reviewers,
-    and admins)?"""
-    if user is None:
-        return False
-    return can_manage_network(user, network) or (
-        user.role == Role.REVIEWER and user.network_id == network.id)
 
 
 def chosen_period(cities: list[City]) -> tuple[PeriodForm, int, int, int]:
@@ -62,12 +44,10 @@ def chosen_period(cities: list[City]) -> tuple[PeriodForm, int, int, int]:
 
 
 @bp.get("/cities/<slug>/completeness")
-def show_city(slug: str) -> Page:
+@city_route("read_internals")
+def show_city(city: City) -> Page:
     """Show which of a city's due indicators are entered, submitted, approved or overdue."""
-    city = load_city(slug)
     user = signed_in_user()
-    if not can_read_city_internals(user, city):
-        deny()
     form, year, quarter, status = chosen_period([city])
     session = get_session()
     return render_template("data/completeness.html", city=city, form=form,
@@ -77,12 +57,10 @@ def show_city(slug: str) -> Page:
 
 
 @bp.get("/networks/<slug>/completeness")
-def show_network(slug: str) -> Page:
+@network_route("watch_network")
+def show_network(network: Network) -> Page:
     """Show every member city's completeness for a period, side by side."""
-    network = load_network(slug)
     user = signed_in_user()
-    if not can_watch_network(user, network):
-        deny()
     session = get_session()
     cities = completeness.list_member_cities(session, network)
     form, year, quarter, status = chosen_period(cities)
@@ -99,10 +77,10 @@ def save_window(form: WindowForm, **target: City | Network) -> bool:
     try:
         if "city" in target:
             windows.set_city_window(session=get_session(), city=target["city"],  # type: ignore[arg-type]
-                                    window_in=form.window_in(), user_id=user_id())
+                                    window_in=form.window_in(), user_id=current_user_id())
         else:
             windows.set_network_windows(session=get_session(), network=target["network"],  # type: ignore[arg-type]
-                                        window_in=form.window_in(), user_id=user_id())
+                                        window_in=form.window_in(), user_id=current_user_id())
     except windows.WindowError as error:
         getattr(form, error.field).errors.append(str(error))
         return False
@@ -110,11 +88,9 @@ def save_window(form: WindowForm, **target: City | Network) -> bool:
 
 
 @bp.route("/networks/<slug>/windows", methods=["GET", "POST"])
-def network_windows(slug: str) -> Page | Response:
+@network_route("manage_network")
+def network_windows(network: Network) -> Page | Response:
     """List the windows of the network's cities, and set a period's window for all of them."""
-    network = load_network(slug)
-    if not can_manage_network(signed_in_user(), network):
-        deny()
     form = WindowForm()
     if save_window(form, network=network):
         flash(_("Window saved for every city of %(network)s.", network=network.name), "success")
@@ -124,11 +100,9 @@ def network_windows(slug: str) -> Page | Response:
 
 
 @bp.route("/cities/<slug>/windows", methods=["GET", "POST"])
-def city_windows(slug: str) -> Page | Response:
+@city_route("review")
+def city_windows(city: City) -> Page | Response:
     """List a city's windows, and set one period's window for this city only."""
-    city = load_city(slug)
-    if not can_review(signed_in_user(), city):
-        deny()
     form = WindowForm()
     if save_window(form, city=city):
         flash(_("Window saved for %(city)s.", city=city.name), "success")

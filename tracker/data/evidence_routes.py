@@ -12,17 +12,17 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from tracker import pages
-from tracker.auth.access import can_edit_city, can_read_city_internals, deny, signed_in_user
+from tracker.auth.access import can_edit_city, signed_in_user
+from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.models import City
 from tracker.data import evidence as files
 from tracker.data import queries, services
 from tracker.data.models import EvidenceFile, Observation
-from tracker.data.routes import CELL, cell_name, column_label, load_indicator, user_id
+from tracker.data.routes import CELL, cell_name, column_label, load_indicator
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import TrackerForm
 from tracker.indicators.models import LocalIndicator
-from tracker.indicators.queries import get_city
 from tracker.text_rules import whole_number
 
 bp = Blueprint("evidence", __name__)
@@ -49,12 +49,10 @@ class EvidenceForm(VersionForm):
                                     "or an .xlsx workbook without macros."))
 
 
-def load_cell(slug: str, code: str, obs_id: int, *, edit: bool = False
-              ) -> tuple[City, LocalIndicator, Observation]:
-    """Load a city, its indicator and one of its cells (404), checking access (403)."""
-    city, indicator = load_indicator(slug, code, edit=edit)
-    cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
-    return city, indicator, cell
+def load_cell(city: City, code: str, obs_id: int) -> tuple[LocalIndicator, Observation]:
+    """Load one of the city's indicators and one of its cells (404)."""
+    indicator = load_indicator(city, code)
+    return indicator, queries.get_observation(get_session(), indicator, obs_id) or abort(404)
 
 
 def render_page(city: City, indicator: LocalIndicator, cell: Observation, status: int = 200,
@@ -76,16 +74,18 @@ def to_page(city: City, indicator: LocalIndicator, cell: Observation) -> Respons
 
 
 @bp.get(EVIDENCE)
-def show_evidence(slug: str, code: str, obs_id: int) -> Page:
+@city_route("read_internals")
+def show_evidence(city: City, code: str, obs_id: int) -> Page:
     """Show a cell's evidence (link or file) and, for editors, the upload form."""
-    city, indicator, cell = load_cell(slug, code, obs_id)
+    indicator, cell = load_cell(city, code, obs_id)
     return render_page(city, indicator, cell)
 
 
 @bp.post(EVIDENCE)
-def upload_evidence(slug: str, code: str, obs_id: int) -> Page | Response:
+@city_route("edit")
+def upload_evidence(city: City, code: str, obs_id: int) -> Page | Response:
     """Check and keep an uploaded file, and attach it to the cell (replacing any before)."""
-    city, indicator, cell = load_cell(slug, code, obs_id, edit=True)
+    indicator, cell = load_cell(city, code, obs_id)
     form = EvidenceForm()
     if not form.validate_on_submit():
         errors = [str(e) for field in form for e in field.errors]
@@ -104,7 +104,7 @@ def attach(city: City, indicator: LocalIndicator, cell: Observation, evidence: E
     """Attach a kept file to the cell; on refusal delete it again (the record rolls back)."""
     try:
         services.attach_evidence(session=get_session(), cell=cell, evidence=evidence,
-                                 expected_version=form.version(), user_id=user_id())
+                                 expected_version=form.version(), user_id=current_user_id())
     except (services.ObservationError, StaleEditError) as error:
         files.discard(evidence)
         status = 409 if isinstance(error, StaleEditError) else 422
@@ -114,15 +114,16 @@ def attach(city: City, indicator: LocalIndicator, cell: Observation, evidence: E
 
 
 @bp.post(f"{EVIDENCE}/remove")
-def remove_evidence(slug: str, code: str, obs_id: int) -> Page | Response:
+@city_route("edit")
+def remove_evidence(city: City, code: str, obs_id: int) -> Page | Response:
     """Detach the cell's file (it stays on record, named in the history)."""
-    city, indicator, cell = load_cell(slug, code, obs_id, edit=True)
+    indicator, cell = load_cell(city, code, obs_id)
     form = VersionForm()
     if not form.validate_on_submit():
         return render_page(city, indicator, cell, 422, [_("Try again.")])
     try:
         services.detach_evidence(session=get_session(), cell=cell,
-                                 expected_version=form.version(), user_id=user_id())
+                                 expected_version=form.version(), user_id=current_user_id())
     except (services.ObservationError, StaleEditError) as error:
         status = 409 if isinstance(error, StaleEditError) else 422
         return render_page(city, indicator, cell, status, [str(error)])
@@ -131,11 +132,9 @@ def remove_evidence(slug: str, code: str, obs_id: int) -> Page | Response:
 
 
 @bp.get("/cities/<slug>/evidence/<int:evidence_id>")
-def download_evidence(slug: str, evidence_id: int) -> Any:
+@city_route("read_internals")
+def download_evidence(city: City, evidence_id: int) -> Any:
     """Send a kept file to someone who may see the city's internals, never to be run."""
-    city = get_city(get_session(), slug) or abort(404)
-    if not can_read_city_internals(signed_in_user(), city):
-        deny()
     evidence = files.get_evidence(get_session(), city, evidence_id) or abort(404)
     path = files.file_path(evidence) or abort(404)
     # read whole (at most EVIDENCE_MAX_BYTES): no open file handle outlives the request

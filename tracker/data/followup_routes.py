@@ -4,41 +4,36 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_edit_city, can_read_city_internals, deny, signed_in_user
+from tracker.auth.access import can_edit_city, signed_in_user
+from tracker.auth.city_scope import city_route, current_user_id
+from tracker.cities.models import City
 from tracker.data import followup, queries
 from tracker.data.forms import ReviewForm
-from tracker.data.routes import can_review, user_id
 from tracker.db import get_session
-from tracker.indicators.queries import get_city
 
 bp = Blueprint("followup", __name__)
 
 
 @bp.get("/cities/<slug>/follow-up")
-def list_flagged(slug: str) -> str:
+@city_route("read_internals")
+def list_flagged(city: City) -> str:
     """List the city's values flagged for follow-up."""
-    city = get_city(get_session(), slug) or abort(404)
     user = signed_in_user()
-    if not can_read_city_internals(user, city):
-        deny()
     rows = followup.list_flagged(get_session(), city)
     return render_template("data/follow_up.html", city=city, rows=rows, form=ReviewForm(),
                            period_name=queries.period_name,
-                           can_clear=can_edit_city(user, city) or can_review(user, city))
+                           can_clear=can_edit_city(user, city))
 
 
 @bp.post("/cities/<slug>/follow-up/<int:obs_id>/clear")
-def clear(slug: str, obs_id: int) -> Response:
+@city_route("edit")
+def clear(city: City, obs_id: int) -> Response:
     """Clear one value's follow-up flag (the city's editors and reviewing secretariats)."""
-    city = get_city(get_session(), slug) or abort(404)
-    user = signed_in_user()
-    if not (can_edit_city(user, city) or can_review(user, city)):
-        deny()
     cell = followup.get_flagged(get_session(), city, obs_id) or abort(404)
     form = ReviewForm()
     if not form.validate_on_submit() or not cell.follow_up:
         abort(400)
-    followup.clear_follow_up(session=get_session(), cell=cell, user_id=user_id(),
+    followup.clear_follow_up(session=get_session(), cell=cell, user_id=current_user_id(),
                              note=form.reason.data or "")
     flash(_("The follow-up flag is cleared."), "success")
     return redirect(url_for("followup.list_flagged", slug=city.slug))

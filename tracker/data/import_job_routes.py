@@ -17,33 +17,44 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_edit_city, deny, signed_in_user
+from tracker.auth.access import signed_in_user
+from tracker.auth.city_scope import city_route
 from tracker.bulk.formats import CSV_TYPE
 from tracker.bulk.report import Action, RowError, RowOutcome
 from tracker.cities.models import City
-from tracker.cities.queries import get_city
 from tracker.data import import_jobs
 from tracker.data.import_job_models import ImportJob, ImportKind, JobStatus
-from tracker.data.import_queue import start_after_request
+from tracker.data.import_queue import init_import_queue, start_after_request
 from tracker.db import get_session
+from tracker.plans.models import Plan
 
 bp = Blueprint("import_jobs", __name__)
+bp.record_once(lambda state: init_import_queue(state.app))
 
 STEPS = {"": _l("Waiting for a worker"), "read": _l("Reading the file"),
          "check": _l("Checking every row"), "report": _l("Preparing the report"),
          "save": _l("Saving"), "done": _l("Finished"), "failed": _l("Failed")}
 
 
-def load_job(slug: str, job_id: int) -> tuple[City, ImportJob]:
-    """Load a city (404) the user may change (403) and one of its jobs (404)."""
+def start_job(kind: ImportKind, city: City, data: bytes, filename: str,
+              plan: Plan | None = None) -> Response:
+    """Record a dry run of an upload, start it after this request, and go to its page."""
+    user = signed_in_user()
+    assert city.id is not None
+    job = import_jobs.create_job(session=get_session(), kind=kind, city_id=city.id,
+                                 user_id=user.id if user else None, data=data,
+                                 filename=filename, plan_id=plan.id if plan else None)
+    start_after_request(job)
+    return redirect(url_for("import_jobs.show_job", slug=city.slug, job_id=job.id))
+
+
+def load_job(city: City, job_id: int) -> ImportJob:
+    """Load one of the city's import jobs (404)."""
     session = get_session()
-    city = get_city(session, slug) or abort(404)
-    if not can_edit_city(signed_in_user(), city):
-        deny()
     job = session.get(ImportJob, job_id)
     if job is None or job.city_id != city.id:
         abort(404)
-    return city, import_jobs.fail_if_stale(session, job)
+    return import_jobs.fail_if_stale(session, job)
 
 
 def import_url(city: City, job: ImportJob) -> str:
@@ -76,9 +87,10 @@ def results_of(job: ImportJob) -> dict[str, Any] | None:
 
 
 @bp.get("/cities/<slug>/import-jobs/<int:job_id>")
-def show_job(slug: str, job_id: int) -> str:
+@city_route("edit")
+def show_job(city: City, job_id: int) -> str:
     """Show a job's progress and, once it ran, its report (and the save button)."""
-    city, job = load_job(slug, job_id)
+    job = load_job(city, job_id)
     session = get_session()
     source = session.get(ImportJob, job.source_job_id) if job.source_job_id else None
     return render_template(
@@ -90,18 +102,20 @@ def show_job(slug: str, job_id: int) -> str:
 
 
 @bp.get("/cities/<slug>/import-jobs/<int:job_id>/status.json")
-def job_status(slug: str, job_id: int) -> Response:
+@city_route("edit")
+def job_status(city: City, job_id: int) -> Response:
     """Answer a job's progress in JSON, for its page's poll."""
-    city, job = load_job(slug, job_id)
+    job = load_job(city, job_id)
     response = jsonify(status_info(city, job))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.post("/cities/<slug>/import-jobs/<int:job_id>/commit")
-def commit_job(slug: str, job_id: int) -> Response:
+@city_route("edit")
+def commit_job(city: City, job_id: int) -> Response:
     """Save the file a clean dry run checked, in a job that checks everything again."""
-    city, job = load_job(slug, job_id)
+    job = load_job(city, job_id)
     session = get_session()
     if not FlaskForm().validate_on_submit() or not import_jobs.can_commit(session, job):
         flash(_("That check cannot be saved (it found problems, was saved already or its "
@@ -115,9 +129,10 @@ def commit_job(slug: str, job_id: int) -> Response:
 
 
 @bp.get("/cities/<slug>/import-jobs/<int:job_id>/<any(errors, warnings):which>.csv")
-def download_problems(slug: str, job_id: int, which: str) -> Response:
+@city_route("edit")
+def download_problems(city: City, job_id: int, which: str) -> Response:
     """Download every problem (or warning) of a job as CSV: row, column, message."""
-    city, job = load_job(slug, job_id)
+    job = load_job(city, job_id)
     problems = import_jobs.read_problems(job, which) if job.status == JobStatus.DONE else None
     if problems is None:
         abort(404)

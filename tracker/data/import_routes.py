@@ -7,29 +7,20 @@ from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_edit_city, can_read_city_internals, deny, signed_in_user
-from tracker.bulk.downloads import download
+from tracker.auth.city_scope import city_route
 from tracker.bulk.formats import MAX_BYTES
 from tracker.bulk.forms import UploadForm
+from tracker.bulk.routes import download
 from tracker.cities.models import City
 from tracker.data.import_job_models import ImportKind
+from tracker.data.import_job_routes import start_job
 from tracker.data.import_jobs import list_recent_jobs
-from tracker.data.import_queue import start_job
 from tracker.data.observation_io import export_observations, export_open_sdg
 from tracker.db import get_session
-from tracker.indicators.queries import get_city, get_indicator
+from tracker.indicators.queries import get_indicator
 
 bp = Blueprint("data_io", __name__)
 Page = tuple[str, int]
-
-
-def load_city(slug: str, *, edit: bool) -> City:
-    """Load a city (404) whose values the user may import (`edit`) or export (403)."""
-    user = signed_in_user()
-    city = get_city(get_session(), slug) or abort(404)
-    if not (can_edit_city(user, city) if edit else can_read_city_internals(user, city)):
-        deny()
-    return city
 
 
 def render_import(city: City, form: UploadForm) -> Page:
@@ -41,9 +32,9 @@ def render_import(city: City, form: UploadForm) -> Page:
 
 
 @bp.route("/cities/<slug>/data/import", methods=["GET", "POST"])
-def import_data(slug: str) -> Any:
+@city_route("edit")
+def import_data(city: City) -> Any:
     """Upload a values file and start checking it (a dry run: nothing is saved)."""
-    city = load_city(slug, edit=True)
     form = UploadForm()
     if not form.validate_on_submit():
         return render_import(city, form)
@@ -56,17 +47,17 @@ def import_data(slug: str) -> Any:
 
 
 @bp.get("/cities/<slug>/data/export.<any(csv, xlsx):fmt>")
-def export_data(slug: str, fmt: str) -> Response:
+@city_route("read_internals")
+def export_data(city: City, fmt: str) -> Response:
     """Download every current value of the city in the import format."""
-    city = load_city(slug, edit=False)
     data = export_observations(session=get_session(), city=city, fmt=fmt)
     return download(data, fmt, f"{city.slug}-values")
 
 
 @bp.get("/cities/<slug>/indicators/<path:code>/data/open-sdg.csv")
-def export_indicator_open_sdg(slug: str, code: str) -> Response:
+@city_route("read_internals")
+def export_indicator_open_sdg(city: City, code: str) -> Response:
     """Download one indicator's values as an Open SDG data file."""
-    city = load_city(slug, edit=False)
     indicator = get_indicator(get_session(), city, code) or abort(404)
     return download(export_open_sdg(session=get_session(), city=city, indicator=indicator),
                     "csv", f"{city.slug}-{indicator.code.replace('/', '-')}-open-sdg")

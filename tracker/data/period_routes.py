@@ -12,8 +12,8 @@ from flask_babel import ngettext
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_read_city_internals, deny, signed_in_user
-from tracker.auth.models import Role, User
+from tracker.auth.access import can_enter_values, signed_in_user
+from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
 from tracker.data import queries, services
 from tracker.data.forms import PeriodCellForm, PeriodForm
@@ -21,7 +21,6 @@ from tracker.data.models import WHOLE_YEAR, ObservationStatus
 from tracker.data.routes import entry_helpers
 from tracker.db import get_session
 from tracker.errors import StaleEditError
-from tracker.indicators.queries import get_city
 from tracker.pages import render_page
 
 bp = Blueprint("period", __name__)
@@ -49,22 +48,6 @@ class Refusal:
 bp.context_processor(entry_helpers)
 
 
-def can_enter(user: User | None, city: City) -> bool:
-    """May this user enter the city's values on the period form (its officers, admins)?"""
-    if user is None:
-        return False
-    return user.role == Role.ADMIN or (user.role == Role.OFFICER and user.city_id == city.id)
-
-
-def load_city(slug: str, *, edit: bool = False) -> City:
-    """Load a city (404) whose internals the visitor may read (and enter, when `edit`)."""
-    user = signed_in_user()
-    city = get_city(get_session(), slug) or abort(404)
-    if not can_read_city_internals(user, city) or (edit and not can_enter(user, city)):
-        deny()
-    return city
-
-
 def check_period(year: int, quarter: int) -> None:
     """Refuse periods that cannot exist (404)."""
     if not (1950 <= year <= 2100 and 0 <= quarter <= 4):
@@ -77,10 +60,10 @@ def period_url(city: City, year: int, quarter: int, **kwargs: Any) -> str:
 
 
 @bp.get(PICKER)
-def pick_period(slug: str) -> str:
+@city_route("read_internals")
+def pick_period(city: City) -> str:
     """List the recent fiscal years (and their quarters when the city reports any quarterly
     indicator), each a link to its form."""
-    city = load_city(slug)
     now = queries.current_fiscal_year(city)
     quarters = [1, 2, 3, 4] if queries.has_quarterly(get_session(), city) else []
     years = [(year, queries.period_name(city, year, WHOLE_YEAR),
@@ -103,15 +86,15 @@ def render_period(city: City, year: int, quarter: int, status: int = 200,
     return render_page(
         "data/period.html", status, keep=keep, city=city, year=year, quarter=quarter,
         sections=sections, name=queries.period_name(city, year, quarter), refused=refused,
-        first=first, changed=changed or [], by_goal=by_goal, can_enter=can_enter(user, city),
+        first=first, changed=changed or [], by_goal=by_goal, can_enter=can_enter_values(user, city),
         form=PeriodForm())
 
 
 @bp.get(YEAR, defaults=WHOLE)
 @bp.get(QUARTER)
-def show_period(slug: str, year: int, quarter: int) -> Page:
+@city_route("read_internals")
+def show_period(city: City, year: int, quarter: int) -> Page:
     """Show every indicator due for the period, with an input per cell for its editors."""
-    city = load_city(slug)
     check_period(year, quarter)
     return render_period(city, year, quarter)
 
@@ -194,9 +177,9 @@ def save_all(session: Session, city: City, period: tuple[int, int]
 
 @bp.post(YEAR, defaults=WHOLE)
 @bp.post(QUARTER)
-def save_period(slug: str, year: int, quarter: int) -> Page | Response:
+@city_route("enter")
+def save_period(city: City, year: int, quarter: int) -> Page | Response:
     """Save every changed cell of the period; refused cells never lose the others."""
-    city = load_city(slug, edit=True)
     check_period(year, quarter)
     if not PeriodForm().validate_on_submit():
         flash(_("The form expired; enter your values again."), "error")
@@ -247,10 +230,10 @@ def submit_shown(session: Session, city: City, period: tuple[int, int],
 
 @bp.post(f"{YEAR}/submit", defaults=WHOLE)
 @bp.post(f"{QUARTER}/submit")
-def submit_period(slug: str, year: int, quarter: int) -> Page | Response:
+@city_route("enter")
+def submit_period(city: City, year: int, quarter: int) -> Page | Response:
     """Submit every draft and returned value of the period for review, as the page showed
     them: values changed since are not submitted, and are listed (409)."""
-    city = load_city(slug, edit=True)
     check_period(year, quarter)
     if not PeriodForm().validate_on_submit():
         flash(_("The form expired; try again."), "error")

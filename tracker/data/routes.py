@@ -12,12 +12,10 @@ from werkzeug.wrappers import Response
 
 from tracker.auth.access import (
     can_edit_city,
-    can_manage_network,
-    can_read_city_internals,
-    deny,
+    can_review,
     signed_in_user,
 )
-from tracker.auth.models import Role, User
+from tracker.auth.city_scope import city_route, current_user_id, edit_or_review
 from tracker.cities.models import City
 from tracker.data import queries, services
 from tracker.data.forms import (
@@ -32,8 +30,8 @@ from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.indicators.forms import number_text
 from tracker.indicators.models import Frequency, LocalIndicator
-from tracker.indicators.presenters import unit_text
-from tracker.indicators.queries import get_city, get_indicator
+from tracker.indicators.queries import get_indicator
+from tracker.indicators.routes import unit_text
 from tracker.pages import render_page
 
 bp = Blueprint("data", __name__)
@@ -72,31 +70,9 @@ def entry_helpers() -> dict[str, Any]:
 bp.context_processor(entry_helpers)
 
 
-def load_indicator(slug: str, code: str, *, edit: bool = False
-                   ) -> tuple[City, LocalIndicator]:
-    """Load a city (404), check the visitor may see its internals (or change its data when
-    `edit`), then load its indicator (404)."""
-    session, user = get_session(), signed_in_user()
-    city = get_city(session, slug) or abort(404)
-    if not can_read_city_internals(user, city) or (edit and not can_edit_city(user, city)):
-        deny()
-    return city, get_indicator(session, city, code) or abort(404)
-
-
-def can_review(user: User | None, city: City) -> bool:
-    """May this user approve, return and unlock the city's values (its networks'
-    secretariats and admins)?"""
-    if user is None or user.role not in (Role.ADMIN, Role.SECRETARIAT):
-        return False
-    return user.role == Role.ADMIN or any(
-        can_manage_network(user, network)
-        for network in queries.list_city_networks(get_session(), city))
-
-
-def user_id() -> int | None:
-    """Return the signed-in user's id, for the history."""
-    user = signed_in_user()
-    return user.id if user else None
+def load_indicator(city: City, code: str) -> LocalIndicator:
+    """Load one of the city's indicators (404)."""
+    return get_indicator(get_session(), city, code) or abort(404)
 
 
 def to_grid(city: City, indicator: LocalIndicator, anchor: str | None = None) -> Response:
@@ -123,9 +99,10 @@ def render_grid(city: City, indicator: LocalIndicator, status: int = 200,
 
 
 @bp.get(GRID)
-def show_grid(slug: str, code: str) -> Page:
+@city_route("read_internals")
+def show_grid(city: City, code: str) -> Page:
     """Show an indicator's values: periods × breakdowns, with a form per cell for editors."""
-    city, indicator = load_indicator(slug, code)
+    indicator = load_indicator(city, code)
     return render_grid(city, indicator)
 
 
@@ -146,9 +123,10 @@ def cell_errors(city: City, indicator: LocalIndicator, form: CellForm,
 
 
 @bp.post(f"{GRID}/cell")
-def save_cell(slug: str, code: str) -> Page | Response:
+@city_route("edit")
+def save_cell(city: City, code: str) -> Page | Response:
     """Save one cell as a draft; refuse bad input (422) and stale saves (409)."""
-    city, indicator = load_indicator(slug, code, edit=True)
+    indicator = load_indicator(city, code)
     form = CellForm()
     column = queries.find_column(indicator, form.breakdown_key.data or "")
     errors = cell_errors(city, indicator, form, column)
@@ -159,7 +137,7 @@ def save_cell(slug: str, code: str) -> Page | Response:
     try:
         services.save_observation(session=get_session(), indicator=indicator,
                                   entry=form.entry(column.breakdown),
-                                  expected_version=form.version(), user_id=user_id())
+                                  expected_version=form.version(), user_id=current_user_id())
     except StaleEditError as error:
         return render_stale(city, indicator, form, column, str(error))
     except services.NeedsConfirmation as held:
@@ -175,9 +153,10 @@ def save_cell(slug: str, code: str) -> Page | Response:
 
 
 @bp.post(f"{CELL}/delete")
-def delete_cell(slug: str, code: str, obs_id: int) -> Page | Response:
+@city_route("edit")
+def delete_cell(city: City, code: str, obs_id: int) -> Page | Response:
     """Delete a value (a recorded change with a reason); approved values are locked."""
-    city, indicator = load_indicator(slug, code, edit=True)
+    indicator = load_indicator(city, code)
     cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
     if cell.is_deleted:
         abort(404)
@@ -189,7 +168,7 @@ def delete_cell(slug: str, code: str, obs_id: int) -> Page | Response:
     try:
         services.delete_observation(session=get_session(), cell=cell,
                                     expected_version=version_of(form.expected_version) or 0,
-                                    user_id=user_id(), reason=form.reason.data or "")
+                                    user_id=current_user_id(), reason=form.reason.data or "")
     except (services.ObservationError, StaleEditError) as error:  # locked, or stale
         return render_grid(city, indicator, 409 if isinstance(error, StaleEditError) else 422,
                            [f"{name}: {error}"])
@@ -209,13 +188,11 @@ def render_stale(city: City, indicator: LocalIndicator, form: CellForm,
 
 
 @bp.post(f"{CELL}/<any(submit, approve, return, unlock):action>")
-def review_cell(slug: str, code: str, obs_id: int, action: str) -> Page | Response:
+@city_route(edit_or_review)
+def review_cell(city: City, code: str, obs_id: int, action: str) -> Page | Response:
     """Submit a value (editors), or approve, return or unlock it (secretariats, admins), as
     the page showed it: a value changed since is refused (409) and shown as it is now."""
-    city, indicator = load_indicator(slug, code)
-    user = signed_in_user()
-    if not (can_edit_city(user, city) if action == "submit" else can_review(user, city)):
-        deny()
+    indicator = load_indicator(city, code)
     cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
     form = ReviewActionForm()
     name = cell_name(city, cell.year, cell.quarter, column_label(indicator, cell))
@@ -226,7 +203,7 @@ def review_cell(slug: str, code: str, obs_id: int, action: str) -> Page | Respon
     try:
         services.review_observation(session=get_session(), cell=cell, action=action,
                                     expected_version=form.version.data or 0,
-                                    user_id=user_id(), reason=form.reason.data or "")
+                                    user_id=current_user_id(), reason=form.reason.data or "")
     except StaleEditError as error:
         return render_grid(city, indicator, 409, [f"{name}: {error}"])
     except services.ObservationError as error:
@@ -251,9 +228,10 @@ def review_message(action: str, name: str) -> str:
 
 
 @bp.get(f"{CELL}/history")
-def show_history(slug: str, code: str, obs_id: int) -> str:
+@city_route("read_internals")
+def show_history(city: City, code: str, obs_id: int) -> str:
     """List every change to a cell: who, when, old → new value and status, and why."""
-    city, indicator = load_indicator(slug, code)
+    indicator = load_indicator(city, code)
     cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
     return render_template("data/history.html", city=city, indicator=indicator, cell=cell,
                            name=cell_name(city, cell.year, cell.quarter,

@@ -43,11 +43,6 @@ class IndicatorView:
     elements: list[ElementLink] = field(default_factory=list)
 
 
-def get_city(session: Session, slug: str) -> City | None:
-    """Return the city with this slug."""
-    return session.scalars(select(City).where(City.slug == slug)).first()
-
-
 def _indicators(city: City) -> Any:
     """Build the query of a city's indicators with their targets and dimensions."""
     return (select(LocalIndicator)

@@ -10,25 +10,27 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker.auth.access import (
     can_edit_city,
-    can_read_city,
     can_read_city_internals,
-    deny,
     signed_in_user,
 )
+from tracker.auth.city_scope import city_route, current_user_id
 from tracker.catalogue.queries import search_catalogue
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
-from tracker.indicators import presenters, queries, services
+from tracker.indicators import queries, services
 from tracker.indicators.forms import (
     AlignmentForm,
     IndicatorForm,
+    choice_label,
     compare_with_saved,
+    field_label,
     initial_data,
+    number_text,
 )
-from tracker.indicators.models import LocalIndicator, SdgRelation
+from tracker.indicators.models import LocalIndicator, SdgRelation, UnitKind
 from tracker.indicators.state_forms import ElementLinkForm, RestoreForm, RetireForm
 from tracker.pages import form_status, render_page
 from tracker.plans.models import period_label
@@ -39,24 +41,9 @@ INDICATOR = "/cities/<slug>/indicators/<path:code>"
 Page = tuple[str, int]
 
 
-def load_city(slug: str, *, edit: bool = False) -> City:
-    """Load a city (404), then check the visitor may read it, or change it when `edit`."""
-    city = queries.get_city(get_session(), slug) or abort(404)
-    user = signed_in_user()
-    if not (can_edit_city(user, city) if edit else can_read_city(user, city)):
-        deny()
-    return city
-
-
 def load_indicator(city: City, code: str) -> LocalIndicator:
     """Load one of the city's indicators by code or answer 404."""
     return queries.get_indicator(get_session(), city, code) or abort(404)
-
-
-def user_id() -> int | None:
-    """Return the signed-in user's id, for the history."""
-    user = signed_in_user()
-    return user.id if user else None
 
 
 def to_indicator(city: City, indicator: LocalIndicator) -> Response:
@@ -64,16 +51,28 @@ def to_indicator(city: City, indicator: LocalIndicator) -> Response:
     return redirect(url_for("indicators.show_indicator", slug=city.slug, code=indicator.code))
 
 
+def unit_text(indicator: LocalIndicator) -> str:
+    """Say what the values are in: "%", "per 100 000 people", "ZAR", "households"."""
+    label = indicator.unit_label.strip()
+    fixed = {UnitKind.PERCENT: "%", UnitKind.TCO2E: "tCO2e",
+             UnitKind.RATE_1000: _("per 1 000"), UnitKind.RATE_100000: _("per 100 000")}
+    if indicator.unit_kind in fixed:
+        return " ".join(filter(None, [fixed[indicator.unit_kind], label]))
+    return label or choice_label("unit_kind", indicator.unit_kind)
+
+
 @bp.context_processor
 def indicator_helpers() -> dict[str, Any]:
     """Give the indicator templates their labels and number formatting."""
-    return presenters.template_helpers()
+    return {"choice_label": choice_label, "field_label": field_label, "number_text": number_text,
+            "unit_text": unit_text, "year_label": lambda year, city: period_label(
+                year, year, city.fiscal_year_start_month)}
 
 
 @bp.get("/cities/<slug>/indicators/")
-def list_indicators(slug: str) -> str:
+@city_route("read_public")
+def list_indicators(city: City) -> str:
     """List a city's local indicators (retired ones only when asked for)."""
-    city = load_city(slug)
     include_retired = request.args.get("retired") == "1"
     session = get_session()
     return render_template(
@@ -84,9 +83,9 @@ def list_indicators(slug: str) -> str:
 
 
 @bp.get(INDICATOR)
-def show_indicator(slug: str, code: str) -> Page:
+@city_route("read_public")
+def show_indicator(city: City, code: str) -> Page:
     """Show an indicator's definition, targets, alignments, elements and history."""
-    city = load_city(slug)
     return render_detail(city, load_indicator(city, code))
 
 
@@ -126,16 +125,16 @@ def render_form(city: City, indicator: LocalIndicator | None, form: IndicatorFor
 
 
 @bp.route("/cities/<slug>/indicators/new", methods=["GET", "POST"])
-def new_indicator(slug: str) -> Page | Response:
+@city_route("edit")
+def new_indicator(city: City) -> Page | Response:
     """Define a local indicator of the city."""
-    city = load_city(slug, edit=True)
     form = IndicatorForm()
     indicator_in = form.validated_definition()
     if indicator_in is None:
         return render_form(city, None, form)
     try:
         indicator = services.create_indicator(session=get_session(), city=city,
-                                              indicator_in=indicator_in, user_id=user_id())
+                                              indicator_in=indicator_in, user_id=current_user_id())
     except services.IndicatorError as error:
         form.code.errors.append(str(error))
         return render_form(city, None, form)
@@ -144,9 +143,9 @@ def new_indicator(slug: str) -> Page | Response:
 
 
 @bp.route(f"{INDICATOR}/edit", methods=["GET", "POST"])
-def edit_indicator(slug: str, code: str) -> Page | Response:
+@city_route("edit")
+def edit_indicator(city: City, code: str) -> Page | Response:
     """Edit a definition; refuse (409) a save that would overwrite a newer one."""
-    city = load_city(slug, edit=True)
     indicator = load_indicator(city, code)
     form = IndicatorForm(data=None if request.method == "POST" else initial_data(indicator))
     indicator_in = form.validated_definition()
@@ -155,7 +154,7 @@ def edit_indicator(slug: str, code: str) -> Page | Response:
     try:
         services.update_indicator(session=get_session(), indicator=indicator,
                                   indicator_in=indicator_in, version=submitted_version(form),
-                                  user_id=user_id())
+                                  user_id=current_user_id())
     except StaleEditError as error:
         flash(str(error), "error")
         form.expected_version.data = str(indicator.version)  # saving again applies on top
@@ -168,38 +167,39 @@ def edit_indicator(slug: str, code: str) -> Page | Response:
 
 
 @bp.post(f"{INDICATOR}/retire")
-def retire_indicator(slug: str, code: str) -> Page | Response:
+@city_route("edit")
+def retire_indicator(city: City, code: str) -> Page | Response:
     """Retire an indicator with a reason; nothing is deleted."""
-    return change_retired(slug, code, True, RetireForm, "retire_form")
+    return change_retired(city, code, True, RetireForm, "retire_form")
 
 
 @bp.post(f"{INDICATOR}/restore")
-def restore_indicator(slug: str, code: str) -> Page | Response:
+@city_route("edit")
+def restore_indicator(city: City, code: str) -> Page | Response:
     """Bring a retired indicator back."""
-    return change_retired(slug, code, False, RestoreForm, "restore_form")
+    return change_retired(city, code, False, RestoreForm, "restore_form")
 
 
-def change_retired(slug: str, code: str, retired: bool,
+def change_retired(city: City, code: str, retired: bool,
                    form_class: type[RetireForm] | type[RestoreForm], form_name: str
                    ) -> Page | Response:
     """Retire or restore an indicator when the form is valid and the state changes."""
-    city = load_city(slug, edit=True)
     indicator = load_indicator(city, code)
     form = form_class()
     if not form.validate_on_submit():
         return render_detail(city, indicator, 422, form, **{form_name: form})
     if indicator.is_retired != retired:
         services.set_retired(session=get_session(), indicator=indicator, retired=retired,
-                             user_id=user_id(), reason=(form.reason.data or "").strip())
+                             user_id=current_user_id(), reason=(form.reason.data or "").strip())
     flash(_("%(code)s retired; it can be restored.", code=indicator.code) if retired
           else _("%(code)s restored.", code=indicator.code), "success")
     return to_indicator(city, indicator)
 
 
 @bp.get(f"{INDICATOR}/alignments")
-def pick_sdg_indicator(slug: str, code: str) -> Page:
+@city_route("edit")
+def pick_sdg_indicator(city: City, code: str) -> Page:
     """Search the SDG indicators to align the local indicator to."""
-    city = load_city(slug, edit=True)
     form = AlignmentForm(data={"q": request.args.get("q", "")})
     return render_picker(city, load_indicator(city, code), form)
 
@@ -215,9 +215,9 @@ def render_picker(city: City, indicator: LocalIndicator, form: AlignmentForm,
 
 
 @bp.post(f"{INDICATOR}/alignments")
-def add_alignment(slug: str, code: str) -> Page | Response:
+@city_route("edit")
+def add_alignment(city: City, code: str) -> Page | Response:
     """Align the indicator to an SDG indicator (or change how it is aligned)."""
-    city = load_city(slug, edit=True)
     indicator = load_indicator(city, code)
     form = AlignmentForm()
     valid = form.validate_on_submit()
@@ -229,45 +229,45 @@ def add_alignment(slug: str, code: str) -> Page | Response:
         return render_picker(city, indicator, form, 422)
     services.align_to_sdg(session=get_session(), indicator=indicator, sdg_indicator=sdg,
                           relation=SdgRelation(form.relation.data),
-                          rationale=form.rationale.data or "", user_id=user_id())
+                          rationale=form.rationale.data or "", user_id=current_user_id())
     flash(_("%(code)s aligned to SDG indicator %(sdg)s.", code=indicator.code, sdg=sdg.code),
           "success")
     return to_indicator(city, indicator)
 
 
 @bp.post(f"{INDICATOR}/alignments/<int:link_id>/remove")
-def remove_alignment(slug: str, code: str, link_id: int) -> Response:
+@city_route("edit")
+def remove_alignment(city: City, code: str, link_id: int) -> Response:
     """Remove one of the indicator's SDG alignments."""
-    city = load_city(slug, edit=True)
     indicator = load_indicator(city, code)
     link = queries.get_sdg_link(get_session(), indicator, link_id) or abort(404)
-    services.remove_sdg_alignment(session=get_session(), link=link, user_id=user_id())
+    services.remove_sdg_alignment(session=get_session(), link=link, user_id=current_user_id())
     flash(_("SDG alignment removed."), "success")
     return to_indicator(city, indicator)
 
 
 @bp.post(f"{INDICATOR}/elements")
-def add_element_link(slug: str, code: str) -> Page | Response:
+@city_route("edit")
+def add_element_link(city: City, code: str) -> Page | Response:
     """Record that the indicator measures one of the city's plan elements."""
-    city = load_city(slug, edit=True)
     indicator = load_indicator(city, code)
     form = ElementLinkForm()
     if not form.validate_on_submit():
         return render_detail(city, indicator, 422, form, link_form=form)
     element = queries.get_city_element(get_session(), city, form.element_id.data) or abort(404)
     services.link_element(session=get_session(), indicator=indicator, element=element,
-                          user_id=user_id())
+                          user_id=current_user_id())
     flash(_("%(code)s now measures plan element %(element)s.", code=indicator.code,
             element=element.code), "success")
     return to_indicator(city, indicator)
 
 
 @bp.post(f"{INDICATOR}/elements/<int:link_id>/remove")
-def remove_element_link(slug: str, code: str, link_id: int) -> Response:
+@city_route("edit")
+def remove_element_link(city: City, code: str, link_id: int) -> Response:
     """Remove the link between the indicator and a plan element."""
-    city = load_city(slug, edit=True)
     indicator = load_indicator(city, code)
     link = queries.get_element_link(get_session(), indicator, link_id) or abort(404)
-    services.unlink_element(session=get_session(), link=link, user_id=user_id())
+    services.unlink_element(session=get_session(), link=link, user_id=current_user_id())
     flash(_("Plan element link removed."), "success")
     return to_indicator(city, indicator)

@@ -107,11 +107,6 @@ def code_key(code: str) -> list[Any]:
             for part in re.findall(r"\d+|\D+", code)]
 
 
-def get_city(session: Session, slug: str) -> City | None:
-    """Return the city with this slug."""
-    return session.scalars(select(City).where(City.slug == slug)).first()
-
-
 def get_plan(session: Session, city: City, plan_id: int) -> Plan | None:
     """Return one of the city's plans (None when the plan belongs to another city)."""
     return session.scalars(select(Plan).where(Plan.id == plan_id,

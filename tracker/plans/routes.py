@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_edit_city, can_read_city, deny, signed_in_user
+from tracker.auth.access import can_edit_city, signed_in_user
+from tracker.auth.city_scope import city_route, current_user_id
 from tracker.catalogue.queries import search_catalogue
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
@@ -43,32 +44,16 @@ PICKER_LIMIT = 25
 Page = tuple[str, int]
 
 
-def load_city(slug: str, *, edit: bool = False) -> City:
-    """Load a city (404), then check the visitor may read it, or change it when `edit`."""
-    city = queries.get_city(get_session(), slug) or abort(404)
-    user = signed_in_user()
-    if not (can_edit_city(user, city) if edit else can_read_city(user, city)):
-        deny()
-    return city
+def load_plan(city: City, plan_id: int) -> Plan:
+    """Load one of the city's plans (404 when the plan is another city's)."""
+    return queries.get_plan(get_session(), city, plan_id) or abort(404)
 
 
-def load_plan(slug: str, plan_id: int, *, edit: bool = False) -> tuple[City, Plan]:
-    """Load a city and one of its plans (404 when the plan is another city's)."""
-    city = load_city(slug, edit=edit)
-    return city, queries.get_plan(get_session(), city, plan_id) or abort(404)
-
-
-def load_element(slug: str, plan_id: int, element_id: int,
-                 *, edit: bool = False) -> tuple[City, Plan, PlanElement]:
-    """Load a city, its plan and one of the plan's elements (404 when they do not match)."""
-    city, plan = load_plan(slug, plan_id, edit=edit)
-    return city, plan, queries.get_element(get_session(), plan, element_id) or abort(404)
-
-
-def user_id() -> int | None:
-    """Return the signed-in user's id, for the history."""
-    user = signed_in_user()
-    return user.id if user else None
+def load_element(city: City, plan_id: int, element_id: int) -> tuple[Plan, PlanElement]:
+    """Load one of the city's plans and one of the plan's elements (404 when they do not
+    match)."""
+    plan = load_plan(city, plan_id)
+    return plan, queries.get_element(get_session(), plan, element_id) or abort(404)
 
 
 def to_plan(plan: Plan, element: PlanElement | None = None) -> Response:
@@ -88,9 +73,9 @@ bp.context_processor(template_helpers)
 
 
 @bp.get(PLANS + "/")
-def list_plans(slug: str) -> str:
+@city_route("read_public")
+def list_plans(city: City) -> str:
     """List a city's plans with their period, status, revision and parent plan."""
-    city = load_city(slug)
     return render_template("plans/list.html", city=city,
                            rows=queries.list_plans(get_session(), city),
                            can_edit=can_edit_city(signed_in_user(), city))
@@ -111,16 +96,17 @@ def render_plan_form(city: City, plan: Plan | None, form: PlanForm, stale: bool 
 
 
 @bp.route(PLANS + "/new", methods=["GET", "POST"])
-def new_plan(slug: str) -> Page | Response:
+@city_route("edit")
+def new_plan(city: City) -> Page | Response:
     """Register a plan of the city."""
-    city = load_city(slug, edit=True)
     form = PlanForm()
     fill_parent_plans(form, city, None)
     plan_in = form.to_create() if form.validate_on_submit() else None
     if plan_in is None:
         return render_plan_form(city, None, form)
     try:
-        plan = create_plan(session=get_session(), city=city, plan_in=plan_in, user_id=user_id())
+        plan = create_plan(session=get_session(), city=city, plan_in=plan_in,
+                           user_id=current_user_id())
     except DomainError as error:
         form.parent_id.errors.append(str(error))
         return render_plan_form(city, None, form)
@@ -129,9 +115,10 @@ def new_plan(slug: str) -> Page | Response:
 
 
 @bp.get(PLAN)
-def show_plan(slug: str, plan_id: int) -> str:
+@city_route("read_public")
+def show_plan(city: City, plan_id: int) -> str:
     """Show a plan with its element tree and the SDGs each element maps to."""
-    city, plan = load_plan(slug, plan_id)
+    plan = load_plan(city, plan_id)
     session = get_session()
     include_retired = request.args.get("retired") == "1"
     return render_template(
@@ -142,9 +129,10 @@ def show_plan(slug: str, plan_id: int) -> str:
 
 
 @bp.route(PLAN + "/edit", methods=["GET", "POST"])
-def edit_plan(slug: str, plan_id: int) -> Page | Response:
+@city_route("edit")
+def edit_plan(city: City, plan_id: int) -> Page | Response:
     """Edit a plan's description; refuse a save that would overwrite a newer one."""
-    city, plan = load_plan(slug, plan_id, edit=True)
+    plan = load_plan(city, plan_id)
     form = PlanForm(obj=plan)
     fill_parent_plans(form, city, plan)
     if not form.is_submitted():
@@ -156,7 +144,7 @@ def edit_plan(slug: str, plan_id: int) -> Page | Response:
         return render_plan_form(city, plan, form)
     try:
         update_plan(session=get_session(), plan=plan, plan_in=plan_in,
-                    version=submitted_version(form), user_id=user_id())
+                    version=submitted_version(form), user_id=current_user_id())
     except StaleEditError as error:
         flash(str(error), "error")
         return render_plan_form(city, plan, form, stale=True)
@@ -168,14 +156,15 @@ def edit_plan(slug: str, plan_id: int) -> Page | Response:
 
 
 @bp.post(PLAN + "/revise")
-def revise_plan(slug: str, plan_id: int) -> Response:
+@city_route("edit")
+def revise_plan(city: City, plan_id: int) -> Response:
     """Start the plan's next revision (an annual review); the old one stays readable."""
-    _city, plan = load_plan(slug, plan_id, edit=True)
+    plan = load_plan(city, plan_id)
     newer = queries.get_plan_family(get_session(), plan).revised_by
     if newer:
         flash(_("This plan already has a newer revision; revise that one."), "error")
         return to_plan(newer[-1])
-    new = tree.create_revision(session=get_session(), plan=plan, user_id=user_id())
+    new = tree.create_revision(session=get_session(), plan=plan, user_id=current_user_id())
     flash(_("Revision %(n)s of %(title)s started; revision %(old)s is kept as superseded.",
             n=new.revision, title=new.title, old=plan.revision), "success")
     return to_plan(new)
@@ -195,9 +184,10 @@ def render_element_form(city: City, plan: Plan, element: PlanElement | None, for
 
 
 @bp.route(PLAN + "/elements/new", methods=["GET", "POST"])
-def new_element(slug: str, plan_id: int) -> Page | Response:
+@city_route("edit")
+def new_element(city: City, plan_id: int) -> Page | Response:
     """Add an element to the plan's tree."""
-    city, plan = load_plan(slug, plan_id, edit=True)
+    plan = load_plan(city, plan_id)
     form = NewElementForm()
     form.parent_id.choices = parent_choices(plan)
     if not form.is_submitted():
@@ -208,7 +198,7 @@ def new_element(slug: str, plan_id: int) -> Page | Response:
         return render_element_form(city, plan, None, form)
     try:
         element = add_element(session=get_session(), plan=plan, element_in=element_in,
-                              user_id=user_id())
+                              user_id=current_user_id())
     except DomainError as error:
         form.code.errors.append(str(error))
         return render_element_form(city, plan, None, form)
@@ -217,9 +207,10 @@ def new_element(slug: str, plan_id: int) -> Page | Response:
 
 
 @bp.get(ELEMENT)
-def show_element(slug: str, plan_id: int, element_id: int) -> Page:
+@city_route("read_public")
+def show_element(city: City, plan_id: int, element_id: int) -> Page:
     """Show an element, its alignments and, for editors, the picker and tree actions."""
-    city, plan, element = load_element(slug, plan_id, element_id)
+    plan, element = load_element(city, plan_id, element_id)
     return render_element(city, plan, element)
 
 
@@ -244,9 +235,10 @@ def render_element(city: City, plan: Plan, element: PlanElement, status: int = 2
 
 
 @bp.route(ELEMENT + "/edit", methods=["GET", "POST"])
-def edit_element(slug: str, plan_id: int, element_id: int) -> Page | Response:
+@city_route("edit")
+def edit_element(city: City, plan_id: int, element_id: int) -> Page | Response:
     """Edit an element; refuse a save that would overwrite a newer one."""
-    city, plan, element = load_element(slug, plan_id, element_id, edit=True)
+    plan, element = load_element(city, plan_id, element_id)
     form = ElementForm(obj=element)
     if not form.is_submitted():
         form.expected_version.data = str(element.version)
@@ -255,7 +247,7 @@ def edit_element(slug: str, plan_id: int, element_id: int) -> Page | Response:
         return render_element_form(city, plan, element, form)
     try:
         update_element(session=get_session(), element=element, element_in=element_in,
-                       version=submitted_version(form), user_id=user_id())
+                       version=submitted_version(form), user_id=current_user_id())
     except StaleEditError as error:
         flash(str(error), "error")
         return render_element_form(city, plan, element, form, stale=True)
@@ -267,21 +259,23 @@ def edit_element(slug: str, plan_id: int, element_id: int) -> Page | Response:
 
 
 @bp.post(ELEMENT + "/reorder")
-def reorder_element(slug: str, plan_id: int, element_id: int) -> Response:
+@city_route("edit")
+def reorder_element(city: City, plan_id: int, element_id: int) -> Response:
     """Move an element up or down among its siblings."""
-    _city, plan, element = load_element(slug, plan_id, element_id, edit=True)
+    plan, element = load_element(city, plan_id, element_id)
     form = ReorderForm()
     if not form.validate_on_submit():
         abort(400)
     tree.reorder_element(session=get_session(), element=element, offset=form.offset,
-                    user_id=user_id())
+                    user_id=current_user_id())
     return to_plan(plan, element)
 
 
 @bp.post(ELEMENT + "/move")
-def move_element(slug: str, plan_id: int, element_id: int) -> Page | Response:
+@city_route("edit")
+def move_element(city: City, plan_id: int, element_id: int) -> Page | Response:
     """Put an element, with everything under it, under another parent."""
-    city, plan, element = load_element(slug, plan_id, element_id, edit=True)
+    plan, element = load_element(city, plan_id, element_id)
     form = MoveForm()
     targets = queries.get_element_view(get_session(), plan, element).move_targets
     form.parent_id.choices = element_choices(plan, targets)
@@ -290,7 +284,7 @@ def move_element(slug: str, plan_id: int, element_id: int) -> Page | Response:
         parent = queries.get_element(get_session(), plan, parent_id) if parent_id else None
         try:
             tree.move_element(session=get_session(), element=element, new_parent=parent,
-                         user_id=user_id())
+                         user_id=current_user_id())
         except DomainError as error:
             form.parent_id.errors.append(str(error))
         else:
@@ -300,41 +294,44 @@ def move_element(slug: str, plan_id: int, element_id: int) -> Page | Response:
 
 
 @bp.post(ELEMENT + "/retire")
-def retire_element(slug: str, plan_id: int, element_id: int) -> Page | Response:
+@city_route("edit")
+def retire_element(city: City, plan_id: int, element_id: int) -> Page | Response:
     """Retire an element and its sub-elements, with a reason; nothing is deleted."""
-    return change_retired(slug, plan_id, element_id, retired=True)
+    return change_retired(city, plan_id, element_id, retired=True)
 
 
 @bp.post(ELEMENT + "/restore")
-def restore_element(slug: str, plan_id: int, element_id: int) -> Page | Response:
+@city_route("edit")
+def restore_element(city: City, plan_id: int, element_id: int) -> Page | Response:
     """Bring a retired element and its sub-elements back."""
-    return change_retired(slug, plan_id, element_id, retired=False)
+    return change_retired(city, plan_id, element_id, retired=False)
 
 
-def change_retired(slug: str, plan_id: int, element_id: int, *,
+def change_retired(city: City, plan_id: int, element_id: int, *,
                    retired: bool) -> Page | Response:
     """Retire or restore an element with the reason given in the form."""
-    city, plan, element = load_element(slug, plan_id, element_id, edit=True)
+    plan, element = load_element(city, plan_id, element_id)
     form, name = (RetireForm(), "retire_form") if retired else (RestoreForm(), "restore_form")
     if not form.validate_on_submit():
         return render_element(city, plan, element, 422, **{name: form})
-    tree.set_retired(session=get_session(), element=element, retired=retired, user_id=user_id(),
-                reason=form.reason.data or "")
+    tree.set_retired(session=get_session(), element=element, retired=retired,
+                     user_id=current_user_id(), reason=form.reason.data or "")
     flash(_("%(code)s retired, with everything under it.", code=element.code) if retired
           else _("%(code)s restored.", code=element.code), "success")
     return to_element(plan, element)
 
 
 @bp.post(ELEMENT + "/alignments")
-def add_alignment(slug: str, plan_id: int, element_id: int) -> Page | Response:
+@city_route("edit")
+def add_alignment(city: City, plan_id: int, element_id: int) -> Page | Response:
     """Align an element to an SDG target or indicator chosen in the picker."""
-    city, plan, element = load_element(slug, plan_id, element_id, edit=True)
+    plan, element = load_element(city, plan_id, element_id)
     form = AlignmentForm()
     alignment_in = form.to_create() if form.validate_on_submit() else None
     if alignment_in is not None:
         try:
             align_element(session=get_session(), element=element, alignment_in=alignment_in,
-                          user_id=user_id())
+                          user_id=current_user_id())
         except DomainError as error:
             form.relation.errors.append(str(error))
         else:
@@ -344,19 +341,20 @@ def add_alignment(slug: str, plan_id: int, element_id: int) -> Page | Response:
 
 
 @bp.post(ELEMENT + "/alignments/<int:alignment_id>/remove")
-def remove_alignment(slug: str, plan_id: int, element_id: int, alignment_id: int) -> Response:
+@city_route("edit")
+def remove_alignment(city: City, plan_id: int, element_id: int, alignment_id: int) -> Response:
     """Remove one of an element's alignments (kept in the history)."""
-    _city, plan, element = load_element(slug, plan_id, element_id, edit=True)
+    plan, element = load_element(city, plan_id, element_id)
     alignment = queries.get_alignment(get_session(), element, alignment_id) or abort(404)
-    unalign_element(session=get_session(), alignment=alignment, user_id=user_id())
+    unalign_element(session=get_session(), alignment=alignment, user_id=current_user_id())
     flash(_("Alignment removed."), "success")
     return to_element(plan, element)
 
 
 @bp.get(PLANS + "/picker.json")
-def picker_json(slug: str) -> Response:
+@city_route("edit")
+def picker_json(city: City) -> Response:  # noqa: ARG001 (only the check needs it)
     """Return the SDG targets and indicators matching `q`, for the live picker."""
-    load_city(slug, edit=True)
     q = (request.args.get("q") or "").strip()[:200]
     return jsonify(queries.list_picker_items(get_session(), q, PICKER_LIMIT))
 

@@ -12,17 +12,15 @@ from flask import Blueprint, abort, render_template, request
 from sqlmodel import Session
 
 from tracker.auth.access import (
-    can_read_city,
     can_read_city_internals,
-    deny,
     signed_in_user,
 )
-from tracker.auth.models import Role, User
+from tracker.auth.city_scope import city_route, network_route
 from tracker.charts import status_style
 from tracker.cities.models import City, Network
-from tracker.cities.queries import get_network, list_network_cities
+from tracker.cities.queries import list_network_cities
 from tracker.db import get_session
-from tracker.indicators.presenters import unit_text
+from tracker.indicators.routes import unit_text
 from tracker.plans import queries as plan_queries
 from tracker.progress import views
 from tracker.progress.result import STATUSES
@@ -49,24 +47,15 @@ def progress_helpers() -> dict[str, Any]:
             "insufficient": INSUFFICIENT, "status_labels": views.status_labels()}
 
 
-def load_city(slug: str) -> City:
-    """Load a city the visitor may read (404 unknown, refused otherwise)."""
-    city = plan_queries.get_city(get_session(), slug) or abort(404)
-    if not can_read_city(signed_in_user(), city):
-        deny()
-    return city
-
-
 def wants_drafts(city: City) -> bool:
     """Count drafts only when asked for and allowed to see the city's internals."""
     return request.args.get("drafts") == "1" and can_read_city_internals(signed_in_user(), city)
 
 
-def load_progress(slug: str) -> tuple[City, CityProgress, bool]:
+def load_progress(city: City) -> tuple[CityProgress, bool]:
     """Load a readable city and its progress (with drafts when asked for and allowed)."""
-    city = load_city(slug)
     drafts = wants_drafts(city)
-    return city, city_progress(get_session(), city, include_drafts=drafts), drafts
+    return city_progress(get_session(), city, include_drafts=drafts), drafts
 
 
 def page_context(city: City, drafts: bool) -> dict[str, Any]:
@@ -82,9 +71,10 @@ def methodology() -> str:
 
 
 @bp.get(f"{CITY}/progress")
-def show_city(slug: str) -> str:
+@city_route("read_public")
+def show_city(city: City) -> str:
     """A city's progress: the 17 goals, counts per status, movers and every indicator."""
-    city, progress, drafts = load_progress(slug)
+    progress, drafts = load_progress(city)
     goals = views.load_goals(get_session())
     best, worst = progress.moving(3)
     return render_template("progress/city.html", progress=progress, goals=goals,
@@ -96,11 +86,12 @@ def show_city(slug: str) -> str:
 
 
 @bp.get(f"{CITY}/progress/goals/<int:number>")
-def show_goal(slug: str, number: int) -> str:
+@city_route("read_public")
+def show_goal(city: City, number: int) -> str:
     """One goal in a city: its roll-up, its SDG targets and its indicators."""
     if number not in views.GOALS:
         abort(404)
-    city, progress, drafts = load_progress(slug)
+    progress, drafts = load_progress(city)
     session = get_session()
     items = views.goal_items(progress, number)
     return render_template("progress/goal.html", progress=progress,
@@ -114,9 +105,9 @@ def show_goal(slug: str, number: int) -> str:
 
 
 @bp.get(f"{CITY}/plans/<int:plan_id>/progress")
-def show_plan(slug: str, plan_id: int) -> str:
+@city_route("read_public")
+def show_plan(city: City, plan_id: int) -> str:
     """A plan's element tree with each element's roll-up (its indicators and its children's)."""
-    city = load_city(slug)
     session = get_session()
     plan = plan_queries.get_plan(session, city, plan_id) or abort(404)
     drafts = wants_drafts(city)
@@ -128,9 +119,10 @@ def show_plan(slug: str, plan_id: int) -> str:
 
 
 @bp.get(f"{CITY}/indicators/<path:code>/progress")
-def show_indicator(slug: str, code: str) -> str:
+@city_route("read_public")
+def show_indicator(city: City, code: str) -> str:
     """Why an indicator has its status: the trend chart and every figure behind it."""
-    city, progress, drafts = load_progress(slug)
+    progress, drafts = load_progress(city)
     item = next((i for i in progress.items if i.indicator.code.lower() == code.lower()),
                 None) or abort(404)
     fiscal = city.fiscal_year_start_month
@@ -143,22 +135,12 @@ def show_indicator(slug: str, code: str) -> str:
                            **page_context(city, drafts))
 
 
-def can_watch(user: User | None, network: Network) -> bool:
-    """The network's secretariat and reviewers, and admins, see its overview."""
-    if user is None:
-        return False
-    return user.role == Role.ADMIN or (
-        user.role in (Role.SECRETARIAT, Role.REVIEWER) and user.network_id == network.id)
-
-
 @bp.get("/networks/<slug>/progress")
-def show_network(slug: str) -> str:
+@network_route("watch_network")
+def show_network(network: Network) -> str:
     """The network's cities × the 17 goals, each cell a status (symbol and text)."""
     session: Session = get_session()
-    network = get_network(session, slug) or abort(404)
     user = signed_in_user()
-    if not can_watch(user, network):
-        deny()
     cities = list_network_cities(session, network, user)
     drafts = request.args.get("drafts") == "1"  # everyone here may read these cities' drafts
     progresses = cities_progress(session, cities, include_drafts=drafts)

@@ -4,10 +4,10 @@ same templates the PDF is made from), and the report's tables as CSV or XLSX."""
 from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 
-from tracker.auth.access import can_read_city_internals, deny, signed_in_user
+from tracker.auth.access import signed_in_user
+from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
 from tracker.db import get_session
-from tracker.indicators.queries import get_city
 from tracker.reports.content import city_report_context
 from tracker.reports.render import render_city_html, render_summary_html
 from tracker.reports.tables import TABLES, report_tables_csv, report_tables_xlsx
@@ -15,14 +15,6 @@ from tracker.timeutil import utcnow
 
 bp = Blueprint("report_preview", __name__)
 BASE = "/cities/<slug>/reports/<int:year>"
-
-
-def load_city(slug: str) -> City:
-    """Load a city (404) whose internals the visitor may read (else refuse)."""
-    city = get_city(get_session(), slug) or abort(404)
-    if not can_read_city_internals(signed_in_user(), city):
-        deny()
-    return city
 
 
 def context_of(city: City, year: int) -> dict:
@@ -35,21 +27,23 @@ def context_of(city: City, year: int) -> dict:
 
 
 @bp.get(f"{BASE}/preview")
-def preview(slug: str, year: int) -> str:
+@city_route("read_internals")
+def preview(city: City, year: int) -> str:
     """Show the full report as HTML: what the PDF will hold."""
-    return render_city_html(context_of(load_city(slug), year))
+    return render_city_html(context_of(city, year))
 
 
 @bp.get(f"{BASE}/summary")
-def summary(slug: str, year: int) -> str:
+@city_route("read_internals")
+def summary(city: City, year: int) -> str:
     """Show the one-page progress summary as HTML."""
-    return render_summary_html(context_of(load_city(slug), year))
+    return render_summary_html(context_of(city, year))
 
 
 @bp.get(f"{BASE}/tables.<any(csv, xlsx):fmt>")
-def tables(slug: str, year: int, fmt: str) -> Response:
+@city_route("read_internals")
+def tables(city: City, year: int, fmt: str) -> Response:
     """Download the report's tables: one table as CSV (`?table=`), or all as a workbook."""
-    city = load_city(slug)
     context = context_of(city, year)
     if fmt == "xlsx":
         data, mimetype = report_tables_xlsx(context), (

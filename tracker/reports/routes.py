@@ -31,8 +31,8 @@ from tracker.auth.access import (
     deny,
     signed_in_user,
 )
+from tracker.auth.city_scope import city_route, current_user_id, network_route
 from tracker.cities.models import City, Network
-from tracker.cities.queries import get_city, get_network
 from tracker.data.completeness import list_member_cities
 from tracker.db import get_session
 from tracker.pages import render_page
@@ -43,9 +43,11 @@ from tracker.reports.worker import (
     QueueUnavailable,
     check_queue,
     enqueue_after_request,
+    init_worker,
 )
 
 bp = Blueprint("reports", __name__)
+bp.record_once(lambda state: init_worker(state.app))
 
 Page = tuple[str, int]
 STEPS = {"queued": _l("Waiting for a worker"), "load": _l("Loading the data"),
@@ -61,29 +63,6 @@ def queue_unavailable(_error: QueueUnavailable) -> tuple[Any, int]:
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return jsonify(error="Service Unavailable", message=message, status=503), 503
     return render_template("errors/error.html", code=503, message=message), 503
-
-
-def user_id() -> int | None:
-    """Return the signed-in user's id, for the run's record."""
-    user = signed_in_user()
-    return user.id if user else None
-
-
-def load_network(slug: str) -> Network:
-    """Load a network (404) its secretariat or an admin manages (403)."""
-    network = get_network(get_session(), slug) or abort(404)
-    if not can_manage_network(signed_in_user(), network):
-        deny()
-    return network
-
-
-def load_city(slug: str, *, request: bool = False) -> City:
-    """Load a city (404) whose reports this user may see, or ask for (403)."""
-    city = get_city(get_session(), slug) or abort(404)
-    allowed = can_edit_city if request else can_read_city_internals
-    if not allowed(signed_in_user(), city):
-        deny()
-    return city
 
 
 def load_run(run_id: int, *, regenerate: bool = False) -> tuple[ReportRun, runs.Target]:
@@ -108,7 +87,7 @@ def load_run(run_id: int, *, regenerate: bool = False) -> tuple[ReportRun, runs.
 def start(target: runs.Target) -> Response:
     """Ask for a report; queue a new run, or go straight to the stored one."""
     check_queue()  # a broker that is down: 503 before anything is recorded
-    run, created = runs.request_run(get_session(), target, user_id())
+    run, created = runs.request_run(get_session(), target, current_user_id())
     if created:
         enqueue_after_request(run.id)  # type: ignore[arg-type]
         flash(_("The report is being generated."), "success")
@@ -123,9 +102,9 @@ def render_runs(template_args: dict[str, Any], form: FlaskForm, status: int = 20
 
 
 @bp.get("/networks/<slug>/reports")
-def network_runs(slug: str) -> Page:
+@network_route("manage_network")
+def network_runs(network: Network) -> Page:
     """Show the network's report form and its runs (its own and its cities')."""
-    network = load_network(slug)
     form = NetworkReportForm(formdata=None)
     form.set_cities(list_member_cities(get_session(), network))
     return network_page(network, form)
@@ -141,9 +120,9 @@ def network_page(network: Network, form: NetworkReportForm, status: int = 200) -
 
 
 @bp.post("/networks/<slug>/reports")
-def request_network_run(slug: str) -> Page | Response:
+@network_route("manage_network")
+def request_network_run(network: Network) -> Page | Response:
     """Ask for the whole network's report or one member city's report."""
-    network = load_network(slug)
     form = NetworkReportForm()
     cities = {c.slug: c for c in list_member_cities(get_session(), network)}
     form.set_cities(list(cities.values()))
@@ -159,9 +138,9 @@ def request_network_run(slug: str) -> Page | Response:
 
 
 @bp.get("/cities/<slug>/reports")
-def city_runs(slug: str) -> Page:
+@city_route("read_internals")
+def city_runs(city: City) -> Page:
     """Show the city's reports and, for its editors, the form to ask for one."""
-    city = load_city(slug)
     return city_page(city, CityReportForm(formdata=None))
 
 
@@ -176,9 +155,9 @@ def city_page(city: City, form: CityReportForm, status: int = 200) -> Page:
 
 
 @bp.post("/cities/<slug>/reports")
-def request_city_run(slug: str) -> Page | Response:
+@city_route("edit")
+def request_city_run(city: City) -> Page | Response:
     """Ask for the city's full report or its one-page summary."""
-    city = load_city(slug, request=True)
     form = CityReportForm()
     if not form.validate_on_submit():
         return city_page(city, form, 422)
@@ -251,7 +230,7 @@ def regenerate_run(run_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     check_queue()
-    new = runs.regenerate_run(get_session(), run, user_id())
+    new = runs.regenerate_run(get_session(), run, current_user_id())
     if new.kind == ReportKind.COMPARISON and new.requested_by_id is None:
         comparison.remember_for_visitor(new)
     enqueue_after_request(new.id)  # type: ignore[arg-type]
