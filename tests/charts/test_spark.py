@@ -39,3 +39,16 @@ def test_sparkline_escapes_and_has_a_table() -> None:
     assert "<script>" not in fig.svg
     assert parse(fig.svg).find("svg:title", NS).text == EVIL
     assert fig.table.headers == ["Year", "Value (%)"] and fig.table.rows[1] == ["2016", "–"]
+
+
+def test_the_light_variant_draws_the_same_line_without_ids() -> None:
+    from tracker.charts.spark import Sparklines
+
+    labelled = parse(render_sparkline(POINTS, prefix="sp", title="Water", width=90, height=22))
+    light = parse(Sparklines(90, 22)(POINTS, title="Water " + EVIL))
+    assert [el.attrib for el in light.iter() if el.tag in (SVG + "path", SVG + "circle")] == [
+        el.attrib for el in labelled.iter() if el.tag in (SVG + "path", SVG + "circle")]
+    assert not [el for el in light.iter() if el.get("id") or el.tag == SVG + "desc"]
+    assert light.get("aria-labelledby") is None and light.get("role") == "img"
+    # the title says what the description would: name, then first and latest values
+    assert light.find("svg:title", NS).text == f"Water {EVIL} From 1 (2015) to 2 (2018)."

@@ -1,19 +1,17 @@
 """What the comparison page and the exports show: charts, text of figures and export rows."""
 
-import math
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from tracker.charts.bars import Group, grouped_bars_figure
 from tracker.charts.figure import Figure
 from tracker.charts.figure import cell as figure_cell
 from tracker.charts.heatmap import heatmap_figure
-from tracker.charts.palette import MAIN_COLOUR
-from tracker.charts.scale import format_value
+from tracker.charts.spark import Sparklines
 from tracker.charts.trend import trend_figure
 from tracker.compare.matrix import FLAG_LABELS, Cell, Row
 from tracker.compare.scoring import category, category_label
@@ -26,48 +24,7 @@ def url_quote(text: str) -> str:
     return quote(text, safe="/")
 
 
-SPARK_W, SPARK_H, SPARK_PAD = 90, 22, 3
-
-
-class Sparklines:
-    """Minimal path-only sparklines for the matrix cells: hundreds per page, so the texts are
-    translated once and the SVG is written directly (the values are in each one's title)."""
-
-    def __init__(self) -> None:
-        """Translate the titles' patterns once (gettext without values: the raw pattern)."""
-        self.trend = _("%(city)s: trend")
-        self.span = _("From %(first)s (%(first_year)s) to %(last)s (%(last_year)s).")
-        self.one = _("One value: %(value)s (%(year)s).")
-
-    def title(self, cell: Cell, unit: str) -> str:
-        """The sparkline's accessible title: the city, then the first and latest values."""
-        suffix = f" {unit}" if unit else ""
-        (y0, v0), (y1, v1) = cell.points[0], cell.points[-1]
-        said = (self.one % {"value": format_value(v1) + suffix, "year": y1} if y0 == y1 else
-                self.span % {"first": format_value(v0) + suffix, "first_year": y0,
-                             "last": format_value(v1) + suffix, "last_year": y1})
-        return f"{self.trend % {'city': cell.city.name}} {said}"
-
-    def __call__(self, cell: Cell, unit: str) -> Markup:
-        """A cell's sparkline <svg>: one path and the latest point marked."""
-        known = [(y, v) for y, v in cell.points if math.isfinite(v)]
-        if not known:
-            return Markup("")
-        years, values = [y for y, _v in known], [v for _y, v in known]
-        x0, y_lo = min(years), min(values)
-        sx = (SPARK_W - 2 * SPARK_PAD) / ((max(years) - x0) or 1)
-        sy = (SPARK_H - 2 * SPARK_PAD) / ((max(values) - y_lo) or 1)
-        # One decimal is finer than a pixel at this size, and cheaper to write than num().
-        xy = [(f"{SPARK_PAD + (y - x0) * sx:.1f}", f"{SPARK_H - SPARK_PAD - (v - y_lo) * sy:.1f}")
-              for y, v in known]
-        path = "M" + "L".join(f"{a} {b}" for a, b in xy)
-        return Markup(
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--spark" '
-            f'viewBox="0 0 {SPARK_W} {SPARK_H}" width="{SPARK_W}" height="{SPARK_H}" '
-            f'role="img"><title>{escape(self.title(cell, unit))}</title>'
-            f'<path d="{path}" fill="none" stroke="{MAIN_COLOUR}" stroke-width="1.5" '
-            f'stroke-linejoin="round" stroke-linecap="round"/><circle cx="{xy[-1][0]}" '
-            f'cy="{xy[-1][1]}" r="2.5" fill="{MAIN_COLOUR}"/></svg>')
+SPARK_WIDTH, SPARK_HEIGHT = 90, 22  # a matrix cell's sparkline
 
 
 class Units:
@@ -104,7 +61,8 @@ def page_texts() -> dict[str, str]:
 @dataclass(frozen=True)
 class CellText:
     """Everything a matrix cell with an indicator prints, worked out in Python (hundreds of
-    cells per page: one call each instead of dozens of template calls and lookups)."""
+    cells per page: one call each instead of dozens of template calls and lookups); the
+    macros of templates/compare/_cells.html write it out."""
 
     code: str
     name: str
@@ -118,10 +76,11 @@ class CellText:
     status: str
     status_label: str
     glyph: str
-    spark: Markup
+    spark: Markup  # from tracker.charts, which escapes every text it draws
     why: str
     score: str
-    inputs: tuple[str, ...]  # value, low, high, aimed at (with the direction), formula
+    inputs: tuple[tuple[str, str], ...]  # (label, text) of the score's inputs
+    excluded: str
 
 
 class PageCells:
@@ -133,7 +92,8 @@ class PageCells:
 
         self.texts, self.indicator_url, self.notes_url = texts, indicator_url, notes_url
         self.glyphs = {key: style.glyph for key, style in PALETTE.items()}
-        self.sparkline, self.units = Sparklines(), Units()
+        self.sparkline, self.units = Sparklines(SPARK_WIDTH, SPARK_HEIGHT), Units()
+        self.trend = _("%(city)s: trend")  # the pattern (gettext without values), filled per cell
         self.quoted: dict[str, str] = {}
 
     def quote(self, text: str) -> str:
@@ -142,11 +102,14 @@ class PageCells:
             self.quoted[text] = url_quote(text)
         return self.quoted[text]
 
-    def html(self, cell: Cell, anchor: str, signed_in: bool) -> Markup:
-        """A cell's markup (see cell_html), or why it is empty of indicators."""
-        if not cell.items:
-            return Markup('<span class="muted">%s</span>') % self.texts["no_indicator"]
-        return cell_html(self(cell), cell, anchor, self.texts, signed_in)
+    def row(self, row: Row) -> list[tuple[Cell, CellText | None]]:
+        """A row's cells with their texts (None when no indicator is aligned)."""
+        return [(cell, self(cell) if cell.items else None) for cell in row.cells]
+
+    def spark(self, cell: Cell, unit: str) -> Markup:
+        """The cell's sparkline: the light variant (no ids), its title naming the city."""
+        return self.sparkline(cell.points, title=self.trend % {"city": cell.city.name},
+                              unit=unit)
 
     def __call__(self, cell: Cell) -> CellText:
         """A cell's printed texts (the cell has an indicator)."""
@@ -161,64 +124,28 @@ class PageCells:
             len(cell.items) - 1, latest is None,
             value_text(cell), unit, str(latest[0]) if latest else "", status.replace("_", "-"),
             t.get(f"status_{status}", ""), self.glyphs.get(status, ""),
-            self.sparkline(cell, unit) if latest else Markup(""), flags_title(cell, t),
-            str(cell.score.rounded) if cell.score else "", score_inputs(cell, t))
+            self.spark(cell, unit) if latest else Markup(""), flags_title(cell, t),
+            str(cell.score.rounded) if cell.score else "", score_inputs(cell, t), cell.excluded)
 
 
-def cell_html(v: CellText, cell: Cell, anchor: str, t: dict[str, str], signed_in: bool
-              ) -> Markup:
-    """A matrix cell with an indicator, written in Python: a page holds up to 1 200 of them,
-    and a template macro costs several times more per cell. Every text is escaped."""
-    e = escape
-    out = [f'<a class="compare-ind" href="{e(v.href)}" title="{e(v.name)}">{e(v.code)}</a>']
-    if v.more:
-        out.append(f' <span class="muted">(+{v.more})</span>')
-    if v.empty:
-        out.append(f'\n<span class="muted compare-nodata">{e(t["no_data"])}</span>')
-    else:
-        out.append(
-            f'\n<div class="compare-figure"><span class="compare-value">{e(v.value)}</span> '
-            f'<span class="compare-unit">{e(v.unit)}</span> <span class="compare-year">'
-            f'({e(v.year)})</span></div>\n<span class="status-badge status--{e(v.status)}">'
-            f'<span class="status-badge__symbol" aria-hidden="true">{e(v.glyph)}</span> '
-            f'{e(v.status_label)}</span>\n{v.spark}')
-        if v.why:
-            out.append(f'\n<a class="compare-flag" href="#{e(anchor)}" title="{e(v.why)}"><span '
-                       f'aria-hidden="true">≠</span> {e(t["not_like"])}<span '
-                       f'class="visually-hidden">: {e(v.why)}</span></a>')
-        if v.score:
-            rows = "".join(f"<dt>{e(t[key])}</dt><dd>{e(text)}</dd>" for key, text in
-                           zip(("value", "low", "high", "aimed", "formula"), v.inputs))
-            out.append(f'\n<details class="compare-score"><summary>{e(t["score"])} '
-                       f'{e(v.score)}</summary><dl>{rows}</dl></details>')
-        elif cell.excluded:
-            out.append(f'\n<p class="compare-excluded">{e(cell.excluded)}</p>')
-    if signed_in:
-        out.append(f' <a class="compare-notes" href="{e(v.notes_href)}">{e(t["notes"])}</a>')
-    return Markup("".join(out))
-
-
-def score_inputs(cell: Cell, t: dict[str, str]) -> tuple[str, ...]:
-    """The score's inputs as printed in its panel (none without a score)."""
+def score_inputs(cell: Cell, t: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The score's inputs as (label, text) pairs, as printed in its panel (none without a
+    score)."""
     from tracker.progress.services import decimal_text
 
     score = cell.score
     if score is None:
         return ()
     aimed = t["lower"] if score.direction == "lower" else t["higher"]
-    return (decimal_text(score.x), decimal_text(score.low), decimal_text(score.high),
-            f"{decimal_text(score.target)} ({aimed})", score.formula)
+    return ((t["value"], decimal_text(score.x)), (t["low"], decimal_text(score.low)),
+            (t["high"], decimal_text(score.high)),
+            (t["aimed"], f"{decimal_text(score.target)} ({aimed})"),
+            (t["formula"], score.formula))
 
 
 def url_pattern(endpoint: str) -> str:
     """An endpoint's address with placeholders for the city and the code (built once)."""
     return url_for(endpoint, slug="__city__", code="__code__")
-
-
-def fill(pattern: str, cell: Cell) -> str:
-    """A cell's address from a pattern of url_pattern."""
-    slug, code = cell.city.slug, cell.indicator.code  # type: ignore[union-attr]
-    return pattern.replace("__city__", url_quote(slug)).replace("__code__", url_quote(code))
 
 
 def flags_title(cell: Cell, texts: dict[str, str]) -> str:
@@ -264,11 +191,6 @@ def heatmap(comparison: Comparison) -> Figure | None:
                           [s.city.name for s in comparison.standings],
                           [[s.goals.get(g) for s in comparison.standings] for g in goals],
                           prefix="compare-heat", title=_("Goal scores by city"))
-
-
-def flag_text(cell: Cell) -> str:
-    """The cell's "not like for like" reasons in words."""
-    return "; ".join(str(FLAG_LABELS[flag]) for flag in cell.flags)
 
 
 def value_text(cell: Cell) -> str:
