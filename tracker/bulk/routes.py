@@ -1,22 +1,22 @@
 """Bulk set-up pages: upload a sheet (checked, then saved, by an import job), export, and the
 templates."""
 
-import io
 from typing import Any
 
-from flask import Blueprint, abort, send_file, url_for
+from flask import Blueprint, abort, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from tracker.auth.city_scope import city_route
 from tracker.bulk import services
-from tracker.bulk.formats import MAX_BYTES, content_type
+from tracker.bulk.downloads import download
+from tracker.bulk.formats import MAX_BYTES
 from tracker.bulk.forms import UploadForm
 from tracker.bulk.services import INDICATORS, STRUCTURE
 from tracker.cities.models import City
 from tracker.data.import_job_models import ImportKind
-from tracker.data.import_job_routes import start_job
+from tracker.data.import_queue import start_job
 from tracker.db import get_session
 from tracker.pages import render_page
 from tracker.plans.models import Plan
@@ -79,14 +79,6 @@ def preview(kind: str, city: City, plan: Plan | None) -> Page | Response:
         form.file.errors.append(_("The file is larger than %(mb)d MB.", mb=MAX_BYTES // 2**20))
         return render_import(kind, city, plan, form)
     return start_job(ImportKind(kind), city, data, upload.filename or "", plan)
-
-
-def download(data: bytes, fmt: str, name: str) -> Response:
-    """Send a sheet as a download that is not cached."""
-    response = send_file(io.BytesIO(data), mimetype=content_type(fmt), as_attachment=True,
-                         download_name=f"{name}.{fmt}", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/cities/<slug>/plans/<int:plan_id>/import", methods=["GET", "POST"])

@@ -129,5 +129,3 @@ def edit_city(city: City) -> ResponseReturnValue:
             return redirect(url_for("cities.show_city", slug=city.slug))
     return render_form("cities/form.html", form, city=city)
 
-
-from tracker.cities import network_routes  # noqa: E402,F401  (registers routes on bp)

@@ -1,48 +1,31 @@
 """Climate pages: a city's CRF overview, its GHG inventory form and its risk matrix."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import can_edit_city, signed_in_user
 from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
-from tracker.climate import queries
-from tracker.climate.compliance import Phase, Status, assess
-from tracker.climate.entity_forms import (
-    ACTION_KINDS,
-    ACTION_STATUSES,
-    CHANGES,
-    LEVELS,
-    TARGET_KINDS,
-    TIMEFRAMES,
-    humanise,
-)
+from tracker.climate import presenters, queries
+from tracker.climate.compliance import assess
 from tracker.climate.forms import (
     CellTable,
     InventoryForm,
-    field_name,
     read_table,
     sectors_in_order,
     table_of,
     to_inventory,
 )
 from tracker.climate.models import GhgInventory
-from tracker.climate.sectors import (
-    NOTATION_KEY_NAMES,
-    SECTOR_NAMES,
-    NotationKey,
-    Sector,
-)
+from tracker.climate.presenters import MATRIX_LEVELS
 from tracker.climate.services import ClimateError, create_inventory, update_inventory
 from tracker.climate.totals import headline, per_capita, progress_against
-from tracker.climate.vocab import Level, hazard_label
+from tracker.climate.vocab import Level
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.pages import render_page
@@ -51,36 +34,12 @@ bp = Blueprint("climate", __name__)
 
 CLIMATE = "/cities/<slug>/climate"
 Page = tuple[str, int]
-PHASE_LABELS = {
-    Phase.INVENTORY: _l("Inventory"), Phase.TARGET: _l("Target"),
-    Phase.MITIGATION_PLAN: _l("Plan"), Phase.ASSESSMENT: _l("Risk and vulnerability assessment"),
-    Phase.GOAL: _l("Goal"), Phase.ADAPTATION_PLAN: _l("Plan")}
-STATUS_LABELS = {Status.MET: _l("Met"), Status.PARTIAL: _l("Partially met"),
-                 Status.NOT_STARTED: _l("Not started")}
-PILLARS = ((_l("Mitigation"), (Phase.INVENTORY, Phase.TARGET, Phase.MITIGATION_PLAN)),
-           (_l("Adaptation"), (Phase.ASSESSMENT, Phase.GOAL, Phase.ADAPTATION_PLAN)))
-LABEL_LISTS = {"target_kinds": TARGET_KINDS, "level_labels": LEVELS, "change_labels": CHANGES,
-               "timeframe_labels": TIMEFRAMES, "action_kinds": ACTION_KINDS,
-               "action_statuses": ACTION_STATUSES}
-MATRIX_LEVELS = (Level.HIGH, Level.MODERATE, Level.LOW)
-
-
-def tco2e(value: Decimal | None) -> str:
-    """Write a figure exactly, with thousands separators and no trailing zeros."""
-    if value is None:
-        return "—"
-    text = format(value, ",f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @bp.context_processor
 def climate_helpers() -> dict[str, Any]:
     """Give the climate templates their labels and number formatting."""
-    return {"tco2e": tco2e, "sector_names": SECTOR_NAMES, "hazard_label": hazard_label,
-            "phase_labels": PHASE_LABELS, "status_labels": STATUS_LABELS, "pillars": PILLARS,
-            "notation_keys": [(k.value, NOTATION_KEY_NAMES[k]) for k in NotationKey],
-            "field_name": field_name, "Sector": Sector, "humanise": humanise,
-            **{name: dict(pairs) for name, pairs in LABEL_LISTS.items()}}
+    return presenters.template_helpers()
 
 
 def to_overview(city: City, anchor: str | None = None) -> Response:
@@ -191,5 +150,3 @@ def edit_inventory(city: City, inventory_id: int) -> Page | Response:
     flash(_("Inventory %(year)s saved.", year=inventory.year), "success")
     return to_overview(city, "inventory")
 
-
-from tracker.climate import entity_routes  # noqa: E402,F401  (registers the entity routes)

@@ -40,12 +40,14 @@ from tracker.compare.services import Comparison, compare
 from tracker.db import get_session
 from tracker.extensions import limiter
 from tracker.indicators.models import LocalIndicator
+from tracker.indicators.presenters import unit_text
 from tracker.indicators.queries import get_indicator
-from tracker.indicators.routes import unit_text
 from tracker.memory import gc_paused
 from tracker.pages import render_page
 from tracker.plans.models import PlanKind
 from tracker.progress.services import decimal_text
+from tracker.reports import comparison
+from tracker.reports.worker import check_queue, enqueue_after_request
 
 bp = Blueprint("compare", __name__)
 NOTES = "/cities/<slug>/indicators/<path:code>/notes"
@@ -168,9 +170,6 @@ def export_pdf() -> Response:
     """Ask for the ranking and the matrix as a PDF: a report run of the background queue
     (reused when the data has not changed), made as this viewer may see the comparison;
     answer the run's status page, which polls and then downloads."""
-    from tracker.reports import comparison
-    from tracker.reports.worker import check_queue, enqueue_after_request
-
     check_queue()  # a broker that is down: 503 before anything is recorded
     user = signed_in_user()
     run, created = comparison.request_comparison_run(

@@ -24,28 +24,14 @@ from tracker.bulk.report import Action, RowError, RowOutcome
 from tracker.cities.models import City
 from tracker.data import import_jobs
 from tracker.data.import_job_models import ImportJob, ImportKind, JobStatus
-from tracker.data.import_queue import init_import_queue, start_after_request
+from tracker.data.import_queue import start_after_request
 from tracker.db import get_session
-from tracker.plans.models import Plan
 
 bp = Blueprint("import_jobs", __name__)
-bp.record_once(lambda state: init_import_queue(state.app))
 
 STEPS = {"": _l("Waiting for a worker"), "read": _l("Reading the file"),
          "check": _l("Checking every row"), "report": _l("Preparing the report"),
          "save": _l("Saving"), "done": _l("Finished"), "failed": _l("Failed")}
-
-
-def start_job(kind: ImportKind, city: City, data: bytes, filename: str,
-              plan: Plan | None = None) -> Response:
-    """Record a dry run of an upload, start it after this request, and go to its page."""
-    user = signed_in_user()
-    assert city.id is not None
-    job = import_jobs.create_job(session=get_session(), kind=kind, city_id=city.id,
-                                 user_id=user.id if user else None, data=data,
-                                 filename=filename, plan_id=plan.id if plan else None)
-    start_after_request(job)
-    return redirect(url_for("import_jobs.show_job", slug=city.slug, job_id=job.id))
 
 
 def load_job(city: City, job_id: int) -> ImportJob:

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker.auth.city_scope import city_route
+from tracker.bulk.downloads import download
 from tracker.bulk.formats import MAX_BYTES
 from tracker.bulk.forms import UploadForm
-from tracker.bulk.routes import download
 from tracker.cities.models import City
 from tracker.data.import_job_models import ImportKind
-from tracker.data.import_job_routes import start_job
 from tracker.data.import_jobs import list_recent_jobs
+from tracker.data.import_queue import start_job
 from tracker.data.observation_io import export_observations, export_open_sdg
 from tracker.db import get_session
 from tracker.indicators.queries import get_indicator

@@ -30,8 +30,8 @@ from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.indicators.forms import number_text
 from tracker.indicators.models import Frequency, LocalIndicator
+from tracker.indicators.presenters import unit_text
 from tracker.indicators.queries import get_indicator
-from tracker.indicators.routes import unit_text
 from tracker.pages import render_page
 
 bp = Blueprint("data", __name__)

@@ -20,17 +20,14 @@ from tracker.cities.models import City
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
-from tracker.indicators import queries, services
+from tracker.indicators import presenters, queries, services
 from tracker.indicators.forms import (
     AlignmentForm,
     IndicatorForm,
-    choice_label,
     compare_with_saved,
-    field_label,
     initial_data,
-    number_text,
 )
-from tracker.indicators.models import LocalIndicator, SdgRelation, UnitKind
+from tracker.indicators.models import LocalIndicator, SdgRelation
 from tracker.indicators.state_forms import ElementLinkForm, RestoreForm, RetireForm
 from tracker.pages import form_status, render_page
 from tracker.plans.models import period_label
@@ -51,22 +48,10 @@ def to_indicator(city: City, indicator: LocalIndicator) -> Response:
     return redirect(url_for("indicators.show_indicator", slug=city.slug, code=indicator.code))
 
 
-def unit_text(indicator: LocalIndicator) -> str:
-    """Say what the values are in: "%", "per 100 000 people", "ZAR", "households"."""
-    label = indicator.unit_label.strip()
-    fixed = {UnitKind.PERCENT: "%", UnitKind.TCO2E: "tCO2e",
-             UnitKind.RATE_1000: _("per 1 000"), UnitKind.RATE_100000: _("per 100 000")}
-    if indicator.unit_kind in fixed:
-        return " ".join(filter(None, [fixed[indicator.unit_kind], label]))
-    return label or choice_label("unit_kind", indicator.unit_kind)
-
-
 @bp.context_processor
 def indicator_helpers() -> dict[str, Any]:
     """Give the indicator templates their labels and number formatting."""
-    return {"choice_label": choice_label, "field_label": field_label, "number_text": number_text,
-            "unit_text": unit_text, "year_label": lambda year, city: period_label(
-                year, year, city.fiscal_year_start_month)}
+    return presenters.template_helpers()
 
 
 @bp.get("/cities/<slug>/indicators/")

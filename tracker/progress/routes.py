@@ -20,7 +20,7 @@ from tracker.charts import status_style
 from tracker.cities.models import City, Network
 from tracker.cities.queries import list_network_cities
 from tracker.db import get_session
-from tracker.indicators.routes import unit_text
+from tracker.indicators.presenters import unit_text
 from tracker.plans import queries as plan_queries
 from tracker.progress import views
 from tracker.progress.result import STATUSES

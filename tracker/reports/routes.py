@@ -43,11 +43,9 @@ from tracker.reports.worker import (
     QueueUnavailable,
     check_queue,
     enqueue_after_request,
-    init_worker,
 )
 
 bp = Blueprint("reports", __name__)
-bp.record_once(lambda state: init_worker(state.app))
 
 Page = tuple[str, int]
 STEPS = {"queued": _l("Waiting for a worker"), "load": _l("Loading the data"),
