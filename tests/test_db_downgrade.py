@@ -15,7 +15,7 @@ from tracker.db import make_engine
 from tracker.migration_guard import Loss, count_losses
 
 SCHEMA = f"downgrade_guard_{os.getpid()}"
-BEFORE_SESSIONS = "a12c0ffee001"  # the revision before users.session_generation
+BEFORE_SESSIONS = "06d304dcdd25"  # the revision before users.session_generation
 
 
 @pytest.fixture(params=BACKENDS)
