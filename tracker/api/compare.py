@@ -10,10 +10,9 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
-
+from tracker.api.blueprint import bp
 from tracker.api.compare_schemas import ComparisonPublic
 from tracker.api.docs import api_doc, query_param
-from tracker.api.routes import bp
 from tracker.auth.access import signed_in_user
 from tracker.compare.matrix import Cell, Row
 from tracker.compare.scoring import category

@@ -5,11 +5,7 @@ from typing import Any
 
 from flask import Blueprint, abort, url_for
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
-from werkzeug.wrappers import Response
-
 from tracker.auth.city_scope import city_route
-from tracker.bulk import services
 from tracker.bulk.downloads import download
 from tracker.bulk.formats import MAX_BYTES
 from tracker.bulk.forms import UploadForm
@@ -20,6 +16,10 @@ from tracker.data.import_queue import start_job
 from tracker.db import get_session
 from tracker.pages import render_page
 from tracker.plans.models import Plan
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from tracker.bulk import services
 
 bp = Blueprint("bulk", __name__)
 Page = tuple[str, int]

@@ -5,13 +5,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
-
 from tracker.auth.access import can_edit_city, signed_in_user
 from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
-from tracker.climate import presenters, queries
 from tracker.climate.compliance import assess
 from tracker.climate.forms import (
     CellTable,
@@ -29,6 +26,9 @@ from tracker.climate.vocab import Level
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.pages import render_page
+from werkzeug.wrappers import Response
+
+from tracker.climate import presenters, queries
 
 bp = Blueprint("climate", __name__)
 

@@ -5,8 +5,6 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
-from werkzeug.wrappers import Response
-
 from tracker.auth.city_scope import city_route
 from tracker.bulk.downloads import download
 from tracker.bulk.formats import MAX_BYTES
@@ -18,6 +16,7 @@ from tracker.data.import_queue import start_job
 from tracker.data.observation_io import export_observations, export_open_sdg
 from tracker.db import get_session
 from tracker.indicators.queries import get_indicator
+from werkzeug.wrappers import Response
 
 bp = Blueprint("data_io", __name__)
 Page = tuple[str, int]
