@@ -3,12 +3,14 @@ deterministic, accessible (title, description, data table) and fast."""
 
 import time
 
+import pytest
+
 from tests.charts.helpers import EVIL, NS, assert_accessible, parse
+from tracker.charts.bars import Group, grouped_bars_figure, render_grouped_bars
+from tracker.charts.heatmap import band, heatmap_figure, render_heatmap
 from tracker.cities.models import City
 from tracker.compare.matrix import Cell
 from tracker.compare.views import PageCells, page_texts
-from tracker.charts.bars import Group, grouped_bars_figure, render_grouped_bars
-from tracker.charts.heatmap import band, heatmap_figure, render_heatmap
 
 SVG = "{http://www.w3.org/2000/svg}"
 GROUPS = [Group("6.1.1", [40.0, None, 100.0]), Group("11.6.1", [0.0, 55.5, 70.0])]
@@ -57,7 +59,8 @@ def test_the_charts_render_in_under_5_ms() -> None:
     assert (time.perf_counter() - start) / 20 < 0.005 * 2  # two charts per round
 
 
-def test_a_cell_sparkline_is_a_titled_path_through_its_values(app_ctx) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_a_cell_sparkline_is_a_titled_path_through_its_values() -> None:  # type: ignore[no-untyped-def]
     cell = Cell(City(name=EVIL, slug="evil"), [], points=[(2015, 10.0), (2016, 20.0),
                                                          (2018, 15.0)])
     out = PageCells(page_texts(), "", "").spark(cell, "%")
@@ -73,7 +76,8 @@ def test_a_cell_sparkline_is_a_titled_path_through_its_values(app_ctx) -> None: 
     assert root.get("id") is None and root.find("svg:desc", NS) is None  # light: no ids
 
 
-def test_a_one_value_sparkline_says_so(app_ctx) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("app_ctx")
+def test_a_one_value_sparkline_says_so() -> None:  # type: ignore[no-untyped-def]
     cell = Cell(City(name="North", slug="north"), [], points=[(2020, 4.5)])
     root = parse(PageCells(page_texts(), "", "").spark(cell, ""))
     assert root.find("svg:title", NS).text == "North: trend One value: 4.5 (2020)."

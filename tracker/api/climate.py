@@ -11,7 +11,11 @@ from typing import Any
 
 from flask import jsonify
 from flask.typing import ResponseReturnValue
+
 from tracker.api.blueprint import bp
+from tracker.api.climate_schemas import CityClimate
+from tracker.api.docs import api_doc
+from tracker.api.observations import decimal_text
 from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
 from tracker.climate.compliance import Compliance, assess
@@ -26,8 +30,6 @@ from tracker.climate.models import (
 from tracker.climate.queries import load_city_climate
 from tracker.climate.totals import compute_totals, headline, progress_against
 from tracker.db import get_session
-
-from tracker.api.observations import decimal_text
 
 
 def totals_json(inventory: GhgInventory) -> dict[str, Any]:
@@ -67,6 +69,9 @@ def compliance_json(result: Compliance) -> dict[str, Any]:
 
 
 @bp.get("/cities/<slug>/climate")
+@api_doc("A city's GHG inventories (CRF cells and BASIC/BASIC+ totals), targets, hazards, "
+         "adaptation goals, actions and CRF compliance (readers of the city's internal data)",
+         CityClimate, errors=(401, 403, 404), secured=True)
 @city_route("read_internals")
 def show_climate(city: City) -> ResponseReturnValue:
     """Return a city's climate data and its CRF compliance (readers of its internals)."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+
 from tracker.api.blueprint import bp
 from tracker.api.compare_schemas import ComparisonPublic
 from tracker.api.docs import api_doc, query_param

@@ -16,12 +16,24 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
+
 from tracker.api.blueprint import bp
+from tracker.api.docs import PAGE_PARAMS, api_doc, query_param
 from tracker.api.pagination import paginate
+from tracker.api.schemas import (
+    ErrorPublic,
+    ObservationBatch,
+    ObservationInput,
+    ObservationPublic,
+    ObservationRefusal,
+    SavedObservations,
+    page_of,
+)
 from tracker.auth.access import signed_in_user
 from tracker.auth.city_scope import city_route
 from tracker.bulk.cells import CellError, parse_decimal
 from tracker.cities.models import City
+from tracker.data import services
 from tracker.data.models import (
     WHOLE_YEAR,
     MissingReason,
@@ -34,8 +46,6 @@ from tracker.db import get_session, rollback_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.input_guard import int_arg
-
-from tracker.data import services
 
 MAX_BATCH = 1000
 MIN_YEAR, MAX_YEAR = 1, 9999  # the years a filter may name (a larger one overflows)
@@ -88,10 +98,20 @@ def observations_query(city: City) -> Any:
 def indicator_codes(session: Session, city: City) -> dict[int, str]:
     """Return the codes of the city's indicators by id."""
     query = select(LocalIndicator.id, LocalIndicator.code).where(LocalIndicator.city_id == city.id)
-    return {id_: code for id_, code in session.execute(query)}
+    return dict(session.execute(query).all())
 
 
 @bp.get("/cities/<slug>/observations")
+@api_doc("A city's observations (drafts and reviews included)", page_of(ObservationPublic),
+         errors=(400, 401, 403, 404), secured=True, params=[
+             *PAGE_PARAMS, query_param("indicator", "Indicator code"),
+             query_param("from", "First fiscal year (inclusive)", {"type": "integer"}),
+             query_param("to", "Last fiscal year (inclusive)", {"type": "integer"}),
+             query_param("quarter", "0 for whole years, 1–4 for a quarter", {"type": "integer"}),
+             query_param("status", "Review status", {"type": "string", "enum": [
+                 s.value for s in ObservationStatus]})],
+         description="For those who may see the city's internals: its officers, its networks' "
+                     "secretariats and reviewers, admins.")
 @city_route("read_internals")
 def list_observations(city: City) -> ResponseReturnValue:
     """List a city's observations, filtered by indicator, years, quarter and status."""
@@ -319,6 +339,14 @@ def refused(items: list[Item]) -> ResponseReturnValue:
 
 
 @bp.post("/cities/<slug>/observations")
+@api_doc("Save observations as drafts (optionally submitting them); all or nothing",
+         SavedObservations, status=201, body=(ObservationInput, ObservationBatch), secured=True,
+         errors={**dict.fromkeys((400, 401, 403, 404, 415), ErrorPublic),
+                 409: ObservationRefusal, 422: ObservationRefusal},
+         description="For the city's editors (its officers, its networks' secretariats, "
+                     "admins). Send one object or {\"observations\": [...]} (at most 1000). "
+                     "Values are checked as in the grid; if any item is refused nothing is "
+                     "saved (409 when a cell changed meanwhile, else 422).")
 @city_route("edit")
 def save_observations(city: City) -> ResponseReturnValue:
     """Save one observation or a batch, as drafts (or submitted); all or nothing."""

@@ -13,20 +13,18 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
+
 from tracker.api.blueprint import bp
+from tracker.api.docs import PAGE_PARAMS, api_doc
 from tracker.api.pagination import paginate
+from tracker.api.plans_schemas import LocalIndicatorPublic, PlanPublic
+from tracker.api.schemas import page_of
 from tracker.auth.city_scope import city_route
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.cities.models import City
 from tracker.db import get_session
 from tracker.indicators.models import LocalIndicator
-from tracker.plans.models import (
-    ElementAlignment,
-    Plan,
-    PlanElement,
-    PlanStatus,
-    period_label,
-)
+from tracker.plans.models import ElementAlignment, Plan, PlanElement, PlanStatus, period_label
 
 # SDG node id → (code, target code, goal code)
 Nodes = dict[int, tuple[str, str, str]]
@@ -122,6 +120,8 @@ def plan_json(plan: Plan, city: City, replaced: set[int], tree: list[dict[str, A
 
 
 @bp.get("/cities/<slug>/plans")
+@api_doc("A city's plans (revisions included) with their element trees and SDG alignments",
+         page_of(PlanPublic), errors=(400, 403, 404), params=PAGE_PARAMS)
 @city_route("read_public")
 def list_city_plans(city: City) -> ResponseReturnValue:
     """List a city's plans, revisions included, each with its element tree and alignments."""
@@ -178,6 +178,8 @@ def element_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
 
 
 @bp.get("/cities/<slug>/indicators")
+@api_doc("A city's local indicators: definitions, baselines, targets, breakdowns, alignments",
+         page_of(LocalIndicatorPublic), errors=(400, 403, 404), params=PAGE_PARAMS)
 @city_route("read_public")
 def list_city_indicators(city: City) -> ResponseReturnValue:
     """List a city's local indicators with their definitions, targets and alignments."""

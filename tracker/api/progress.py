@@ -12,7 +12,10 @@ from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlmodel import Session, col
+
 from tracker.api.blueprint import bp
+from tracker.api.docs import api_doc, query_param
+from tracker.api.progress_schemas import CityProgress
 from tracker.auth.access import can_read_city_internals, signed_in_user
 from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
@@ -60,6 +63,14 @@ def elements_json(session: Session, elements: dict[int, Rollup]) -> list[dict[st
 
 
 @bp.get("/cities/<slug>/progress")
+@api_doc("A city's progress: indicators with their inputs, and every roll-up", CityProgress,
+         errors=(401, 403, 404), params=[query_param(
+             "drafts", "1 to count drafts, submitted and returned values",
+             {"type": "string", "enum": ["1"]})],
+         description="Statuses follow the Open SDG method (see /progress/methodology). "
+                     "Readable by whoever may read the city. drafts=1 counts unapproved values "
+                     "too, for those who may see the city's internals; for others it is ignored "
+                     "(include_drafts says which values were counted).")
 @city_route("read_public")
 def city_progress_json(city: City) -> ResponseReturnValue:
     """Return a city's progress: indicators with their inputs, and every roll-up."""

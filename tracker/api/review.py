@@ -13,17 +13,25 @@ from flask import abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
+
 from tracker.api.blueprint import bp
+from tracker.api.docs import api_doc
+from tracker.api.observations import observation_json
+from tracker.api.schemas import (
+    ErrorPublic,
+    ObservationPublic,
+    ReviewConflict,
+    ReviewInput,
+    ReviewRefusal,
+)
 from tracker.auth.access import signed_in_user
 from tracker.auth.city_scope import city_route, edit_or_review
 from tracker.cities.models import City
+from tracker.data import services
 from tracker.data.models import Observation
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
-
-from tracker.api.observations import observation_json
-from tracker.data import services
 
 FIELDS = {"version", "reason"}
 MAX_REASON = 2000
@@ -77,6 +85,14 @@ def stale(cell: Observation, code: str, city: City, message: str) -> ResponseRet
 
 @bp.post("/cities/<slug>/observations/<int:obs_id>/"
          "<any(submit, approve, return, unlock):action>")
+@api_doc("Submit, approve, return or unlock one observation, as the caller saw it",
+         ObservationPublic, body=(ReviewInput,), secured=True,
+         errors={**dict.fromkeys((400, 401, 403, 404, 415), ErrorPublic),
+                 409: ReviewConflict, 422: ReviewRefusal},
+         description="submit: the city's editors; approve, return, unlock: its networks' "
+                     "secretariats and admins. The body names the version the caller saw: a "
+                     "value changed since is refused (409) with what it holds now; 422 when "
+                     "the value's status does not allow the action, or the reason is missing.")
 @city_route(edit_or_review)
 def review_observation(city: City, obs_id: int, action: str) -> ResponseReturnValue:
     """Submit (editors), approve, return or unlock (reviewers) one observation as the

@@ -4,10 +4,12 @@ templates."""
 from typing import Any
 
 from flask import Blueprint, abort, url_for
-from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
 from tracker.auth.city_scope import city_route
+from tracker.bulk import services
 from tracker.bulk.downloads import download
-from tracker.bulk.formats import MAX_BYTES
 from tracker.bulk.forms import UploadForm
 from tracker.bulk.services import INDICATORS, STRUCTURE
 from tracker.cities.models import City
@@ -16,10 +18,6 @@ from tracker.data.import_queue import start_job
 from tracker.db import get_session
 from tracker.pages import render_page
 from tracker.plans.models import Plan
-from werkzeug.routing import BuildError
-from werkzeug.wrappers import Response
-
-from tracker.bulk import services
 
 bp = Blueprint("bulk", __name__)
 Page = tuple[str, int]
@@ -71,14 +69,10 @@ def render_import(kind: str, city: City, plan: Plan | None, form: UploadForm) ->
 def preview(kind: str, city: City, plan: Plan | None) -> Page | Response:
     """Show the upload form; on upload, start checking the file in an import job."""
     form = UploadForm()
-    if not form.validate_on_submit():
+    data = form.uploaded_bytes()
+    if data is None:
         return render_import(kind, city, plan, form)
-    upload = form.file.data
-    data = upload.stream.read(MAX_BYTES + 1)  # never more than one byte over the limit
-    if len(data) > MAX_BYTES:
-        form.file.errors.append(_("The file is larger than %(mb)d MB.", mb=MAX_BYTES // 2**20))
-        return render_import(kind, city, plan, form)
-    return start_job(ImportKind(kind), city, data, upload.filename or "", plan)
+    return start_job(ImportKind(kind), city, data, form.file.data.filename or "", plan)
 
 
 @bp.route("/cities/<slug>/plans/<int:plan_id>/import", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import select
+
 from tracker.auth.access import (
     can_edit_city,
     can_read_city_internals,
@@ -17,12 +18,8 @@ from tracker.auth.access import (
 )
 from tracker.auth.city_scope import city_route, current_user_id
 from tracker.auth.models import Role, User
-from tracker.cities.forms import (
-    CityForm,
-    NewCityForm,
-    country_choices,
-    submitted_version,
-)
+from tracker.cities import queries
+from tracker.cities.forms import CityForm, NewCityForm, country_choices, submitted_version
 from tracker.cities.models import City, CityCreate, Network
 from tracker.cities.services import CityError, create_city, update_city
 from tracker.coverage.queries import get_city_coverage
@@ -30,8 +27,6 @@ from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
 from tracker.pages import render_form
-
-from tracker.cities import queries
 
 bp = Blueprint("cities", __name__)
 
@@ -133,4 +128,3 @@ def edit_city(city: City) -> ResponseReturnValue:
             flash(_("%(name)s saved.", name=city.name), "success")
             return redirect(url_for("cities.show_city", slug=city.slug))
     return render_form("cities/form.html", form, city=city)
-

@@ -5,10 +5,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
 from tracker.auth.access import can_edit_city, signed_in_user
 from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
+from tracker.climate import presenters, queries
 from tracker.climate.compliance import assess
 from tracker.climate.forms import (
     CellTable,
@@ -26,9 +29,6 @@ from tracker.climate.vocab import Level
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.pages import render_page
-from werkzeug.wrappers import Response
-
-from tracker.climate import presenters, queries
 
 bp = Blueprint("climate", __name__)
 
@@ -149,4 +149,3 @@ def edit_inventory(city: City, inventory_id: int) -> Page | Response:
         return render_inventory(city, inventory, form, table, 422)
     flash(_("Inventory %(year)s saved.", year=inventory.year), "success")
     return to_overview(city, "inventory")
-

@@ -23,12 +23,14 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from openpyxl import Workbook
+
 from tracker.auth.access import deny, readable_cities_clause, signed_in_user
 from tracker.auth.city_scope import city_route
 from tracker.bulk.formats import CSV_TYPE, XLSX_TYPE, fill_sheet, write_csv
 from tracker.charts import status_style
 from tracker.charts.palette import PALETTE
 from tracker.cities.models import City
+from tracker.compare import views
 from tracker.compare.matrix import EMPTY_LABELS, FLAG_LABELS
 from tracker.compare.notes import NoteForm, add_note, can_post_note, list_notes
 from tracker.compare.queries import list_choices
@@ -44,10 +46,8 @@ from tracker.memory import gc_paused
 from tracker.pages import render_page
 from tracker.plans.models import PlanKind
 from tracker.progress.services import decimal_text
-from tracker.reports.worker import check_queue, enqueue_after_request
-
-from tracker.compare import views
 from tracker.reports import comparison
+from tracker.reports.worker import check_queue, enqueue_after_request
 
 bp = Blueprint("compare", __name__)
 NOTES = "/cities/<slug>/indicators/<path:code>/notes"

@@ -15,17 +15,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
 from tracker.auth.access import signed_in_user
 from tracker.auth.city_scope import city_route
 from tracker.bulk.formats import CSV_TYPE
 from tracker.bulk.report import Action, RowError, RowOutcome
 from tracker.cities.models import City
+from tracker.data import import_jobs
 from tracker.data.import_job_models import ImportJob, ImportKind, JobStatus
 from tracker.data.import_queue import start_after_request
 from tracker.db import get_session
-from werkzeug.wrappers import Response
-
-from tracker.data import import_jobs
 
 bp = Blueprint("import_jobs", __name__)
 

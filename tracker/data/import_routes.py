@@ -4,10 +4,10 @@ them (CSV, XLSX) and export one indicator in the Open SDG data format."""
 from typing import Any
 
 from flask import Blueprint, abort, render_template
-from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
 from tracker.auth.city_scope import city_route
 from tracker.bulk.downloads import download
-from tracker.bulk.formats import MAX_BYTES
 from tracker.bulk.forms import UploadForm
 from tracker.cities.models import City
 from tracker.data.import_job_models import ImportKind
@@ -16,7 +16,6 @@ from tracker.data.import_queue import start_job
 from tracker.data.observation_io import export_observations, export_open_sdg
 from tracker.db import get_session
 from tracker.indicators.queries import get_indicator
-from werkzeug.wrappers import Response
 
 bp = Blueprint("data_io", __name__)
 Page = tuple[str, int]
@@ -35,14 +34,10 @@ def render_import(city: City, form: UploadForm) -> Page:
 def import_data(city: City) -> Any:
     """Upload a values file and start checking it (a dry run: nothing is saved)."""
     form = UploadForm()
-    if not form.validate_on_submit():
+    data = form.uploaded_bytes()
+    if data is None:
         return render_import(city, form)
-    upload = form.file.data
-    data = upload.stream.read(MAX_BYTES + 1)  # never more than one byte over the limit
-    if len(data) > MAX_BYTES:
-        form.file.errors.append(_("The file is larger than %(mb)d MB.", mb=MAX_BYTES // 2**20))
-        return render_import(city, form)
-    return start_job(ImportKind.OBSERVATIONS, city, data, upload.filename or "")
+    return start_job(ImportKind.OBSERVATIONS, city, data, form.file.data.filename or "")
 
 
 @bp.get("/cities/<slug>/data/export.<any(csv, xlsx):fmt>")

@@ -8,6 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
+
 from tracker.auth.access import (
     can_edit_city,
     can_review,
@@ -15,6 +17,7 @@ from tracker.auth.access import (
 )
 from tracker.auth.city_scope import city_route, current_user_id, edit_or_review
 from tracker.cities.models import City
+from tracker.data import queries, services
 from tracker.data.forms import (
     CellForm,
     DeleteForm,
@@ -30,9 +33,6 @@ from tracker.indicators.models import Frequency, LocalIndicator
 from tracker.indicators.presenters import unit_text
 from tracker.indicators.queries import get_indicator
 from tracker.pages import render_page
-from werkzeug.wrappers import Response
-
-from tracker.data import queries, services
 
 bp = Blueprint("data", __name__)
 

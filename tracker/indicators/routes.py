@@ -5,6 +5,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
 from tracker.auth.access import (
     can_edit_city,
     can_read_city_internals,
@@ -17,6 +20,7 @@ from tracker.cities.models import City
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
+from tracker.indicators import presenters, queries, services
 from tracker.indicators.forms import (
     AlignmentForm,
     IndicatorForm,
@@ -27,10 +31,6 @@ from tracker.indicators.models import LocalIndicator, SdgRelation
 from tracker.indicators.state_forms import ElementLinkForm, RestoreForm, RetireForm
 from tracker.pages import form_status, render_page
 from tracker.plans.models import period_label
-from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
-
-from tracker.indicators import presenters, queries, services
 
 bp = Blueprint("indicators", __name__)
 

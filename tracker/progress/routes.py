@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from sqlmodel import Session
+
 from tracker.auth.access import (
     can_read_city_internals,
     signed_in_user,
@@ -21,6 +22,7 @@ from tracker.cities.queries import list_network_cities
 from tracker.db import get_session
 from tracker.indicators.presenters import unit_text
 from tracker.plans import queries as plan_queries
+from tracker.progress import views
 from tracker.progress.result import STATUSES
 from tracker.progress.services import (
     INSUFFICIENT,
@@ -30,8 +32,6 @@ from tracker.progress.services import (
     count_list,
     decimal_text,
 )
-
-from tracker.progress import views
 
 bp = Blueprint("progress", __name__)
 CITY = "/cities/<slug>"

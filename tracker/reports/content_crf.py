@@ -17,13 +17,7 @@ from tracker.climate.presenters import (
     tco2e,
 )
 from tracker.climate.queries import CityClimate
-from tracker.climate.sectors import (
-    NOTATION_KEY_NAMES,
-    SCOPES,
-    SECTOR_NAMES,
-    Sector,
-    rows_of,
-)
+from tracker.climate.sectors import NOTATION_KEY_NAMES, SCOPES, SECTOR_NAMES, Sector, rows_of
 from tracker.climate.totals import compute_totals, headline, progress_against
 from tracker.climate.vocab import hazard_label
 

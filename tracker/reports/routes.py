@@ -22,6 +22,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
 from tracker.auth.access import (
     can_edit_city,
     can_manage_network,
@@ -34,20 +36,14 @@ from tracker.cities.models import City, Network
 from tracker.data.completeness import list_member_cities
 from tracker.db import get_session
 from tracker.pages import render_page
+from tracker.reports import comparison, liveness, runs
 from tracker.reports.models import ReportKind, ReportRun, RunStatus
-from tracker.reports.routes_forms import (
-    NETWORK_CHOICE,
-    CityReportForm,
-    NetworkReportForm,
-)
+from tracker.reports.routes_forms import NETWORK_CHOICE, CityReportForm, NetworkReportForm
 from tracker.reports.worker import (
     QueueUnavailable,
     check_queue,
     enqueue_after_request,
 )
-from werkzeug.wrappers import Response
-
-from tracker.reports import comparison, liveness, runs
 
 bp = Blueprint("reports", __name__)
 
