@@ -25,7 +25,8 @@ def test_grouped_bars_draw_one_bar_per_known_value() -> None:
     bars = [r for r in root.iter(SVG + "rect") if r.find("svg:title", NS) is not None]
     assert len(bars) == 5  # six values, one missing
     titles = [r.find("svg:title", NS).text for r in bars]
-    assert "11.6.1 · South: 55.5" in titles
+    # user labels are isolated (FSI … PDI) so a right-to-left name cannot reorder the value
+    assert "\u206811.6.1\u2069 · \u2068South\u2069: 55.5" in titles
     assert root.find("svg:desc", NS).text == "2 groups of 3 bars; 5 values shown."
     assert "<script>" not in out
 
