@@ -66,11 +66,11 @@ class TrackerForm(FlaskForm):
     """The base of the tracker's forms."""
 
     class Meta(GuardedFields):
-        pass
+        """Check each text field's characters before its own validators."""
 
 
 class TrackerSubform(Form):
     """The base of repeated rows inside a form (FormField), checked like TrackerForm."""
 
     class Meta(GuardedFields):
-        pass
+        """Check each text field's characters before its own validators."""
