@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import current_app
 
+from tracker.reports import render
 from tracker.reports.fetch import StaticOnlyFetcher
-from tracker.reports.render import DEFAULT_BASE_URL, html_to_pdf
 from tracker.reports.runs import new_file_name, reports_dir
 
 # A child of the worker's logger: the benchmarks read the layout statistics there.
@@ -100,9 +100,11 @@ def _part_pdf(html: str, page_size: str, static_dir: str, static_path: str) -> P
     """Lay out one part (runs in a pool process: no app context, so the fetcher is built
     here from the static folder); return the PDF, the process id and its timings."""
     started, cpu = time.time(), time.process_time()
-    fetcher = StaticOnlyFetcher(base_url=DEFAULT_BASE_URL, static_dir=Path(static_dir),
+    fetcher = StaticOnlyFetcher(base_url=render.DEFAULT_BASE_URL, static_dir=Path(static_dir),
                                 static_path=static_path)
-    pdf = html_to_pdf(html, base_url=DEFAULT_BASE_URL, page_size=page_size, fetcher=fetcher)
+    # Looked up on the module at call time: tests and the slow-worker harness replace it there.
+    pdf = render.html_to_pdf(html, base_url=render.DEFAULT_BASE_URL, page_size=page_size,
+                             fetcher=fetcher)
     return pdf, os.getpid(), started, time.time(), time.process_time() - cpu
 
 
