@@ -12,7 +12,7 @@ NAME_CONTROL = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff
 
 
 def bad_character(text: str, *, name: bool = False) -> str | None:
-    """Return the first character the text may not hold, as a "U+" code point label (e.g. U+202E), or None."""
+    """Return the first character the text may not hold (labelled like U+202E), or None."""
     found = (NAME_CONTROL if name else CONTROL).search(text)
     return f"U+{ord(found.group()):04X}" if found else None
 
