@@ -75,6 +75,7 @@ class City(CityBase, Versioned, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("cities.id"), nullable=True, index=True),
     )
+    ref_area_code: str = Field(default="", max_length=40)  # SDMX REF_AREA for this city
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -22,6 +22,15 @@ class MissingReason(StrEnum):
     CONFIDENTIAL = "confidential"
 
 
+class PeriodKind(StrEnum):
+    """What a period label names: a year, a split (fiscal) year, a quarter or a range of years."""
+
+    YEAR = "year"          # "2015": a calendar year, or the indicator's fiscal year
+    SPLIT_YEAR = "split"   # "2015-16", "2009-2010": a year that straddles two calendar years
+    QUARTER = "quarter"    # "2024 Q2"
+    RANGE = "range"        # "2017-2019": several years, assessed by the first (as Open SDG does)
+
+
 class ObservationStatus(StrEnum):
     """Where a value is in the review workflow."""
 
@@ -36,8 +45,9 @@ class Observation(SQLModel, Versioned, table=True):
 
     __tablename__ = "observations"
     __table_args__ = (
-        UniqueConstraint("indicator_id", "year", "quarter", "breakdown_key"),
+        UniqueConstraint("indicator_id", "year", "quarter", "span_years", "breakdown_key"),
         CheckConstraint("quarter BETWEEN 0 AND 4", name="quarter_range"),
+        CheckConstraint("span_years BETWEEN 1 AND 50", name="span_years_range"),
         CheckConstraint("is_deleted OR ((value IS NULL) <> (missing_reason IS NULL))",
                         name="value_or_reason"),
     )
@@ -46,9 +56,19 @@ class Observation(SQLModel, Versioned, table=True):
     indicator_id: int = Field(foreign_key="local_indicators.id", index=True)
     year: int = Field(index=True)  # the calendar year the city's fiscal year starts in
     quarter: int = Field(default=WHOLE_YEAR)
+    # The period as the source wrote it ("2009-2010", "2017-2019", "2024 Q2"); "" means the
+    # label follows from year/quarter and the indicator's calendar. Never relabelled.
+    period_label: str = Field(default="", max_length=40)
+    period_kind: PeriodKind = Field(default=PeriodKind.YEAR, sa_type=enum_type(PeriodKind))
+    span_years: int = Field(default=1)  # 3 for "2017-2019"; part of the period's identity
     breakdown: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     breakdown_key: str = Field(default="", max_length=500)  # "" is the total
     value: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    value_text: str = Field(default="", max_length=60)  # the value as the source wrote it
+    progress_value: Decimal | None = Field(default=None, sa_type=ExactDecimal)  # Open SDG Progress
+    # Observation attributes kept as their source named them (footnotes, COMMENT_OBS, …).
+    attributes: dict[str, str] = Field(default_factory=dict,
+                                       sa_column=Column(JSON, nullable=False))
     missing_reason: MissingReason | None = Field(default=None, sa_type=enum_type(MissingReason))
     comment: str = Field(default="", max_length=2000)
     source: str = Field(default="", max_length=300)

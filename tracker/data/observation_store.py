@@ -21,6 +21,7 @@ from tracker.data.models import (
     Observation,
     ObservationChange,
     ObservationStatus,
+    PeriodKind,
     ReportingWindow,
     shown_value,
 )
@@ -130,6 +131,13 @@ def cell_fields(plan: Planned) -> dict[str, Any]:
             "source": keep[1] if plan.source is None else plan.source}
 
 
+# What a cell from a tracker sheet holds of the source-keeping columns (Open SDG imports
+# write their own).
+SOURCE_DEFAULTS: dict[str, Any] = {
+    "period_label": "", "period_kind": PeriodKind.YEAR, "span_years": 1, "value_text": "",
+    "progress_value": None, "attributes": {}}
+
+
 def fixed_fields(user_id: int | None, now: Any) -> dict[str, Any]:
     """Return the columns every created or updated cell gets alike."""
     return {"status": ObservationStatus.DRAFT, "is_deleted": False, "return_reason": "",
@@ -202,7 +210,7 @@ def insert_cells(session: Session, plans: list[Planned], user_id: int | None, no
              "breakdown": (p.key, p.breakdown), "breakdown_key": p.key, **cell_fields(p)}
             for p in plans]
     fixed = {"evidence_url": "", "evidence_id": None, "warning_note": "", "follow_up": False,
-             "version": 1, "created_at": now, "created_by_id": user_id,
+             "version": 1, "created_at": now, "created_by_id": user_id, **SOURCE_DEFAULTS,
              **fixed_fields(user_id, now)}
     # A plain executemany, then one query for the ids: RETURNING in parameter order makes
     # SQLite insert row by row. A cell someone else created meanwhile is a duplicate.

@@ -52,6 +52,21 @@ class QuarterRollup(StrEnum):
     MEAN = "mean"
 
 
+class PeriodCalendar(StrEnum):
+    """Whose year an indicator's single-year periods are."""
+
+    CALENDAR = "calendar"
+    FISCAL = "fiscal"
+
+
+class ProgressRule(StrEnum):
+    """Which series decide an indicator's progress status."""
+
+    HEADLINE = "headline"            # the total series, as Open SDG does by default
+    CONFIGURED = "configured"        # the series of progress_options (Open SDG's options)
+    MEAN = "mean_of_breakdowns"      # the mean over the total and every breakdown
+
+
 class SdgRelation(StrEnum):
     """How a local indicator relates to an SDG indicator."""
 
@@ -82,6 +97,9 @@ class LocalIndicatorBase(SQLModel):
     baseline_value: Decimal | None = Field(default=None, sa_type=ExactDecimal)
     baseline_note: str = Field(default="", max_length=500)
     natural_limit: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    calendar: PeriodCalendar | None = Field(default=None, sa_type=enum_type(PeriodCalendar))
+    progress_rule: ProgressRule = Field(default=ProgressRule.HEADLINE,
+                                        sa_type=enum_type(ProgressRule))
 
 
 class TargetIn(BaseModel):
@@ -198,6 +216,15 @@ class LocalIndicator(LocalIndicatorBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     city_id: int = Field(foreign_key="cities.id", index=True)
     is_retired: bool = Field(default=False)
+    # Open SDG's progress_calculation_options items, as written (series/unit/disaggregation
+    # filters, direction, base_year, target, target_year, limit, progress_thresholds).
+    progress_options: list[dict] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
+    auto_progress: bool = Field(default=True)  # Open SDG's auto_progress_calculation
+    manual_progress_status: str = Field(default="", max_length=40)  # used when auto is off
+    opensdg_id: str = Field(default="", max_length=40)  # "1-2-1", "10-x-2": file names
+    # Metadata fields of the source repository (meta/, indicator-config/), kept for export.
+    source_meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
