@@ -3,6 +3,7 @@ city), on a shared 0–max scale. Missing values leave a gap labelled "no value"
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -34,13 +35,14 @@ def _short(text: str) -> str:
 def _describe(groups: Sequence[Group], series: Sequence[str]) -> str:
     """Say what the chart shows, in words."""
     known = sum(1 for g in groups for v in g.values if v is not None)
-    return _("%(groups)s groups of %(series)s bars; %(known)s values shown.",
-             groups=len(groups), series=len(series), known=known)
+    return str(_("%(groups)s groups of %(series)s bars; %(known)s values shown.",
+                 groups=len(groups), series=len(series), known=known))
 
 
 def _legend(b: SvgBuilder, series: Sequence[str], top: float) -> float:
     """Draw the series legend, flowing over rows; return the height used."""
-    x, row = LEFT, 0
+    x: float = LEFT
+    row = 0
     for i, name in enumerate(series):
         width = 20 + text_width(name) + 16
         if x + width > WIDTH and x > LEFT:
@@ -104,7 +106,7 @@ def bars_table(groups: Sequence[Group], series: Sequence[str], *, caption: str,
 
 
 def grouped_bars_figure(groups: Sequence[Group], series: Sequence[str], *, prefix: str,
-                        title: str, **options) -> Figure:
+                        title: str, **options: Any) -> Figure:
     """Render grouped bars with their data table."""
     table = bars_table(groups, series, caption=title, unit=options.get("unit", ""))
     return Figure(render_grouped_bars(groups, series, prefix=prefix, title=title, **options),

@@ -19,7 +19,7 @@ WIDTH = 480
 def percent(share: Number | None) -> str:
     """Format a share (0.42) as a percentage ("42%"); None as "No data"."""
     if share is None:
-        return _("No data")
+        return str(_("No data"))
     value = float(share) * 100
     text = f"{value:.0f}" if abs(value) >= 10 or value == 0 else f"{value:.1f}".rstrip("0")
     return text.rstrip(".").replace("-", "\u2212") + "%"

@@ -107,7 +107,7 @@ class LinearScale:
     r0: float
     r1: float
 
-    def __call__(self, value: float) -> float:
+    def __call__(self, value: float | Decimal) -> float:
         """Return the pixel position of a data value."""
         if self.d1 == self.d0:
             return (self.r0 + self.r1) / 2

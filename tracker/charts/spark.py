@@ -1,7 +1,8 @@
 """Sparkline: a tiny inline trend line with its latest point marked."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,7 +12,7 @@ from tracker.charts import palette as pal
 from tracker.charts.figure import DataTable, Figure, cell
 from tracker.charts.scale import format_value
 from tracker.charts.svg import SVG_NS, SvgBuilder, esc, num, start_svg
-from tracker.charts.trend import Point, clean
+from tracker.charts.trend import KnownPoint, Point, clean
 
 PAD = 3
 # Trailing zeros of two-decimal coordinates: ".00" whole, or the "0" of ".50".
@@ -45,7 +46,7 @@ class Sparklines:
             self.translated[key] = str(WORDS[key])
         return self.translated[key]
 
-    def describe(self, known: list, unit: str) -> str:
+    def describe(self, known: list[KnownPoint], unit: str) -> str:
         """Describe the line in words: first and latest values, or that there is no data."""
         if not known:
             return self.words("none")
@@ -86,7 +87,7 @@ class Sparklines:
                                stroke=pal.GRID_COLOUR, stroke_width=1.5,
                                stroke_dasharray="3 3").parts
 
-    def marks(self, runs: list[list[Point]], known: list[Point]) -> list[str]:
+    def marks(self, runs: list[list[KnownPoint]], known: list[KnownPoint]) -> list[str]:
         """A path per run without gaps (a dot for a lone value), then the latest value marked."""
         xr, xs, xd, x0 = scale([y for y, _v in known], PAD, self.width - PAD)
         yr, ys, yd, y0 = scale([float(v) for _y, v in known], self.height - PAD, PAD)
@@ -105,18 +106,18 @@ class Sparklines:
         return out
 
 
-def gapless(points: list[Point]) -> list[list[Point]]:
+def gapless(points: list[Point]) -> list[list[KnownPoint]]:
     """Split points sorted by year into runs without gaps (None values)."""
-    runs: list[list[Point]] = [[]]
-    for point in points:
-        if point[1] is None:
+    runs: list[list[KnownPoint]] = [[]]
+    for year, value in points:
+        if value is None:
             runs.append([])
         else:
-            runs[-1].append(point)
+            runs[-1].append((year, value))
     return [run for run in runs if run]
 
 
-def scale(domain: list, r0: float, r1: float) -> tuple[float, float, float, float]:
+def scale(domain: Sequence[float], r0: float, r1: float) -> tuple[float, float, float, float]:
     """Map the domain onto r0…r1 (a lone value to the middle) as r0 + (v - d0) * span / dspan:
     LinearScale's arithmetic, so coordinates match the other charts' digit for digit."""
     d0, d1 = min(domain), max(domain)
@@ -144,7 +145,7 @@ def render_sparkline(points: Iterable[Point], *, prefix: str | None, title: str,
 
 
 def sparkline_figure(points: Iterable[Point], *, prefix: str, title: str, unit: str = "",
-                     **options) -> Figure:
+                     **options: Any) -> Figure:
     """Render a sparkline with a two-column data table."""
     points = sorted(points, key=lambda p: p[0])
     suffix = f" ({unit})" if unit else ""

@@ -4,6 +4,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -44,7 +45,7 @@ def _describe(styles: dict[int, tuple[pal.StatusStyle, str]]) -> str:
     counts = Counter(label for _style, label in styles.values())
     order = [str(s.label) for s in pal.PALETTE.values()]
     parts = [f"{label}: {counts[label]}" for label in order if counts[label]]
-    return _("Progress status of the 17 goals.") + " " + "; ".join(parts) + "."
+    return str(_("Progress status of the 17 goals.")) + " " + "; ".join(parts) + "."
 
 
 def _tile(b: SvgBuilder, x: float, y: float, goal: int, colour: str, style: pal.StatusStyle,
@@ -99,7 +100,7 @@ def goal_strip_table(statuses: Mapping[int, str | None], *, caption: str,
 
 def goal_strip_figure(statuses: Mapping[int, str | None], colours: Mapping[int, str], *,
                       prefix: str, title: str, titles: Mapping[int, str] | None = None,
-                      **options) -> Figure:
+                      **options: Any) -> Figure:
     """Render the goal strip with its data table."""
     return Figure(render_goal_strip(statuses, colours, prefix=prefix, title=title,
                                     titles=titles, **options),

@@ -4,6 +4,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Required, TypedDict
 
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -17,9 +18,19 @@ from tracker.text_rules import isolate
 
 Number = float | int | Decimal
 Point = tuple[int, Number | None]
+KnownPoint = tuple[int, Number]
 WIDTH, PLOT_HEIGHT = 640, 240
 TOP, RIGHT, AXIS_BELOW, LEGEND_ROW = 28, 24, 28, 22
 MAX_LABEL = 40
+
+
+class LegendStyle(TypedDict, total=False):
+    """How a legend entry is drawn: the keyword arguments of marks.legend_item."""
+
+    colour: Required[str]
+    dash: str | None
+    shape: str | None
+    line: bool
 
 
 @dataclass(frozen=True)
@@ -184,9 +195,9 @@ def _target(b: SvgBuilder, lay: _Layout, target: Target) -> None:
     b.close("g")
 
 
-def _legend_entries(data: TrendData) -> list[tuple[str, dict]]:
+def _legend_entries(data: TrendData) -> list[tuple[str, LegendStyle]]:
     """List legend entries (label, drawing options); empty when a plain single line is shown."""
-    entries = []
+    entries: list[tuple[str, LegendStyle]] = []
     if data.extra or data.baseline or data.targets or data.projection:
         entries.append((data.main.name, {"colour": pal.MAIN_COLOUR, "shape": "circle"}))
     for i, series in enumerate(data.extra):
@@ -201,7 +212,8 @@ def _legend_entries(data: TrendData) -> list[tuple[str, dict]]:
     return [(_truncate(label), opts) for label, opts in entries]
 
 
-def _legend_positions(entries: list[tuple[str, dict]], left: float) -> list[tuple[float, int]]:
+def _legend_positions(entries: list[tuple[str, LegendStyle]],
+                      left: float) -> list[tuple[float, int]]:
     """Flow legend entries into rows; return each entry's x and row number."""
     x, row, out = left, 0, []
     for label, _opts in entries:
@@ -287,7 +299,7 @@ def render_trend(points: Iterable[Point], *, prefix: str, title: str, unit: str 
     return b.close("svg").markup()
 
 
-def _legend(b: SvgBuilder, entries: list[tuple[str, dict]], spots: list[tuple[float, int]],
+def _legend(b: SvgBuilder, entries: list[tuple[str, LegendStyle]], spots: list[tuple[float, int]],
             top: float) -> None:
     """Draw the legend entries at their flowed positions."""
     if not entries:
@@ -330,7 +342,7 @@ def trend_table(points: Iterable[Point], *, caption: str, unit: str = "",
     return DataTable(caption, [_("Year"), *(s.name + suffix for s in series)], rows, notes)
 
 
-def trend_figure(points: Iterable[Point], *, prefix: str, title: str, **options) -> Figure:
+def trend_figure(points: Iterable[Point], *, prefix: str, title: str, **options: Any) -> Figure:
     """Render a trend chart together with its data table (captioned with the title)."""
     points = list(points)
     table_opts = {k: v for k, v in options.items() if k != "desc"}
