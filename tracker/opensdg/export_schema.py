@@ -52,6 +52,8 @@ def repository_config(city_name: str, note: str, attributes: list[str]) -> dict[
         "indicator_options": {"non_disaggregation_columns": NON_DISAGGREGATION,
                               "observation_attributes": OBSERVATION_ATTRIBUTES + extra,
                               "series_column": "Series", "unit_column": "Units"},
+        # The site's list (Open SDG's site configuration form), which importers read too.
+        "observation_attributes": [{"field": a} for a in attributes],
         "reporting_status_extra_fields": [],
         "docs_branding": city_name,
         "docs_intro": note,

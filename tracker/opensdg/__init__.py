@@ -1,0 +1,1 @@
+"""Open SDG data repositories in: one local indicator per Open SDG indicator."""
