@@ -95,17 +95,23 @@ def test_quarters_roll_up_as_the_indicator_says(db: Session, city,  # type: igno
 
 
 @pytest.mark.usefixtures("app_ctx")
-def test_every_series_counts_in_the_indicator_score(db: Session, city,  # type: ignore[no-untyped-def]
-                                                    make_indicator) -> None:
-    ind = make_indicator(city, "S-1", baseline_year=2015, dimensions=[
+@pytest.mark.parametrize("rule", ["mean_of_breakdowns", "headline"])
+def test_the_rule_decides_which_series_count(db: Session, city,  # type: ignore[no-untyped-def]
+                                            make_indicator, rule: str) -> None:
+    ind = make_indicator(city, "S-1", baseline_year=2015, progress_rule=rule, dimensions=[
         {"name": "sex", "values": ["female", "male"]}])
     put(db, ind, RISING)
     put(db, ind, {2015: "40", 2021: "30"}, key="sex=female")
     put(db, ind, {2015: "40", 2021: "80"}, key="sex=male")
     item = city_progress(db, city).items[0]
-    scores = [r.score for r in item.results.values()]
-    assert len(scores) == 3
-    assert item.score == pytest.approx(sum(scores) / 3)  # type: ignore[arg-type]
+    scores = {key: r.score for key, r in item.results.items()}  # each breakdown on its own
+    assert len(scores) == 3 and scores["sex=female"] == -5.0
+    if rule == "mean_of_breakdowns":  # the mean over the total and every breakdown
+        assert item.score == pytest.approx(sum(scores.values()) / 3)  # type: ignore[arg-type]
+        assert item.result.scored == 3
+    else:  # the default: the total alone, as Open SDG does without options
+        assert item.score == scores[""] == 5.0 and item.result.scored == 1
+        assert item.result.outcomes[0].keys == ("",)
 
 
 @pytest.mark.usefixtures("app_ctx")

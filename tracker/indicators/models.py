@@ -5,6 +5,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, field_validator, model_validator
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -12,6 +13,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.db import ExactDecimal, enum_type
 from tracker.locking import Versioned
+from tracker.progress.options import check_manual_status, read_options
 from tracker.timeutil import utcnow
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
@@ -137,6 +139,26 @@ class LocalIndicatorCreate(LocalIndicatorBase):
 
     targets: list[TargetIn] = []
     dimensions: list[DimensionIn] = []
+    # Progress settings beyond the rule; None leaves the stored ones as they are (a
+    # definitions sheet has no columns for them).
+    progress_options: list[dict[str, Any]] | None = None
+    auto_progress: bool | None = None
+    manual_progress_status: str | None = None
+
+    @field_validator("progress_options")
+    @classmethod
+    def check_progress_options(cls, options: list[dict[str, Any]] | None
+                               ) -> list[dict[str, Any]] | None:
+        """Open SDG progress_calculation_options items, each readable."""
+        if options is not None:
+            read_options(options)
+        return options
+
+    @field_validator("manual_progress_status")
+    @classmethod
+    def check_manual_status(cls, status: str | None) -> str | None:
+        """A status of Open SDG's list, or blank."""
+        return None if status is None else check_manual_status(status)
 
     @field_validator("code")
     @classmethod

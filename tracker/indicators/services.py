@@ -1,5 +1,6 @@
 """Define a city's local indicators and link them (flush, never commit; history kept)."""
 
+import json
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,6 +27,8 @@ FIELDS = ["code", "name", "definition", "unit_kind", "unit_label", "direction", 
           "band_high", "frequency", "quarterly_rollup", "is_cumulative", "sums_to_total",
           "data_source", "department", "baseline_year", "baseline_value", "baseline_note",
           "natural_limit"]
+# Set only when given: a definitions sheet has no columns for them, and must not reset them.
+PROGRESS_FIELDS = ["progress_rule", "progress_options", "auto_progress", "manual_progress_status"]
 
 
 class IndicatorError(DomainError):
@@ -34,10 +37,18 @@ class IndicatorError(DomainError):
 
 def full_snapshot(indicator: LocalIndicator) -> dict[str, Any]:
     """Return the definition with its targets and dimensions, for the history."""
-    data = snapshot(indicator, FIELDS)
+    data = snapshot(indicator, FIELDS + PROGRESS_FIELDS)
+    data["progress_options"] = json.dumps(indicator.progress_options, ensure_ascii=False)
     data["targets"] = [f"{t.year} {t.label}: {t.value}".strip() for t in indicator.targets]
     data["dimensions"] = [f"{d.name}: {', '.join(d.values)}" for d in indicator.dimensions]
     return data
+
+
+def definition_values(indicator_in: LocalIndicatorCreate) -> dict[str, Any]:
+    """The definition's fields to store; progress settings only where they were given."""
+    given = {name for name in PROGRESS_FIELDS if name in indicator_in.model_fields_set
+             and getattr(indicator_in, name) is not None}
+    return indicator_in.model_dump(include=set(FIELDS) | given)
 
 
 def _check_code(session: Session, city_id: int, code: str, indicator_id: int | None) -> None:
@@ -68,7 +79,7 @@ def create_indicator(*, session: Session, city: City, indicator_in: LocalIndicat
                      user_id: int | None) -> LocalIndicator:
     """Define a local indicator with its baseline, targets and disaggregations."""
     _check_code(session, city.id, indicator_in.code, None)  # type: ignore[arg-type]
-    indicator = LocalIndicator.model_validate(indicator_in.model_dump(include=set(FIELDS)),
+    indicator = LocalIndicator.model_validate(definition_values(indicator_in),
                                               update={"city_id": city.id})
     _replace_parts(indicator, indicator_in)
     session.add(indicator)
@@ -85,7 +96,7 @@ def update_indicator(*, session: Session, indicator: LocalIndicator,
     _check_code(session, indicator.city_id, indicator_in.code, indicator.id)
 
     def apply() -> None:
-        indicator.sqlmodel_update(indicator_in.model_dump(include=set(FIELDS)))
+        indicator.sqlmodel_update(definition_values(indicator_in))
         _replace_parts(indicator, indicator_in)
 
     tracked_update(session, indicator, apply, take=lambda: full_snapshot(indicator),

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, cast, func, or_, select
 from sqlalchemy.orm import raiseload, subqueryload
 from sqlmodel import Session, col
 
@@ -20,10 +20,12 @@ Point = tuple[int, int, float]  # (fiscal year, quarter (0 = the year), value)
 
 @dataclass
 class IndicatorData:
-    """An indicator, its alignments and its values by breakdown key ("" = the total)."""
+    """An indicator, its alignments and its values by breakdown key ("" = the total); `progress`
+    holds the values of Open SDG's Progress column, by breakdown key, where a row has one."""
 
     view: IndicatorView
     series: dict[str, list[Point]] = field(default_factory=dict)
+    progress: dict[str, list[Point]] = field(default_factory=dict)
 
     @property
     def indicator(self) -> LocalIndicator:
@@ -57,24 +59,32 @@ def load_indicators(session: Session, city_ids: Sequence[int]) -> dict[int, Indi
 
 
 def load_values(session: Session, city_ids: Sequence[int], include_drafts: bool
-                ) -> dict[int, dict[str, list[Point]]]:
-    """Return the counted values of these cities' active indicators by indicator and
-    breakdown, in one query; deleted values and reasons without a value never count."""
+                ) -> tuple[dict[int, dict[str, list[Point]]], dict[int, dict[str, list[Point]]]]:
+    """Return the counted values (and Progress-column values) of these cities' active
+    indicators by indicator and breakdown, in one query; deleted values never count."""
     # The engine computes in floats: let the database convert (exact decimals would cost
     # a Decimal per value only to be turned into a float).
     query = (select(Observation.indicator_id, Observation.breakdown_key, Observation.year,
-                    Observation.quarter, cast(Observation.value, Float))
+                    Observation.quarter, cast(Observation.value, Float),
+                    cast(Observation.progress_value, Float))
              .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
              .where(col(LocalIndicator.city_id).in_(city_ids),
                     LocalIndicator.is_retired == False,  # noqa: E712
                     Observation.is_deleted == False,  # noqa: E712
-                    col(Observation.value).is_not(None),
+                    or_(col(Observation.value).is_not(None),
+                        col(Observation.progress_value).is_not(None)),
                     col(Observation.status).in_(counted_statuses(include_drafts)))
              .order_by(Observation.indicator_id, Observation.year, Observation.quarter))
     values: dict[int, dict[str, list[Point]]] = {}
-    for indicator_id, key, year, quarter, value in session.execute(query):
-        values.setdefault(indicator_id, {}).setdefault(key, []).append((year, quarter, value))
-    return values
+    progress: dict[int, dict[str, list[Point]]] = {}
+    for indicator_id, key, year, quarter, value, progress_value in session.execute(query):
+        series = values.setdefault(indicator_id, {}).setdefault(key, [])
+        if value is not None:
+            series.append((year, quarter, value))
+        if progress_value is not None:
+            progress.setdefault(indicator_id, {}).setdefault(key, []).append(
+                (year, quarter, progress_value))
+    return values, progress
 
 
 def load_progress_data(session: Session, cities: Sequence[City], include_drafts: bool = False
@@ -82,11 +92,12 @@ def load_progress_data(session: Session, cities: Sequence[City], include_drafts:
     """Return each city's indicators with their values (keyed by city id), in five queries."""
     city_ids = [c.id for c in cities if c.id is not None]
     views = load_indicators(session, city_ids)
-    values = load_values(session, city_ids, include_drafts) if views else {}
+    values, progress = load_values(session, city_ids, include_drafts) if views else ({}, {})
     by_city: dict[int, list[IndicatorData]] = {c.id: [] for c in cities}  # type: ignore[misc]
     for indicator_id, view in views.items():
         series: dict[str, Any] = values.get(indicator_id, {})
-        by_city[view.indicator.city_id].append(IndicatorData(view, dict(series)))
+        by_city[view.indicator.city_id].append(
+            IndicatorData(view, dict(series), dict(progress.get(indicator_id, {}))))
     return by_city
 
 

@@ -10,21 +10,22 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from tracker.cities.models import City
-from tracker.indicators.models import Direction, Frequency, LocalIndicator
+from tracker.indicators.models import LocalIndicator, ProgressRule
 from tracker.memory import gc_paused
-from tracker.progress.aggregate import IndicatorResult, combine, status_from_score
-from tracker.progress.extensions import assess, rollup_quarters
-from tracker.progress.queries import (
-    IndicatorData,
-    Point,
-    load_element_parents,
-    load_progress_data,
-)
+from tracker.progress.aggregate import IndicatorResult, status_from_score
+from tracker.progress.queries import IndicatorData, load_element_parents, load_progress_data
 from tracker.progress.result import NOT_AVAILABLE, STATUSES, SeriesResult
+from tracker.progress.rules import (
+    YearPoints,
+    breakdown_years,
+    effective_rule,
+    indicator_result,
+    safe_assess,
+    with_baseline,
+)
 
 INSUFFICIENT = "insufficient_data"
 MIN_SHARE = 0.6  # a roll-up shows a status only when 60 % of its indicators have one
-YearPoints = list[tuple[int, float]]
 
 
 @dataclass(eq=False)  # identity: comparing whole indicators field by field costs and means nothing
@@ -36,6 +37,12 @@ class IndicatorProgress:
     total: SeriesResult | None  # the total series' result: the "why" panel's figures
     years: dict[str, YearPoints]  # fiscal-year points by breakdown key ("" = total)
     results: dict[str, SeriesResult] = field(default_factory=dict)
+    main_key: str = ""  # the breakdown key of the series behind the status
+
+    @property
+    def main_points(self) -> YearPoints:
+        """The fiscal-year points of the series behind the status (the chart's main line)."""
+        return self.years.get(self.main_key, [])
 
     @property
     def indicator(self) -> LocalIndicator:
@@ -69,40 +76,39 @@ class Rollup:
         return sum(n for status, n in self.counts.items() if status != NOT_AVAILABLE)
 
 
-def fiscal_years(indicator: LocalIndicator, points: Sequence[Point]) -> YearPoints:
-    """Return a breakdown's fiscal-year values, quarters rolled up as the indicator says."""
-    if indicator.frequency == Frequency.QUARTERLY:
-        return rollup_quarters(points, indicator.quarterly_rollup.value)
-    return [(year, float(value)) for year, quarter, value in points if quarter == 0]
+def breakdown_results(data: IndicatorData, rule: str) -> dict[str, SeriesResult]:
+    """Each breakdown assessed on its own with the indicator's settings (the total with the
+    baseline point); the total is listed even without values when it may count."""
+    indicator = data.indicator
+    years = breakdown_years(data, any(data.progress.values()))
+    if "" in years or not years or rule == ProgressRule.MEAN.value:
+        years[""] = with_baseline(indicator, years.get("", []))
+    return {key: safe_assess(indicator, points) for key, points in years.items()}
 
 
-def with_baseline(indicator: LocalIndicator, years: YearPoints) -> YearPoints:
-    """Add the definition's baseline as the base-year point when no value was entered for it."""
-    base, value = indicator.baseline_year, indicator.baseline_value
-    if base is None or value is None or any(year == base for year, _ in years):
-        return years
-    return sorted([*years, (base, float(value))])
-
-
-def assess_years(indicator: LocalIndicator, years: YearPoints) -> SeriesResult:
-    """Assess one breakdown's series with the indicator's direction, targets and limits."""
-    return assess(years, direction=indicator.direction.value,
-                  base_year=indicator.baseline_year,
-                  targets=[(t.year, t.value) for t in indicator.targets],
-                  limit=indicator.natural_limit,
-                  band_low=indicator.band_low if indicator.direction == Direction.BAND else None,
-                  band_high=indicator.band_high if indicator.direction == Direction.BAND
-                  else None)
+def main_series(result: IndicatorResult, results: dict[str, SeriesResult]
+                ) -> tuple[SeriesResult | None, str]:
+    """The series the why panel explains, and its breakdown key."""
+    if result.rule == ProgressRule.MEAN.value:
+        return results.get(""), ""
+    first = result.outcomes[0] if result.outcomes else None
+    if first is None:
+        return None, ""
+    return first.result, first.keys[0] if len(first.keys) == 1 else ""
 
 
 def indicator_progress(data: IndicatorData) -> IndicatorProgress:
-    """Score every series of an indicator (the total and each breakdown) and combine them
-    as Open SDG does: the mean of the scored series."""
+    """Assess an indicator under its progress rule (tracker.progress.rules); every breakdown
+    is also assessed on its own, shown for information where the rule does not count it."""
     indicator = data.indicator
-    years = {key: fiscal_years(indicator, points) for key, points in data.series.items()}
-    years[""] = with_baseline(indicator, years.get("", []))
-    results = {key: assess_years(indicator, points) for key, points in years.items()}
-    return IndicatorProgress(data, combine(results.values()), results[""], years, results)
+    rule = effective_rule(indicator)
+    results = breakdown_results(data, rule)
+    result = indicator_result(data, results)
+    years = breakdown_years(data, False)
+    if "" in results:
+        years[""] = with_baseline(indicator, years.get("", []))
+    total, key = main_series(result, results)
+    return IndicatorProgress(data, result, total, years, results, key)
 
 
 def rollup(key: str, items: Iterable[IndicatorProgress]) -> Rollup:
