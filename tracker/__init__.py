@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.progress.routes import bp as progress_bp
     from tracker.reports.preview_routes import bp as report_preview_bp
     from tracker.reports.routes import bp as reports_bp
+    from tracker.sdmx.routes import bp as sdmx_bp
     from tracker.users.routes import bp as users_bp
 
     import_route_modules()  # before their blueprints are registered
@@ -87,7 +88,7 @@ def register_blueprints(app: Flask) -> None:
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
                       evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
                       climate_bp, compare_bp, api_bp, reports_bp, report_preview_bp,
-                      import_jobs_bp, opensdg_export_bp):
+                      import_jobs_bp, opensdg_export_bp, sdmx_bp):
         app.register_blueprint(blueprint)
 
 
