@@ -182,7 +182,7 @@ DOMAIN_MATRICES = ["tests.plans.test_plan_routes", "tests.plans.test_indicator_r
                    "tests.data_entry.test_import_jobs", "tests.data_entry.test_period_form",
                    "tests.progress.test_progress_routes", "tests.climate.test_climate_routes",
                    "tests.climate.test_climate_api", "tests.reports.test_report_routes",
-                   "tests.compare.test_compare_routes"]
+                   "tests.compare.test_compare_routes", "tests.opensdg.test_web"]
 
 
 def all_matrix_rows() -> list[tuple[str, str, Any, Any, dict[str, Any]]]:

@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.indicators.routes import bp as indicators_bp
     from tracker.main.routes import bp as main_bp
     from tracker.opensdg.export_routes import bp as opensdg_export_bp
+    from tracker.opensdg.routes import bp as opensdg_bp
     from tracker.plans.routes import bp as plans_bp
     from tracker.progress.routes import bp as progress_bp
     from tracker.reports.preview_routes import bp as report_preview_bp
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
                       evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
                       climate_bp, compare_bp, api_bp, reports_bp, report_preview_bp,
-                      import_jobs_bp, opensdg_export_bp, sdmx_bp):
+                      import_jobs_bp, opensdg_export_bp, sdmx_bp, opensdg_bp):
         app.register_blueprint(blueprint)
 
 

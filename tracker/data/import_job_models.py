@@ -16,6 +16,8 @@ class ImportKind(StrEnum):
     OBSERVATIONS = "observations"
     STRUCTURE = "structure"
     INDICATORS = "indicators"
+    OPENSDG = "opensdg"  # a zipped Open SDG data repository
+    OPENSDG_APPROVE = "opensdg_approve"  # its save, approved (a secretariat's or an admin's)
 
 
 class JobStatus(StrEnum):

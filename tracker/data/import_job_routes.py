@@ -49,6 +49,8 @@ def import_url(city: City, job: ImportJob) -> str:
         return url_for("bulk.import_structure", slug=city.slug, plan_id=job.plan_id)
     if job.kind == ImportKind.INDICATORS:
         return url_for("bulk.import_indicators", slug=city.slug)
+    if job.kind in (ImportKind.OPENSDG, ImportKind.OPENSDG_APPROVE):
+        return url_for("opensdg.upload", slug=city.slug)
     return url_for("data_io.import_data", slug=city.slug)
 
 

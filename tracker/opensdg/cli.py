@@ -13,6 +13,7 @@ from tracker.auth.models import User
 from tracker.bulk.cli import find_city
 from tracker.db import get_session
 from tracker.errors import DomainError
+from tracker.opensdg.export_cli import export_command
 from tracker.opensdg.importer import OpenSdgReport, import_repository
 
 LISTED = 200  # rows not taken printed one by one; --problems writes them all
@@ -111,3 +112,6 @@ def write_problems(report: OpenSdgReport, path: Path) -> None:
         writer.writerows([p.row, p.column, p.message] for p in report.warnings)
     click.echo(f"Wrote {path}.", err=True)
 
+
+
+opensdg_cli.add_command(export_command)

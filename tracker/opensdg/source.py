@@ -82,8 +82,8 @@ class FolderSource(Source):
 class ZipSource(Source):
     """A zipped repository, checked member by member before anything is read."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
-        self.archive = archive
+    def __init__(self, archive: zipfile.ZipFile, handle: IO[bytes]) -> None:
+        self.archive, self.handle = archive, handle
         members = checked_members(archive)
         self.prefix = common_root(list(members))
         super().__init__([n[len(self.prefix):] for n in members
@@ -94,8 +94,9 @@ class ZipSource(Source):
         return self.archive.open(self.prefix + name)
 
     def close(self) -> None:
-        """Close the zip."""
+        """Close the zip and its file."""
         self.archive.close()
+        self.handle.close()
 
 
 def checked_members(archive: zipfile.ZipFile) -> list[str]:
@@ -156,7 +157,7 @@ def open_source(path: Path | bytes) -> Source:
                                     num=MAX_ZIP_BYTES // 2**20))
         handle = io.BytesIO(path)
     try:
-        return ZipSource(zipfile.ZipFile(handle))
+        return ZipSource(zipfile.ZipFile(handle), handle)
     except RepositoryError:
         handle.close()
         raise
