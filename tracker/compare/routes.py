@@ -45,7 +45,7 @@ from tracker.indicators.queries import get_indicator
 from tracker.memory import gc_paused
 from tracker.pages import render_page
 from tracker.plans.models import PlanKind
-from tracker.progress.services import decimal_text
+from tracker.progress.presenters import decimal_text
 from tracker.reports import comparison
 from tracker.reports.worker import check_queue, enqueue_after_request
 

@@ -17,6 +17,7 @@ from tracker.compare.matrix import FLAG_LABELS, Cell, Row
 from tracker.compare.scoring import category, category_label
 from tracker.compare.services import Comparison
 from tracker.indicators.models import LocalIndicator
+from tracker.progress.presenters import decimal_text
 
 
 def url_quote(text: str) -> str:
@@ -131,8 +132,6 @@ class PageCells:
 def score_inputs(cell: Cell, t: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """The score's inputs as (label, text) pairs, as printed in its panel (none without a
     score)."""
-    from tracker.progress.services import decimal_text
-
     score = cell.score
     if score is None:
         return ()

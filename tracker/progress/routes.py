@@ -23,6 +23,7 @@ from tracker.db import get_session
 from tracker.indicators.presenters import unit_text
 from tracker.plans import queries as plan_queries
 from tracker.progress import views
+from tracker.progress.presenters import breakdown_label, decimal_text, number_text, year_text
 from tracker.progress.result import STATUSES
 from tracker.progress.services import (
     INSUFFICIENT,
@@ -30,7 +31,6 @@ from tracker.progress.services import (
     cities_progress,
     city_progress,
     count_list,
-    decimal_text,
 )
 
 bp = Blueprint("progress", __name__)
@@ -41,9 +41,9 @@ CITY = "/cities/<slug>"
 def progress_helpers() -> dict[str, Any]:
     """Give the progress templates their formatting helpers."""
     return {"status_style": status_style, "decimal_text": decimal_text,
-            "count_list": count_list, "year_text": views.year_text,
-            "number_text": views.number_text, "shown_target": views.shown_target,
-            "breakdown_label": views.breakdown_label, "engine_text": views.engine_text,
+            "count_list": count_list, "year_text": year_text,
+            "number_text": number_text, "shown_target": views.shown_target,
+            "breakdown_label": breakdown_label, "engine_text": views.engine_text,
             "insufficient": INSUFFICIENT, "status_labels": views.status_labels()}
 
 

@@ -5,7 +5,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from sqlmodel import Session
 
@@ -212,17 +211,3 @@ def cities_progress(session: Session, cities: Sequence[City], include_drafts: bo
         parents = load_element_parents(session, [c.id for c in cities])  # type: ignore[misc]
         return [build_city_progress(city, data[city.id], parents)  # type: ignore[index]
                 for city in cities]
-
-
-def decimal_text(value: float | Decimal | None) -> str:
-    """Show a figure of the why panel: 4 significant digits below 1000, whole numbers from
-    there on, never an exponent."""
-    if value is None:
-        return "—"
-    number = float(value)
-    if not math.isfinite(number):
-        return "∞" if number > 0 else "−∞"
-    if abs(number) >= 1000:
-        return f"{number:,.0f}"
-    text = f"{number:.4g}"
-    return f"{number:.6f}".rstrip("0").rstrip(".") if "e" in text else text

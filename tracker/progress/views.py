@@ -21,14 +21,19 @@ from tracker.charts import (
     render_sparkline,
     trend_figure,
 )
-from tracker.plans.models import period_label
 from tracker.plans.queries import ElementNode, code_key
+from tracker.progress.presenters import (
+    breakdown_label,
+    decimal_text,
+    number_text,
+    percent,
+    year_text,
+)
 from tracker.progress.result import CAGR, LINEAR, NOT_AVAILABLE, SeriesResult, target_for_shares
 from tracker.progress.services import (
     CityProgress,
     IndicatorProgress,
     Rollup,
-    decimal_text,
 )
 
 GOALS = range(1, 18)
@@ -116,24 +121,11 @@ def goal_targets(progress: CityProgress, goal: int) -> list[Rollup]:
     return sorted(found, key=lambda r: code_key(r.key))
 
 
-def number_text(value: float | None) -> str:
-    """Show a value or target: whole thousands with separators, else as the why panel does
-    (decimal_text writes 598000 as 5.98e+05)."""
-    if value is not None and math.isfinite(value) and abs(value) >= 1000:
-        return f"{value:,.0f}" if value == round(value) else f"{value:,.2f}"
-    return decimal_text(value)
-
 
 def shown_target(result: SeriesResult) -> float | None:
     """The target as defined (Open SDG's 0 → 0.001 substitution is for the arithmetic only)."""
     return target_for_shares(result)
 
-
-def year_text(year: int | None, fiscal_start: int) -> str:
-    """Show a year as the city reads it ("2021/22" for a July year); "—" for none."""
-    if year is None:
-        return "—"
-    return period_label(year, year, fiscal_start)
 
 
 def latest_point(item: IndicatorProgress) -> tuple[int, float] | None:
@@ -188,12 +180,6 @@ def indicator_rows(items: Iterable[IndicatorProgress], city_slug: str, fiscal_st
     return rows
 
 
-def breakdown_label(key: str) -> str:
-    """Name a breakdown: "Total", or its values ("female · urban")."""
-    if not key:
-        return _("Total")
-    return " · ".join(part.split("=", 1)[-1] for part in key.split("|"))
-
 
 def projection(result: SeriesResult | None) -> tuple[int, float] | None:
     """The value at the target year if the observed rate goes on (None when it cannot be
@@ -231,12 +217,6 @@ def trend(item: IndicatorProgress, unit: str) -> Figure:
                         name=_("Total"), disaggregations=extra, baseline=baseline,
                         targets=targets, projection=projection(item.total))
 
-
-def percent(share: float | None) -> str:
-    """A share (0.42) as "42 %"."""
-    if share is None or not math.isfinite(share):
-        return "—"
-    return _("%(value)s %%", value=f"{share * 100:.1f}".rstrip("0").rstrip("."))
 
 
 def growth_text(result: SeriesResult, value: float | None) -> str:

@@ -12,7 +12,7 @@ from tracker.charts.marks import marker
 from tracker.charts.scale import LinearScale, format_value
 from tracker.charts.svg import SvgBuilder, num, start_svg
 from tracker.charts.trend import segments
-from tracker.progress.views import number_text
+from tracker.progress.presenters import number_text
 
 WIDTH, HEIGHT = 360, 130
 LEFT, RIGHT, TOP, BOTTOM = 44, 10, 8, 18

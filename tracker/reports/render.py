@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from tracker.charts import Figure, goal_strip_figure, status_style
 from tracker.charts.palette import PALETTE, STATUS_KEYS
-from tracker.progress.views import breakdown_label, number_text
+from tracker.progress.presenters import breakdown_label, number_text
 from tracker.reports.charts import print_trend
 from tracker.reports.content import city_report_context
 from tracker.reports.fetch import StaticOnlyFetcher
