@@ -104,8 +104,14 @@ def read_everything(api: Caller) -> None:
     body = api.call("GET", "/api/v1/compare?cities=ethekwini,helsinki,patiala", 200)
     assert body["rows"] and body["scores"]
     api.call("GET", "/api/v1/compare?cities=a%00b", 400)
-    for url in (CITY + "/observations", CITY + "/climate"):
-        api.call("GET", url, 401)
+    api.call("GET", CITY + "/climate", 401)
+    # open data: a visitor reads a published city's approved values; an unpublished city
+    # is 404 (never 401: its existence is not given away)
+    assert api.call("GET", CITY + "/observations", 200)["items"] == []  # none approved yet
+    patiala = CITY.replace("ethekwini", "patiala-district")
+    visible = api.call("GET", patiala + "/observations?per_page=500", 200)["items"]
+    assert len(visible) == 40 and {item["status"] for item in visible} == {"approved"}
+    api.call("GET", CITY.replace("ethekwini", "bhavnagar") + "/observations", 404)
 
 
 def read_internals(api: Caller) -> None:
@@ -118,8 +124,7 @@ def read_internals(api: Caller) -> None:
     for url in (CITY + "/observations", CITY + "/climate", CITY + "/progress"):
         api.call("GET", url.replace("ethekwini", "nowhere"), 404)
     api.as_user(OTHER_OFFICER)
-    for url in (CITY + "/observations", CITY + "/climate"):
-        api.call("GET", url, 403)
+    api.call("GET", CITY + "/climate", 403)
     for url in (CITY, CITY + "/plans", CITY + "/indicators", CITY + "/progress"):
         api.call("GET", url.replace("ethekwini", "bhavnagar"), 403)
 
@@ -152,6 +157,23 @@ def save_and_review(api: Caller, code: str) -> None:
     api.call("POST", review, 403, json={"version": submitted["version"]})
     api.as_user(None)
     api.call("POST", review, 401, json={"version": submitted["version"]})
+    bulk_approve(api, url + "/approve", {"id": submitted["id"], "version": submitted["version"]})
+
+
+def bulk_approve(api: Caller, url: str, seen: dict[str, int]) -> None:
+    """Bulk approval: every answer it declares, the last one approving the value seen."""
+    api.as_user(None)
+    api.call("POST", url, 401, json=[seen])
+    api.as_user(OFFICER)
+    api.call("POST", url, 403, json=[seen])
+    api.as_user(SECRETARIAT)
+    api.call("POST", url.replace("ethekwini", "nowhere"), 404, json=[seen])
+    api.call("POST", url, 415, data="[]", content_type="text/plain")
+    api.call("POST", url, 400, data="[", content_type="application/json")
+    api.call("POST", url, 422, json=[{**seen, "colour": "red"}])
+    api.call("POST", url, 409, json=[{**seen, "version": seen["version"] + 1}])
+    done = api.call("POST", url, 200, json=[seen])
+    assert done == {"approved": 1, "items": [{"id": seen["id"], "version": seen["version"] + 1}]}
 
 
 @pytest.mark.usefixtures("demo")
@@ -197,4 +219,4 @@ def test_every_api_route_is_in_the_document(client: FlaskClient, app: Flask) -> 
               if rule.rule.startswith("/api/") and rule.rule not in META
               for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
     assert routes == documented
-    assert len(documented) == 15
+    assert len(documented) == 16  # bulk approval added

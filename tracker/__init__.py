@@ -71,7 +71,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.data.followup_routes import bp as followup_bp
     from tracker.data.import_job_routes import bp as import_jobs_bp
     from tracker.data.import_routes import bp as data_io_bp
+    from tracker.data.open_routes import bp as open_data_bp
     from tracker.data.period_routes import bp as period_bp
+    from tracker.data.review_routes import bp as review_bp
     from tracker.data.routes import bp as data_bp
     from tracker.indicators.routes import bp as indicators_bp
     from tracker.main.routes import bp as main_bp
@@ -82,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reports.preview_routes import bp as report_preview_bp
     from tracker.reports.routes import bp as reports_bp
     from tracker.sdmx.routes import bp as sdmx_bp
+    from tracker.search.routes import bp as search_bp
     from tracker.users.routes import bp as users_bp
 
     import_route_modules()  # before their blueprints are registered
@@ -89,13 +92,15 @@ def register_blueprints(app: Flask) -> None:
                       indicators_bp, data_bp, period_bp, completeness_bp, data_io_bp,
                       evidence_bp, followup_bp, tokens_bp, coverage_bp, bulk_bp, progress_bp,
                       climate_bp, compare_bp, api_bp, reports_bp, report_preview_bp,
-                      import_jobs_bp, opensdg_export_bp, sdmx_bp, opensdg_bp):
+                      import_jobs_bp, review_bp, open_data_bp, opensdg_export_bp, sdmx_bp,
+                      search_bp, opensdg_bp):
         app.register_blueprint(blueprint)
 
 
 def import_route_modules() -> None:
     """Import the modules that declare routes on a blueprint they import from elsewhere."""
     from tracker.api import (  # noqa: F401
+        approval,
         climate,
         compare,
         observations,

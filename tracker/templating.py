@@ -11,6 +11,7 @@ from tracker.auth.access import (
     can_edit_city,
     can_manage_network,
     can_manage_users,
+    can_review,
     signed_in_user,
     visible_parent,
 )
@@ -35,6 +36,7 @@ def template_globals() -> dict[str, Any]:
         "can_edit_city": can_edit_city,
         "can_manage_network": can_manage_network,
         "can_manage_users": can_manage_users,
+        "can_review": can_review,
         "month_name": month_name,
         "level_label": level_label,
         "country_name": country_name,

@@ -15,10 +15,10 @@ GOAL_11_TARGETS = ["11.1", "11.2", "11.3", "11.4", "11.5", "11.6", "11.7", "11.a
 def search(tab: Tab, text: str) -> None:
     """Search from the header's search box."""
     banner = tab.page.get_by_role("banner")
-    box = banner.get_by_role("searchbox", name="Search targets and indicators")
+    box = banner.get_by_role("searchbox", name="Search cities, plans, indicators and the SDGs")
     box.fill(text)
     box.press("Enter")
-    tab.page.wait_for_url(tab.server("/sdg/search?" + urlencode({"q": text})))
+    tab.page.wait_for_url(tab.server("/search?" + urlencode({"q": text})))
 
 
 def test_visitor_browses_goal_11_to_an_indicator_and_searches(tab: Tab) -> None:
@@ -50,14 +50,14 @@ def test_visitor_browses_goal_11_to_an_indicator_and_searches(tab: Tab) -> None:
     expect(breadcrumbs.get_by_role("link", name="Target 11.6")).to_be_visible()
 
     search(tab, "11.6.2")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Search targets and indicators")
-    results = page.get_by_role("region", name="Indicators").get_by_role("link")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search")
+    results = page.get_by_role("region", name="SDG indicators").get_by_role("link")
     expect(results).to_have_count(1)
     expect(results).to_contain_text(PM_TITLE)
 
     search(tab, "wastewater")
     expect(page.get_by_role("status")).to_contain_text("results for “wastewater”")
-    results = page.get_by_role("region", name="Indicators").get_by_role("link")
+    results = page.get_by_role("region", name="SDG indicators").get_by_role("link")
     expect(results.filter(has_text=re.compile(r"^\s*6\.3\.1\b"))).to_have_count(1)
     titles = results.all_text_contents()
     assert titles and all("wastewater" in t.lower() for t in titles), titles

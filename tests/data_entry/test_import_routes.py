@@ -60,14 +60,14 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
     ("data_io.export_data", "GET", "/cities/city-a/data/export.xlsx", None, READ_A),
     ("data_io.export_data", "GET", "/cities/city-u/data/export.csv", None,
      expect(DENIED, anonymous=LOGIN, admin=OK, secretariat_a=OK, reviewer_a=OK)),
+    # open data: anyone downloads a published city's approved values (tests/test_open_data.py)
     ("data_io.export_indicator_open_sdg", "GET",
-     "/cities/city-b/indicators/B-1/data/open-sdg.csv", None, READ_B),
+     "/cities/city-b/indicators/B-1/data/open-sdg.csv", None, expect(OK)),
     ("data_io.export_indicator_open_sdg", "GET",
-     "/cities/city-a/indicators/A-1/data/open-sdg.csv", None, READ_A),
+     "/cities/city-a/indicators/A-1/data/open-sdg.csv", None, expect(OK)),
     ("data_io.export_indicator_open_sdg", "GET",
-     "/cities/city-b/indicators/A-1/data/open-sdg.csv", None,
-     expect(DENIED, anonymous=LOGIN, admin=NOT_FOUND, secretariat_b=NOT_FOUND,
-            officer_b=NOT_FOUND)),
+     "/cities/city-u/indicators/U-1/data/open-sdg.csv", None,
+     expect(NOT_FOUND, admin=OK, secretariat_a=OK, reviewer_a=OK)),
 ]
 
 

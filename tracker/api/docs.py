@@ -130,10 +130,12 @@ def operation_json(op: Operation, rule: str) -> dict[str, Any]:
 
 def with_loader_errors(view: Any, operation: Operation | None) -> Operation | None:
     """Add the refusals of the city loader to a view that uses it (it records its access
-    level on the view): 401 to API visitors, 403 to signed-in users, 404 for no such city."""
+    level on the view): 401 to API visitors, 403 to signed-in users, 404 for no such city
+    (only 404 where the loader conceals refused cities)."""
     if operation is None or getattr(view, "access_level", None) is None:
         return operation
-    errors = dict.fromkeys((401, 403, 404), ErrorPublic) | operation.errors
+    codes = (404,) if getattr(view, "conceals", False) else (401, 403, 404)
+    errors = dict.fromkeys(codes, ErrorPublic) | operation.errors
     return replace(operation, errors=errors)
 
 

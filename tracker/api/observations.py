@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.api.blueprint import bp
 from tracker.api.docs import PAGE_PARAMS, api_doc, query_param
@@ -29,7 +29,7 @@ from tracker.api.schemas import (
     SavedObservations,
     page_of,
 )
-from tracker.auth.access import signed_in_user
+from tracker.auth.access import can_read_city_internals, signed_in_user
 from tracker.auth.city_scope import city_route
 from tracker.bulk.cells import CellError, parse_decimal
 from tracker.cities.models import City
@@ -102,21 +102,29 @@ def indicator_codes(session: Session, city: City) -> dict[int, str]:
 
 
 @bp.get("/cities/<slug>/observations")
-@api_doc("A city's observations (drafts and reviews included)", page_of(ObservationPublic),
-         errors=(400, 401, 403, 404), secured=True, params=[
+@api_doc("A city's observations: approved values for everyone, drafts for its insiders",
+         page_of(ObservationPublic), errors=(400, 404), params=[
              *PAGE_PARAMS, query_param("indicator", "Indicator code"),
              query_param("from", "First fiscal year (inclusive)", {"type": "integer"}),
              query_param("to", "Last fiscal year (inclusive)", {"type": "integer"}),
              query_param("quarter", "0 for whole years, 1–4 for a quarter", {"type": "integer"}),
              query_param("status", "Review status", {"type": "string", "enum": [
                  s.value for s in ObservationStatus]})],
-         description="For those who may see the city's internals: its officers, its networks' "
-                     "secretariats and reviewers, admins.")
-@city_route("read_internals")
+         description="Anyone, signed in or not, gets the approved values of a published "
+                     "city: drafts, submitted and returned values are left out (a status "
+                     "filter naming them finds nothing), and an unpublished city answers 404 "
+                     "to those who may not read it. Those who may see the city's internals "
+                     "(its officers, its networks' secretariats and reviewers, admins; by "
+                     "session cookie or bearer token) get every value with its status.")
+@city_route("read_public", conceal=True)
 def list_observations(city: City) -> ResponseReturnValue:
-    """List a city's observations, filtered by indicator, years, quarter and status."""
+    """List a city's observations, filtered by indicator, years, quarter and status; only
+    the approved ones for those who may not see its internals."""
     session = get_session()
-    body = paginate(session, observations_query(city), lambda cell: cell)
+    query = observations_query(city)
+    if not can_read_city_internals(signed_in_user(), city):
+        query = query.where(col(Observation.status) == ObservationStatus.APPROVED)
+    body = paginate(session, query, lambda cell: cell)
     codes = indicator_codes(session, city)
     body["items"] = [observation_json(c, codes[c.indicator_id], city) for c in body["items"]]
     return jsonify(body)

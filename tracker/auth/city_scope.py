@@ -77,8 +77,10 @@ def level_of(view: View, **view_args: Any) -> str:
 
 
 def _scoped(level: Level, levels: dict[str, Callable[[User | None, Any], bool]],
-            load: Callable[[str], Any], name: str) -> Callable[[View], View]:
-    """Build a decorator that loads the slug's record as `name` and applies the level."""
+            load: Callable[[str], Any], name: str, conceal: bool = False
+            ) -> Callable[[View], View]:
+    """Build a decorator that loads the slug's record as `name` and applies the level;
+    `conceal` answers those refused 404, as if the record did not exist."""
     if not callable(level) and level not in levels:
         raise ValueError(f"unknown access level {level!r}")
 
@@ -88,18 +90,24 @@ def _scoped(level: Level, levels: dict[str, Callable[[User | None, Any], bool]],
             record = load(slug) or abort(404)
             chosen = level(**kwargs) if callable(level) else level
             if not levels[chosen](signed_in_user(), record):
+                if conceal:
+                    abort(404)
                 refuse()
             return view(*args, **{name: record}, **kwargs)
 
         wrapped.__dict__["access_level"] = level
+        wrapped.__dict__["conceals"] = conceal
         return wrapped
 
     return decorator
 
 
-def city_route(level: Level) -> Callable[[View], View]:
-    """Load the address's city (404), apply the access level and pass the view `city`."""
-    return _scoped(level, CITY_LEVELS, lambda slug: get_city(get_session(), slug), "city")
+def city_route(level: Level, conceal: bool = False) -> Callable[[View], View]:
+    """Load the address's city (404), apply the access level and pass the view `city`;
+    with `conceal`, those refused get 404 too (open data never says an unpublished city
+    exists)."""
+    return _scoped(level, CITY_LEVELS, lambda slug: get_city(get_session(), slug), "city",
+                   conceal)
 
 
 def network_route(level: Level) -> Callable[[View], View]:

@@ -1,10 +1,11 @@
 """Public catalogue pages: goals → targets → indicators, search, and goal colours."""
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 
 from tracker.catalogue import queries
 from tracker.catalogue.colours import darken_for_text, text_colour_on
 from tracker.db import get_session
+from tracker.search.routes import site_search
 
 bp = Blueprint("catalogue", __name__, url_prefix="/sdg")
 
@@ -44,12 +45,10 @@ def show_indicator(code: str) -> str:
 
 
 @bp.get("/search")
-def search() -> str:
-    """Search targets and indicators by code or words."""
-    text = request.args.get("q", "")[:200]
-    targets, indicators = queries.search_catalogue(get_session(), text)
-    return render_template("catalogue/search.html", q=text, targets=targets,
-                           indicators=indicators)
+def search() -> tuple[str, int]:
+    """The catalogue's search, at its first address: now the site search, which finds the
+    SDG goals, targets and indicators and also cities, plans and local indicators."""
+    return site_search()
 
 
 @bp.get("/goal-colours.css")

@@ -13,7 +13,9 @@ from tracker.cities.models import City
 from tracker.data.import_job_models import ImportKind
 from tracker.data.import_jobs import list_recent_jobs
 from tracker.data.import_queue import start_job
-from tracker.data.observation_io import export_observations, export_open_sdg
+from tracker.data.observation_io import export_observations
+from tracker.data.open_data import open_sdg_file
+from tracker.data.open_routes import send
 from tracker.db import get_session
 from tracker.indicators.queries import get_indicator
 
@@ -49,9 +51,9 @@ def export_data(city: City, fmt: str) -> Response:
 
 
 @bp.get("/cities/<slug>/indicators/<path:code>/data/open-sdg.csv")
-@city_route("read_internals")
+@city_route("read_public", conceal=True)
 def export_indicator_open_sdg(city: City, code: str) -> Response:
-    """Download one indicator's values as an Open SDG data file."""
+    """Download one indicator's approved values as an Open SDG data file (open data: anyone
+    may, for a published city)."""
     indicator = get_indicator(get_session(), city, code) or abort(404)
-    return download(export_open_sdg(session=get_session(), city=city, indicator=indicator),
-                    "csv", f"{city.slug}-{indicator.code.replace('/', '-')}-open-sdg")
+    return send(open_sdg_file(get_session(), city, indicator), "csv", internal=False)

@@ -92,14 +92,15 @@ def find_cell(session: Session, indicator: LocalIndicator, year: int, quarter: i
 
 
 def _check_editable(cell: Observation | None, expected_version: int | None) -> None:
-    """Refuse a save over a newer value, or over an approved (locked) one."""
-    if cell is not None and cell.status == ObservationStatus.APPROVED and not cell.is_deleted:
-        raise ObservationError(_("This value is approved and locked; a secretariat must "
-                                 "unlock it first."))
+    """Refuse a save over a newer value, or over an approved (locked) one. A save from a
+    version changed since is stale first (409), even when the change was its approval."""
     current = None if cell is None or cell.is_deleted else cell.version
     if cell is not None and expected_version != current and not (
             cell.is_deleted and expected_version is None):
         raise StaleEditError(stale_cell_message(cell))
+    if cell is not None and cell.status == ObservationStatus.APPROVED and not cell.is_deleted:
+        raise ObservationError(_("This value is approved and locked; a secretariat must "
+                                 "unlock it first."))
 
 
 def stale_cell_message(cell: Observation | None) -> str:

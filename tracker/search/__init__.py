@@ -1,0 +1,2 @@
+"""Site search: cities, plans, local indicators and the SDG catalogue, as the searcher may
+read them."""
