@@ -18,7 +18,8 @@ from tracker.cities.models import City
 from tracker.data import evidence as files
 from tracker.data import queries, services
 from tracker.data.models import EvidenceFile, Observation
-from tracker.data.routes import CELL, cell_name, column_label, load_indicator
+from tracker.data.presenters import column_label
+from tracker.data.routes import CELL, cell_name, load_indicator
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import TrackerForm

@@ -18,7 +18,7 @@ from tracker.cities.models import City
 from tracker.data import queries, services
 from tracker.data.forms import PeriodCellForm, PeriodForm
 from tracker.data.models import WHOLE_YEAR, ObservationStatus
-from tracker.data.routes import entry_helpers
+from tracker.data.presenters import entry_helpers
 from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.pages import render_page

@@ -1,13 +1,9 @@
 """The indicator grid: periods × breakdowns, one small form per cell, the review actions and
 each cell's history."""
 
-from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import get_translations
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import (
@@ -22,15 +18,12 @@ from tracker.data.forms import (
     CellForm,
     DeleteForm,
     ReviewActionForm,
-    reason_label,
     version_of,
 )
-from tracker.data.models import MissingReason, Observation
+from tracker.data.presenters import column_label, entry_helpers
 from tracker.db import get_session
 from tracker.errors import StaleEditError
-from tracker.indicators.forms import number_text
 from tracker.indicators.models import Frequency, LocalIndicator
-from tracker.indicators.presenters import unit_text
 from tracker.indicators.queries import get_indicator
 from tracker.pages import render_page
 
@@ -39,32 +32,6 @@ bp = Blueprint("data", __name__)
 GRID = "/cities/<slug>/indicators/<path:code>/data"
 CELL = f"{GRID}/cell/<int:obs_id>"
 Page = tuple[str, int]
-
-
-def fast_gettext() -> Callable[..., str]:
-    """Return a gettext bound to this request's translations.
-
-    The grid and the period form translate a few strings per cell, hundreds of cells a page;
-    Flask-Babel looks the translations up again on every call, which took most of the
-    page's time. The result is plain text: autoescaping escapes it, and the values in it,
-    when the template prints it."""
-    translations = get_translations()
-
-    def gettext(string: str, **variables: Any) -> str:
-        """Translate a string, then fill in its variables."""
-        text = translations.ugettext(string)
-        return text % variables if variables else text
-
-    return gettext
-
-
-def entry_helpers() -> dict[str, Any]:
-    """Give the data-entry templates their number, unit and reason labels, a fast gettext
-    and the CSRF token, each looked up once per page rather than once per cell."""
-    reasons = {reason.value: reason_label(reason) for reason in MissingReason}
-    return {"number_text": number_text, "unit_text": unit_text,
-            "reason_label": lambda reason: reasons.get(reason, reason or ""),
-            "_": fast_gettext(), "csrf": generate_csrf()}
 
 
 bp.context_processor(entry_helpers)
@@ -210,12 +177,6 @@ def review_cell(city: City, code: str, obs_id: int, action: str) -> Page | Respo
         return render_grid(city, indicator, 422, [f"{name}: {error}"])
     flash(review_message(action, name), "success")
     return to_grid(city, indicator)
-
-
-def column_label(indicator: LocalIndicator, cell: Observation) -> str:
-    """Return the label of a cell's column."""
-    column = queries.find_column(indicator, cell.breakdown_key)
-    return column.label if column else cell.breakdown_key
 
 
 def review_message(action: str, name: str) -> str:
