@@ -325,7 +325,7 @@ def test_a_sheet_without_the_header_row_is_refused(tmp_path: Path) -> None:
     ("list.pdf", b"%PDF-1.7", "neither an .xlsx workbook nor a .csv file"),
     ("list.xlsx", b"Goals and targets,Indicators\n", "list.xlsx is not a readable .xlsx"),
     ("list.xlsx", b"PK\x05\x06" + bytes(18), "list.xlsx is not a readable .xlsx"),
-    ("list.csv", "Goals and targets,Indicators\n".encode("utf-16"), "is not UTF-8 text"),
+    ("list.csv", "Goals and targets,Indicators\n".encode("utf-16"), "nor UTF-8 text"),
 ])
 def test_unreadable_files_are_refused_clearly(
     tmp_path: Path, name: str, content: bytes, message: str
@@ -354,8 +354,9 @@ def test_workbooks_unpacking_to_too_much_are_refused(
 
 
 def test_too_many_rows_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(un_import, "MAX_ROWS", 5)
-    path = write_csv(tmp_path / "list.csv", [*TOP, GOAL_11, [None, T_11_1], [None, "x"]])
+    monkeypatch.setattr(un_import, "MAX_ROWS", 5)  # rows after the first, as bulk sheets
+    rows = [*TOP, GOAL_11, [None, T_11_1], [None, "x"], [None, "y"]]
+    path = write_csv(tmp_path / "list.csv", rows)
     with pytest.raises(CatalogueError, match="more than 5 rows"):
         read_un_framework(path)
 

@@ -25,6 +25,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.errors import DomainError
 
@@ -59,18 +60,23 @@ class Table:
 
 
 def read_table(data: bytes, expected: Sequence[str], *, max_rows: int = MAX_ROWS,
-               keep_raw: bool = False) -> Table:
-    """Read a CSV or XLSX file into a table; `expected` helps recognise the CSV separator."""
-    if len(data) > MAX_BYTES:
-        raise BulkFileError(_("The file is larger than %(mb)d MB.", mb=MAX_BYTES // 2**20))
+               keep_raw: bool = False, max_bytes: int | None = None,
+               max_unzipped: int | None = None, header: bool = True,
+               header_lines: int = 1) -> Table:
+    """Read a CSV or XLSX file into a table; `expected` helps recognise the CSV separator,
+    from the best matching of the first `header_lines` lines. Without `header`, every row
+    is a row of the table (a sheet whose header lies further down, found by the caller)."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    if len(data) > max_bytes:
+        raise BulkFileError(_("The file is larger than %(mb)d MB.", mb=max_bytes // 2**20))
     if not data.strip(BLANK):
         raise BulkFileError(_("The file is empty."))
     raw: dict[int, list[str]] | None = {} if keep_raw else None
     if data.startswith(ZIP_MAGIC):
-        rows = read_xlsx(data, max_rows)
+        rows = read_xlsx(data, max_rows, max_unzipped)
     else:
-        rows = read_csv(data, expected, max_rows, raw)
-    return to_table(rows, raw or {})
+        rows = read_csv(data, expected, max_rows, raw, header_lines)
+    return to_table(rows, raw or {}) if header else Table([], rows, raw or {})
 
 
 def to_table(rows: list[TableRow], raw: dict[int, list[str]]) -> Table:
@@ -82,9 +88,10 @@ def to_table(rows: list[TableRow], raw: dict[int, list[str]]) -> Table:
     return Table(header, rows[1:], raw)
 
 
-def read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> list[TableRow]:
+def read_xlsx(data: bytes, max_rows: int = MAX_ROWS, max_unzipped: int | None = None
+              ) -> list[TableRow]:
     """Read the values of a workbook's first sheet (formulas as their saved values)."""
-    check_unzipped_size(data)
+    check_unzipped_size(data, MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped)
     try:
         # openpyxl warns about what it drops (styles, data validation); those are not data.
         with warnings.catch_warnings():
@@ -106,16 +113,16 @@ def read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> list[TableRow]:
         workbook.close()
 
 
-def check_unzipped_size(data: bytes) -> None:
+def check_unzipped_size(data: bytes, max_unzipped: int) -> None:
     """Refuse a zip that is not a valid archive or unpacks to too much (a zip bomb)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise unreadable(error) from error
-    if unzipped > MAX_UNZIPPED_BYTES:
+    if unzipped > max_unzipped:
         raise BulkFileError(_("The workbook unpacks to more than %(mb)d MB.",
-                              mb=MAX_UNZIPPED_BYTES // 2**20))
+                              mb=max_unzipped // 2**20))
 
 
 def unreadable(error: Exception) -> BulkFileError:
@@ -137,20 +144,31 @@ def decode(data: bytes) -> str:
 
 
 def read_csv(data: bytes, expected: Sequence[str], max_rows: int = MAX_ROWS,
-             raw: dict[int, list[str]] | None = None) -> list[TableRow]:
+             raw: dict[int, list[str]] | None = None, header_lines: int = 1
+             ) -> list[TableRow]:
     """Read UTF-8 CSV text; pick the separator that makes the header match best."""
     text = decode(data)
     if "\x00" in text:
         raise BulkFileError(_("The file holds binary data; it is not CSV text."))
-    first = text.split("\n", 1)[0].lower()
-    wanted = {name.lower() for name in expected}
-    delimiter = max((",", ";", "\t"),
-                    key=lambda d: len(wanted & {c.strip().strip('"') for c in first.split(d)}))
+    delimiter = guess_delimiter(text.split("\n", header_lines)[:header_lines], expected)
     try:
         return limit_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
                           max_rows, escaped=True, raw=raw)
     except csv.Error as error:
         raise BulkFileError(_("The file is not valid CSV (%(error)s).", error=error)) from error
+
+
+def guess_delimiter(lines: Sequence[str], expected: Sequence[str]) -> str:
+    """The separator (comma, semicolon or tab, as Excel locales save) that splits one of
+    the lines into the most expected column names."""
+    wanted = {name.lower() for name in expected}
+
+    def matches(delimiter: str) -> int:
+        """How many names the best line gives with this separator."""
+        return max(len(wanted & {c.strip().strip('"') for c in line.lower().split(delimiter)})
+                   for line in lines)
+
+    return max((",", ";", "\t"), key=matches)
 
 
 def limit_rows(rows: Iterable[Iterable[str]], max_rows: int, *, escaped: bool,
@@ -231,16 +249,16 @@ def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[str]],
     return out.getvalue()
 
 
-def fill_sheet(sheet: object, header: Sequence[str], rows: Iterable[Sequence[str]],
+def fill_sheet(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[str]],
                wrap: bool = False) -> None:
     """Write a bold header and rows of text; no cell ever becomes a formula."""
     for column, name in enumerate(header, start=1):
-        cell = sheet.cell(row=1, column=column, value=name)  # type: ignore[attr-defined]
+        cell = sheet.cell(row=1, column=column, value=name)
         cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = 40 if wrap else 18  # type: ignore[attr-defined]
+        sheet.column_dimensions[cell.column_letter].width = 40 if wrap else 18
     for number, row in enumerate(rows, start=2):
         for column, text in enumerate(row, start=1):
-            cell = sheet.cell(row=number, column=column,  # type: ignore[attr-defined]
+            cell = sheet.cell(row=number, column=column,
                               value=ILLEGAL_CHARACTERS_RE.sub("", text))
             cell.data_type = "s"  # text, even when it starts with "="
             if wrap:

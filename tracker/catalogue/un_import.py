@@ -3,21 +3,15 @@
 The layout is described in indicators/sdg/UN-FORMAT.md. The file is only ever read as data.
 """
 
-import csv
-import io
 import logging
 import re
-import warnings
-import zipfile
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
+from tracker.bulk.formats import ZIP_MAGIC, BulkFileError, TableRow, read_table
 from tracker.catalogue.records import (
     INDICATOR_CODE,
     TARGET_CODE,
@@ -34,7 +28,8 @@ logger = logging.getLogger(__name__)
 MAX_BYTES = 20 * 1024 * 1024
 # A 20 MB .xlsx can unzip to far more; the real list is about 0.1 MB unzipped.
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
-# The real list has about 420 rows; anything much longer is not this file.
+# The real list has about 420 rows; anything much longer is not this file (rows after the
+# first, as the bulk reader counts them).
 MAX_ROWS = 5000
 HEADER_SEARCH_ROWS = 10
 MAX_TEXT = 1000  # the longest title the catalogue stores
@@ -42,6 +37,9 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 
 TARGETS, INDICATORS, CODES = "Goals and targets", "Indicators", "UNSD Indicator Codes"
+# Header cells as the UN writes them: they tell the reader which separator a CSV uses.
+HEADER_NAMES = ("Goals and targets (from the 2030 Agenda for Sustainable Development)",
+                INDICATORS, "UNSD Indicator Codes†", CODES)
 GOAL_CELL = re.compile(r"^Goal\s+(\d{1,2})\s*[.:]\s*(.+)$", re.IGNORECASE)
 # A cell that starts like a code ("11.1", "11.x.1"), valid or not.
 CODE_LIKE = re.compile(r"^\d{1,2}\.\S*$")
@@ -101,7 +99,7 @@ def read_un_framework(path: Path, *, key: str | None = None, title: str = "") ->
     header, columns = find_header(rows)
     record = new_record(path.name, key, title)
     reader = Reader(record)
-    for number, row in enumerate(rows[header + 1:], start=header + 2):
+    for number, row in rows[header + 1:]:
         read_row(reader, number, row, columns)
     if not record.indicators:
         raise CatalogueError(_("%(file)s lists no indicators.", file=path.name))
@@ -129,95 +127,30 @@ def key_from_name(file_name: str) -> str:
     return years[-1] if years else date.today().isoformat()
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    """Read the first sheet (or the CSV) as rows of cell text, refusing large files."""
+def read_rows(path: Path) -> list[TableRow]:
+    """Read the first sheet (or the CSV) as numbered non-blank rows of cell text, refusing
+    large files, with the bulk sheets' reader (tracker.bulk.formats)."""
     if not path.is_file():
         raise CatalogueError(_("%(file)s is not a readable file.", file=path.name))
     if path.stat().st_size > MAX_BYTES:
         raise CatalogueError(_("%(file)s is larger than %(mb)d MB.", file=path.name,
                                mb=MAX_BYTES // 2**20))
     suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        rows = read_xlsx_rows(path)
-    elif suffix in CSV_SUFFIXES:
-        rows = read_csv_rows(path)
-    else:
+    if suffix not in XLSX_SUFFIXES | CSV_SUFFIXES:
         raise CatalogueError(_("%(file)s is neither an .xlsx workbook nor a .csv file "
                                "(save an old .xls workbook as .xlsx).", file=path.name))
-    return [[clean_cell(value) for value in row] for row in rows]
-
-
-def read_xlsx_rows(path: Path) -> list[tuple[object, ...]]:
-    """Read the values of the workbook's first sheet."""
-    check_unzipped_size(path)
+    data = path.read_bytes()
+    if suffix in XLSX_SUFFIXES and not data.startswith(ZIP_MAGIC):
+        raise CatalogueError(_("%(file)s is not a readable .xlsx workbook (%(error)s).",
+                               file=path.name, error=_("not a zip archive")))
     try:
-        # openpyxl warns about features it drops (styles, data validation); they are not data.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError, SyntaxError) as error:
-        # SyntaxError covers xml.etree's ParseError on a crafted or broken workbook.
-        raise unreadable(path, error) from error
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers store a wrong size; read every row
-        return limit_rows(sheet.iter_rows(values_only=True), path.name)
-    except (AttributeError, KeyError, IndexError, OSError, TypeError, SyntaxError,
-            zipfile.BadZipFile) as error:
-        raise unreadable(path, error) from error
-    finally:
-        workbook.close()
-
-
-def check_unzipped_size(path: Path) -> None:
-    """Refuse a workbook that is not a zip archive or unpacks to too much."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise unreadable(path, error) from error
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise CatalogueError(_("%(file)s unpacks to more than %(mb)d MB.", file=path.name,
-                               mb=MAX_UNZIPPED_BYTES // 2**20))
-
-
-def unreadable(path: Path, error: Exception) -> CatalogueError:
-    """Return the error for a workbook that cannot be read."""
-    return CatalogueError(_("%(file)s is not a readable .xlsx workbook (%(error)s).",
-                            file=path.name, error=str(error) or type(error).__name__))
-
-
-def read_csv_rows(path: Path) -> list[tuple[object, ...]]:
-    """Read a CSV saved from the workbook (UTF-8; comma, semicolon or tab separated)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (UnicodeDecodeError, OSError) as error:
-        raise CatalogueError(_("%(file)s is not UTF-8 text; save it as CSV UTF-8.",
-                               file=path.name)) from error
-    # Excel saves with the list separator of its locale, so try the common ones.
-    tried = [parse_csv(text, delimiter, path.name) for delimiter in (",", ";", "\t")]
-    return next((rows for rows in tried if match_header_rows(rows)), tried[0])
-
-
-def parse_csv(text: str, delimiter: str, file_name: str) -> list[tuple[object, ...]]:
-    """Parse CSV text with one delimiter."""
-    try:
-        return limit_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-                          file_name)
-    except csv.Error as error:
-        raise CatalogueError(_("%(file)s is not valid CSV (%(error)s).", file=file_name,
-                               error=error)) from error
-
-
-def limit_rows(rows: Iterable[Iterable[object]], file_name: str) -> list[tuple[object, ...]]:
-    """Collect rows, refusing more than MAX_ROWS."""
-    collected: list[tuple[object, ...]] = []
-    for row in rows:
-        if len(collected) == MAX_ROWS:
-            raise CatalogueError(_("%(file)s has more than %(n)d rows; it is not the UN list.",
-                                   file=file_name, n=MAX_ROWS))
-        collected.append(tuple(row))
-    return collected
+        table = read_table(data, HEADER_NAMES, max_rows=MAX_ROWS, max_bytes=MAX_BYTES,
+                           max_unzipped=MAX_UNZIPPED_BYTES, header=False,
+                           header_lines=HEADER_SEARCH_ROWS)
+    except BulkFileError as error:
+        raise CatalogueError(_("%(file)s: %(problem)s", file=path.name,
+                               problem=str(error))) from error
+    return [(number, [clean_cell(value) for value in row]) for number, row in table.rows]
 
 
 def clean_cell(value: object) -> str:
@@ -238,23 +171,18 @@ def clean_title(text: str) -> str:
     return text.strip()
 
 
-def find_header(rows: list[list[str]]) -> tuple[int, Columns]:
-    """Find the header row among the first rows, or explain what is missing."""
-    found = match_header_rows(rows)
-    if found is None:
-        raise CatalogueError(_("No header row with the columns '%(targets)s' and "
-                               "'%(indicators)s' in the first %(n)d rows.",
-                               targets=TARGETS, indicators=INDICATORS, n=HEADER_SEARCH_ROWS))
-    return found
-
-
-def match_header_rows(rows: Sequence[Sequence[object]]) -> tuple[int, Columns] | None:
-    """Return the index and columns of the first header row, if any."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns = match_header([clean_cell(cell).lower() for cell in row])
+def find_header(rows: list[TableRow]) -> tuple[int, Columns]:
+    """Find the header row among the first rows (its index in `rows`), or explain what is
+    missing."""
+    for index, (number, row) in enumerate(rows):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        columns = match_header([cell.lower() for cell in row])
         if columns is not None:
             return index, columns
-    return None
+    raise CatalogueError(_("No header row with the columns '%(targets)s' and "
+                           "'%(indicators)s' in the first %(n)d rows.",
+                           targets=TARGETS, indicators=INDICATORS, n=HEADER_SEARCH_ROWS))
 
 
 def match_header(cells: list[str]) -> Columns | None:
