@@ -1,6 +1,7 @@
 """Fixtures: the two small Open SDG repositories under tests/opensdg/repos (v1 csv-meta layout,
 v2 indicator-config layout), copied per test so a test may change them, and zipped."""
 
+import io
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -26,9 +27,9 @@ def repo(tmp_path: Path) -> Callable[[str], Path]:
 
 def zip_folder(folder: Path, top: str = "") -> bytes:
     """Zip a folder (under a top folder, as GitHub's "Download ZIP" does, when given)."""
-    out = folder.parent / f"{folder.name}.zip"
+    out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 archive.write(path, f"{top}{path.relative_to(folder).as_posix()}")
-    return out.read_bytes()
+    return out.getvalue()

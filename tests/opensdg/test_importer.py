@@ -95,11 +95,12 @@ def test_each_open_sdg_indicator_becomes_one_local_indicator(db: Session,
                                      "target": 10, "target_year": 2030}]
     assert ind.progress_rule == ProgressRule.CONFIGURED and ind.auto_progress is True
     assert ind.direction == Direction.LOWER and ind.calendar == PeriodCalendar.CALENDAR
-    meta = ind.source_meta["metadata"]
-    assert meta["indicator-config"]["data_footnote"].startswith("Source figures")
-    assert meta["meta"]["source_release_date_1"] == "2021-03-01"
-    assert meta["meta"]["page_content"].startswith("Poverty is measured")
-    assert ind.source_meta["attribute_columns"] == ["COMMENT_OBS"]
+    meta = ind.source_meta  # every field of indicator-config/ and meta/, one mapping
+    assert meta["data_footnote"].startswith("Source figures")
+    assert meta["source_release_date_1"] == "2021-03-01"
+    assert meta["page_content"].startswith("Poverty is measured")
+    assert (meta["graph_title"], meta["computation_units"]) == ("Residents in poverty",
+                                                                "Percent")
     sdg = db.scalars(select(SdgIndicator).where(SdgIndicator.code == "1.2.1")).one()
     assert db.scalars(select(IndicatorAlignment).where(
         IndicatorAlignment.indicator_id == ind.id)).one().sdg_indicator_id == sdg.id
@@ -166,9 +167,9 @@ def test_a_v1_repository_with_csv_meta_and_global_meta(db: Session,
     assert air.name == "Annual mean PM2.5 in Testville wards"  # the global name is a key
     assert (air.unit_kind, air.unit_label) == (UnitKind.OTHER, "Micrograms per cubic metre")
     assert air.calendar == PeriodCalendar.FISCAL
-    assert air.source_meta["metadata"]["csv-meta"]["Source 1 organisation"] == \
-        "Testville Air Quality Unit"
-    assert air.source_meta["metadata"]["global-meta"]["un_custodian_agency"] == "WHO"
+    assert air.source_meta["Source 1 organisation"] == "Testville Air Quality Unit"
+    assert (air.source_meta["un_custodian_agency"], air.source_meta["indicator_number"]) == (
+        "WHO", "11.6.2")
     kept = cells(db, air)[("2017-18", "")]
     assert kept.value is None and kept.attributes == {"Observation status": "Not collected"}
     assert [d.name for d in air.dimensions] == ["Ward", "GeoCode"]

@@ -1,10 +1,13 @@
 """`tracker city create SLUG`: create a city from the shell (e.g. before an Open SDG import)."""
 
+import re
+
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from pydantic import ValidationError
 
-from tracker.cities.models import CityCreate
+from tracker.cities.models import SLUG_PATTERN, CityCreate
 from tracker.cities.services import CityError, create_city
 from tracker.db import get_session
 
@@ -23,17 +26,21 @@ def city_cli() -> None:
 @click.option("--published", is_flag=True, help="Show the city to visitors.")
 def create(slug: str, name: str, country: str, level: str, published: bool) -> None:
     """Create a city with the address name SLUG."""
+    if not re.match(SLUG_PATTERN, slug):
+        raise click.BadParameter(_("use lower-case letters, digits and single hyphens "
+                                   "(e.g. cape-town)"), param_hint="slug")
     try:
         city_in = CityCreate(slug=slug, name=name, country_code=country.upper(), level=level,
                              is_published=published)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                              for e in error.errors())
-        raise click.ClickException(f"Invalid city: {problems}") from error
+        raise click.ClickException(_("Invalid city: %(problems)s", problems=problems)) \
+            from error
     session = get_session()
     try:
         city = create_city(session=session, city_in=city_in, user_id=None)
     except CityError as error:
         raise click.ClickException(str(error)) from error
     session.commit()
-    click.echo(f"Created city {city.slug} ({city.name}).")
+    click.echo(_("Created city %(slug)s (%(name)s).", slug=city.slug, name=city.name))

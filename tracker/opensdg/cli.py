@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -13,7 +15,6 @@ from tracker.auth.models import User
 from tracker.bulk.cli import find_city
 from tracker.db import get_session
 from tracker.errors import DomainError
-from tracker.opensdg.export_cli import export_command
 from tracker.opensdg.importer import OpenSdgReport, import_repository
 
 LISTED = 200  # rows not taken printed one by one; --problems writes them all
@@ -28,7 +29,7 @@ def find_user(session: Session, email: str) -> User:
     """Return the user with this email or stop."""
     user = session.exec(select(User).where(func.lower(User.email) == email.lower())).first()
     if user is None or not user.is_active:
-        raise click.BadParameter(f"no active user {email!r}", param_hint="--user")
+        raise click.BadParameter(_("no active user %(email)s", email=email), param_hint="--user")
     return user
 
 
@@ -48,25 +49,27 @@ def import_command(path: Path, slug: str, dry_run: bool, approve: bool, email: s
     city = find_city(session, slug)
     user = find_user(session, email) if email else None
     if approve and user is None:
-        raise click.BadParameter("--approve needs --user: a secretariat of the city's network "
-                                 "or an admin", param_hint="--approve")
+        raise click.BadParameter(_("--approve needs --user: a secretariat of the city's "
+                                   "network or an admin"), param_hint="--approve")
     try:
         report = import_repository(session, city, path, user, dry_run=dry_run, approve=approve,
                                    progress=show_progress())
     except DomainError as error:
         session.rollback()
-        raise click.ClickException(f"{error} Nothing saved.") from error
+        raise click.ClickException(_("%(error)s Nothing saved.", error=str(error))) from error
     print_report(report, problems)
     if not report.ok:
         session.rollback()
-        raise click.ClickException(f"{len(report.errors)} error(s); nothing saved.")
+        raise click.ClickException(ngettext("%(num)d error; nothing saved.",
+                                            "%(num)d errors; nothing saved.",
+                                            len(report.errors)))
     if dry_run:
         session.rollback()
-        click.echo("Dry run: nothing saved.")
+        click.echo(_("Dry run: nothing saved."))
     else:
         session.commit()
-        click.echo("Saved." + (" Values approved (trusted import)." if approve else
-                               " Values saved as drafts."))
+        click.echo(_("Saved; the values are approved (a trusted import).") if approve
+                   else _("Saved; the values are drafts."))
 
 
 def show_progress() -> Callable[[int, str], None]:
@@ -85,33 +88,34 @@ def print_report(report: OpenSdgReport, problems: Path | None) -> None:
     """Print the counts per indicator, the rows not taken (the first LISTED) and totals."""
     for error in report.errors:
         click.echo(str(error), err=True)
-    click.echo("indicator\tid\tdefinition\trows\ttaken\tnot taken\tcreated\tupdated\tunchanged")
+    click.echo("\t".join([_("indicator"), _("id"), _("definition"), _("rows"), _("taken"),
+                          _("not taken"), _("created"), _("updated"), _("unchanged")]))
     for c in report.indicators:
         click.echo(f"{c.code}\t{c.opensdg_id}\t{c.action.value}\t{c.rows}\t{c.taken}\t"
                    f"{c.not_taken}\t{c.created}\t{c.updated}\t{c.unchanged}")
     for problem in report.warnings[:LISTED]:
-        click.echo(f"Not taken: {problem}", err=True)
+        click.echo(_("Not taken: %(problem)s", problem=str(problem)), err=True)
     if len(report.warnings) > LISTED:
-        click.echo(f"… and {len(report.warnings) - LISTED} more not taken"
-                   f"{'' if problems else ' (--problems FILE writes them all)'}.", err=True)
+        click.echo(_("… and %(num)d more not taken (--problems FILE writes them all).",
+                     num=len(report.warnings) - LISTED), err=True)
     if problems is not None:
         write_problems(report, problems)
     counts = report.summary()
     rows = sum(c.rows for c in report.indicators)
-    click.echo(f"{len(report.indicators)} indicators, {rows} rows: "
-               f"{sum(c.taken for c in report.indicators)} taken, "
-               f"{len(report.warnings)} not taken or noted; {counts['create']} created, "
-               f"{counts['update']} updated, {counts['unchanged']} unchanged.")
+    click.echo(_("%(indicators)d indicators, %(rows)d rows: %(taken)d taken, %(out)d not "
+                 "taken or noted; %(created)d created, %(updated)d updated, %(unchanged)d "
+                 "unchanged.", indicators=len(report.indicators), rows=rows,
+                 taken=sum(c.taken for c in report.indicators), out=len(report.warnings),
+                 created=counts["create"], updated=counts["update"],
+                 unchanged=counts["unchanged"]))
 
 
 def write_problems(report: OpenSdgReport, path: Path) -> None:
     """Write every row not taken (file:column, row, why) as UTF-8 CSV."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["row", "column", "message"])
+        writer.writerow([_("row"), _("column"), _("message")])
         writer.writerows([p.row, p.column, p.message] for p in report.warnings)
-    click.echo(f"Wrote {path}.", err=True)
+    click.echo(_("Wrote %(path)s.", path=str(path)), err=True)
 
 
-
-opensdg_cli.add_command(export_command)

@@ -1,8 +1,8 @@
 """An Open SDG indicator as a local indicator: its definition from the metadata and data,
 created or brought up to date (with history), and aligned to the SDG indicator of its code.
 
-`source_meta` keeps everything for export: {"metadata": {source kind: {field: value}}, the
-data file's "columns" in order, its "attribute_columns" and its "data_file"}.
+`source_meta` keeps every metadata and configuration field for export, as one mapping (as
+sdg-build merges its inputs: indicator-config over meta over csv-meta over global-meta).
 """
 
 from dataclasses import dataclass
@@ -62,10 +62,6 @@ def define(opensdg_id: str, metadata: dict[str, dict[str, Any]], data: DataFile,
     name = first_text(fields.get("indicator_name"), fields.get("indicator_available"),
                       fields.get("graph_title"), sdg_titles.get(code)) or \
         _("Open SDG indicator %(code)s", code=code)
-    columns = data.columns
-    meta = {"metadata": metadata, "data_file": data.name,
-            "columns": columns.header if columns else [],
-            "attribute_columns": [n for _i, n in columns.attributes] if columns else []}
     return Definition(code, {
         "name": clipped(name, 300),
         "definition": clipped(first_text(fields.get("indicator_definition"),
@@ -78,7 +74,7 @@ def define(opensdg_id: str, metadata: dict[str, dict[str, Any]], data: DataFile,
         "progress_options": options,
         "auto_progress": fields.get("auto_progress_calculation") is True,
         "manual_progress_status": clipped(str(fields.get("progress_status") or ""), 40),
-        "opensdg_id": opensdg_id, "source_meta": meta},
+        "opensdg_id": opensdg_id, "source_meta": fields},
         [(name, list(values)) for name, values in data.values.items()])
 
 

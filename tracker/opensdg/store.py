@@ -142,12 +142,12 @@ def old_value(stored: StoredCell | None) -> str:
 def insert_cells(session: Session, indicator_id: int, cells: list[Cell],
                  fixed: dict[str, Any], user_id: int | None, now: Any) -> None:
     """Insert new cells in one executemany (COPY on PostgreSQL)."""
-    rows = [{"indicator_id": indicator_id, "year": c.year, "quarter": c.quarter,
-             "span_years": c.span, "breakdown": (c.key, c.breakdown), "breakdown_key": c.key,
-             **cell_row(c)} for c in cells]
-    constant = {"comment": "", "source": "", "evidence_url": "", "evidence_id": None,
-                "warning_note": "", "follow_up": False, "version": 1, "created_at": now,
-                "created_by_id": user_id, **fixed}
+    rows = [{"year": c.year, "quarter": c.quarter, "span_years": c.span,
+             "breakdown": (c.key, c.breakdown), "breakdown_key": c.key, **cell_row(c)}
+            for c in cells]
+    constant = {"indicator_id": indicator_id, "comment": "", "source": "", "evidence_url": "",
+                "evidence_id": None, "warning_note": "", "follow_up": False, "version": 1,
+                "created_at": now, "created_by_id": user_id, **fixed}
     try:
         execute_many(session, OBSERVATIONS, rows, constant)
     except Exception as error:  # COPY raises the driver's own error, not SQLAlchemy's
