@@ -23,13 +23,15 @@ ATTRIBUTE_NAMES = {
 
 UNIT_RULES: list[tuple[re.Pattern[str], UnitKind]] = [
     (re.compile(r"per\s*100[ ,.]?000\b|/\s*100[ ,.]?000\b|100k", re.I), UnitKind.RATE_100000),
-    (re.compile(r"per\s*1[ ,.]?000\b|/\s*1[ ,.]?000\b|‰", re.I), UnitKind.RATE_1000),
+    (re.compile(r"per\s*1[ ,.]?000\b|/\s*1[ ,.]?000\b|‰|^\s*1[ ,.]?000 live births",
+                re.I), UnitKind.RATE_1000),
     (re.compile(r"%|percent|per cent|percentage|proportion \(%\)", re.I), UnitKind.PERCENT),
     (re.compile(r"co2\s*e|co₂\s*e|co2 equivalent|tco2", re.I), UnitKind.TCO2E),
     (re.compile(r"[£$€¥₹]|\b(?:gbp|usd|eur|zar|inr|jpy|cad|aud|pounds?|dollars?|euros?|"
                 r"rand|rupees?|currency)\b", re.I), UnitKind.CURRENCY),
     (re.compile(r"^\s*(?:number|count|total|people|persons?|households?|individuals?|"
-                r"units|cases|deaths|births)\b|\bnumber of\b", re.I), UnitKind.COUNT),
+                r"units|cases|deaths|births)\b|\bnumber of\b|^\s*no\.\s", re.I),
+     UnitKind.COUNT),
 ]
 
 
