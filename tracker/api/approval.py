@@ -88,5 +88,5 @@ def bulk_approve(city: City) -> ResponseReturnValue:
     except BulkApprovalError as error:
         rollback_session()
         answer(422, str(error), problems=problems_json(error.problems))
-    return jsonify(approved=len(cells),
-                   items=[{"id": cell.id, "version": cell.version} for cell in cells])
+    return {"approved": len(cells),
+            "items": [{"id": cell_id, "version": version} for cell_id, version in cells]}

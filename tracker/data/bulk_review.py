@@ -8,6 +8,7 @@ the approval is rolled back too. Each approval is kept in the cell's history, ma
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 
 from flask_babel import gettext as _
@@ -16,7 +17,13 @@ from sqlalchemy import insert, select, tuple_, update
 from sqlmodel import Session, col
 
 from tracker.cities.models import City
-from tracker.data.models import Observation, ObservationChange, ObservationStatus, shown_value
+from tracker.data.models import (
+    MissingReason,
+    Observation,
+    ObservationChange,
+    ObservationStatus,
+    shown_value,
+)
 from tracker.errors import DomainError, StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.timeutil import utcnow
@@ -67,23 +74,35 @@ def chunks(items: Sequence[tuple[int, int]], size: int = CHUNK) -> Iterable[list
         yield batch
 
 
-def lock_cells(session: Session, city: City, ids: Iterable[int]) -> dict[int, Observation]:
+@dataclass(frozen=True)
+class Cell:
+    """What approving needs of a stored value (read without loading the whole record)."""
+
+    id: int
+    version: int
+    status: ObservationStatus
+    is_deleted: bool
+    value: Decimal | None
+    missing_reason: MissingReason | None
+
+
+def lock_cells(session: Session, city: City, ids: Iterable[int]) -> dict[int, Cell]:
     """Read the city's cells with these ids as they are now, holding their rows until commit
     (in id order, so two approvals never deadlock)."""
-    found: dict[int, Observation] = {}
+    found: dict[int, Cell] = {}
+    columns = [col(getattr(Observation, name)) for name in Cell.__dataclass_fields__]
     for batch in chunks([(i, 0) for i in sorted(ids)]):
-        query = (select(Observation)
+        query = (select(*columns)
                  .join(LocalIndicator, col(LocalIndicator.id) == col(Observation.indicator_id))
                  .where(col(LocalIndicator.city_id) == city.id,
                         col(Observation.id).in_([i for i, _v in batch]))
                  .order_by(col(Observation.id))
-                 .with_for_update(of=Observation)
-                 .execution_options(populate_existing=True))
-        found.update((cell.id, cell) for cell in session.scalars(query))  # type: ignore[misc]
+                 .with_for_update(of=Observation))
+        found.update((row[0], Cell(*row)) for row in session.execute(query))
     return found
 
 
-def problems_of(cells: dict[int, Observation], seen: dict[int, int]) -> list[Problem]:
+def problems_of(cells: dict[int, Cell], seen: dict[int, int]) -> list[Problem]:
     """List the cells not found, changed since seen, deleted, or not submitted."""
     problems = []
     for cell_id, version in sorted(seen.items()):
@@ -111,7 +130,9 @@ def write_approvals(session: Session, pairs: list[tuple[int, int]]) -> int:
     done = 0
     for batch in chunks(pairs):
         statement = (update(Observation)
-                     .where(tuple_(col(Observation.id), col(Observation.version)).in_(batch),
+                     # the id list lets the database find the rows by key first
+                     .where(col(Observation.id).in_([i for i, _v in batch]),
+                            tuple_(col(Observation.id), col(Observation.version)).in_(batch),
                             col(Observation.status) == ObservationStatus.SUBMITTED,
                             col(Observation.is_deleted).is_(False))
                      .values(status=ObservationStatus.APPROVED,
@@ -122,7 +143,7 @@ def write_approvals(session: Session, pairs: list[tuple[int, int]]) -> int:
     return done
 
 
-def log_approvals(session: Session, cells: list[Observation], user_id: int | None) -> None:
+def log_approvals(session: Session, cells: Iterable[Cell], user_id: int | None) -> None:
     """Keep one history row per approved cell, marked as a bulk approval."""
     now = utcnow()
     rows = [{"observation_id": cell.id, "at": now, "user_id": user_id, "action": "approve",
@@ -133,11 +154,18 @@ def log_approvals(session: Session, cells: list[Observation], user_id: int | Non
         session.execute(insert(ObservationChange), rows)
 
 
+def forget(session: Session, ids: dict[int, int]) -> None:
+    """Expire the approved values the session holds: the UPDATE bypassed them."""
+    for record in list(session.identity_map.values()):
+        if isinstance(record, Observation) and record.id in ids:
+            session.expire(record)
+
+
 def approve_seen(*, session: Session, city: City, seen: dict[int, int],
-                 user_id: int | None) -> list[Observation]:
+                 user_id: int | None) -> list[tuple[int, int]]:
     """Approve the city's submitted cells {id: version seen}, all or nothing: a cell that
     moved on refuses the whole approval (BulkStaleError), as does one never submitted
-    (BulkApprovalError). Return the approved cells, as they are now."""
+    (BulkApprovalError). Return each approved cell's id and new version, by id."""
     if not seen:
         raise BulkApprovalError(_("Choose at least one value to approve."), [])
     cells = lock_cells(session, city, seen)
@@ -149,6 +177,7 @@ def approve_seen(*, session: Session, city: City, seen: dict[int, int],
         savepoint.rollback()  # a cell changed between the read and the write
         refuse(problems_of(lock_cells(session, city, seen), seen) or [
             Problem(i, v, None, "") for i, v in sorted(seen.items())])
-    log_approvals(session, list(cells.values()), user_id)
+    log_approvals(session, cells.values(), user_id)
     savepoint.commit()
-    return list(lock_cells(session, city, seen).values())  # re-read: now approved
+    forget(session, seen)
+    return [(cell_id, version + 1) for cell_id, version in sorted(seen.items())]
