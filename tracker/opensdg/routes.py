@@ -3,7 +3,7 @@ a secretariat of the city's network or an admin, "Import and approve"."""
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -13,7 +13,6 @@ from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
 from tracker.data import import_jobs
 from tracker.data.import_job_models import ImportJob, ImportKind
-from tracker.data.import_job_routes import load_job
 from tracker.data.import_queue import start_after_request, start_job
 from tracker.db import get_session
 from tracker.opensdg.forms import RepositoryUploadForm
@@ -49,8 +48,10 @@ def upload(city: City) -> Any:
 def approve(city: City, job_id: int) -> Response:
     """Import the repository a clean dry run checked, its values approved (a trusted
     import, recorded as such in each value's history)."""
-    job = load_job(city, job_id)
     session = get_session()
+    job = session.get(ImportJob, job_id)
+    if job is None or job.city_id != city.id:
+        abort(404)
     if job.kind != ImportKind.OPENSDG or not FlaskForm().validate_on_submit() or \
             not import_jobs.can_commit(session, job):
         flash(_("That check cannot be imported (it found problems, was imported already or "
