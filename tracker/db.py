@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
 from flask import Flask, current_app, g
 from sqlalchemy import Numeric, String, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -81,14 +82,14 @@ def init_db(app: Flask) -> None:
 
 def get_db() -> Database:
     """Return the current app's database."""
-    return current_app.extensions["tracker_db"]
+    return cast(Database, current_app.extensions["tracker_db"])
 
 
 def get_session() -> Session:
     """Return the session of this request (or app context), opening it on first use."""
     if "db_session" not in g:
         g.db_session = get_db().session_factory()
-    return g.db_session
+    return cast(Session, g.db_session)
 
 
 def commit_session() -> None:
@@ -114,6 +115,35 @@ def close_session(_exc: BaseException | None = None) -> None:
             session.close()
 
 
+class _Stored(Protocol):
+    """A record with a database id (SQLModel declares it `int | None` until flushed)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(record: _Stored) -> int:
+    """Return the id of a record that is in the database (added and flushed)."""
+    if record.id is None:
+        raise ValueError(f"{type(record).__name__} has no id yet: flush it first")
+    return record.id
+
+
+def stored_id(value: int | None) -> int:
+    """Return a primary key read back from the database, where it is never NULL."""
+    if value is None:
+        raise ValueError("A primary key read from the database is NULL")
+    return value
+
+
+def relation(attribute: object) -> QueryableAttribute[Any]:
+    """Return a model's relationship attribute as SQLAlchemy types it, for loader options."""
+    # SQLModel declares a relationship with the related model's type (City.parent: City).
+    if not isinstance(attribute, QueryableAttribute):
+        raise TypeError(f"Not a mapped attribute: {attribute!r}")
+    return attribute
+
+
 def enum_type(enum_cls: type) -> Any:
     """Store an enum as its string values in a VARCHAR (no native database enum type)."""
     from sqlalchemy import Enum
@@ -122,7 +152,7 @@ def enum_type(enum_cls: type) -> Any:
                 values_callable=lambda members: [m.value for m in members])
 
 
-class ExactDecimal(TypeDecorator):  # type: ignore[type-arg]
+class ExactDecimal(TypeDecorator[Decimal]):
     """Store Decimal values exactly: NUMERIC on PostgreSQL, text on SQLite (no float rounding)."""
 
     impl = Numeric(28, 10)

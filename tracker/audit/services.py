@@ -56,7 +56,7 @@ def record_change(
 def tracked_update(
     session: Session,
     record: Any,
-    apply: Callable[[], None],
+    apply: Callable[[], object],
     *,
     take: Callable[[], dict[str, Any]],
     version: int | None,

@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.cities.models import City
+from tracker.db import saved_id
 from tracker.indicators.models import (
     Direction,
     IndicatorAlignment,
@@ -129,87 +130,92 @@ class CityCoverage:
 def current_plans_clause(city_id: int) -> ColumnElement[bool]:
     """Match the city's current plans: no later revision, and not superseded."""
     later = aliased(Plan)
-    replaced = select(later.id).where(later.revision_of_id == Plan.id).exists()
-    return and_(Plan.city_id == city_id, Plan.status != PlanStatus.SUPERSEDED,  # type: ignore[arg-type]
+    replaced = select(col(later.id)).where(col(later.revision_of_id) == Plan.id).exists()
+    return and_(col(Plan.city_id) == city_id, col(Plan.status) != PlanStatus.SUPERSEDED,
                 ~replaced)
 
 
-def not_retired(column: Any) -> ColumnElement[bool]:
-    """Match rows whose retired flag is off."""
-    return column == false()  # type: ignore[no-any-return]
+def not_retired(column: bool) -> ColumnElement[bool]:
+    """Match rows whose retired flag (a model's boolean column) is off."""
+    return col(column) == false()
 
 
 def _plans(session: Session, city: City) -> list[Plan]:
     """List every plan of the city, revisions included, by title then revision."""
-    query = (select(Plan).where(Plan.city_id == city.id)
-             .order_by(func.lower(Plan.title), Plan.revision, Plan.id))
+    query = (select(Plan).where(col(Plan.city_id) == city.id)
+             .order_by(func.lower(Plan.title), col(Plan.revision), col(Plan.id)))
     return list(session.scalars(query))
 
 
-def _element_counts(session: Session, city: City) -> dict[int, int]:
+def _element_counts(session: Session, city: City) -> dict[int | None, int]:
     """Count each plan's non-retired elements."""
-    query = (select(PlanElement.plan_id, func.count())
-             .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
-             .where(Plan.city_id == city.id, not_retired(PlanElement.is_retired))
-             .group_by(PlanElement.plan_id))
+    query = (select(col(PlanElement.plan_id), func.count())
+             .join(Plan, col(Plan.id) == PlanElement.plan_id)
+             .where(col(Plan.city_id) == city.id, not_retired(PlanElement.is_retired))
+             .group_by(col(PlanElement.plan_id)))
     return {plan_id: n for plan_id, n in session.execute(query)}  # noqa: C416
 
 
 def _element_alignments(session: Session, city: City) -> list[Any]:
     """Return (element, plan, target, goal) rows for current elements' alignments."""
     target_id = func.coalesce(ElementAlignment.target_id, SdgIndicator.target_id)
-    query = (select(PlanElement.id, PlanElement.code, PlanElement.title, Plan.id, Plan.title,
-                    Target.id, Target.code, Target.title, Target.sort_key, Goal.number)
+    query = (select(col(PlanElement.id), col(PlanElement.code), col(PlanElement.title),
+                    col(Plan.id), col(Plan.title), col(Target.id), col(Target.code),
+                    col(Target.title), col(Target.sort_key), col(Goal.number))
              .select_from(ElementAlignment)
-             .join(PlanElement, PlanElement.id == ElementAlignment.element_id)  # type: ignore[arg-type]
-             .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
-             .outerjoin(SdgIndicator, SdgIndicator.id == ElementAlignment.sdg_indicator_id)  # type: ignore[arg-type]
-             .join(Target, Target.id == target_id)  # type: ignore[arg-type]
-             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
-             .where(current_plans_clause(city.id), not_retired(PlanElement.is_retired))  # type: ignore[arg-type]
-             .order_by(Target.sort_key, func.lower(Plan.title), PlanElement.code))
+             .join(PlanElement, col(PlanElement.id) == ElementAlignment.element_id)
+             .join(Plan, col(Plan.id) == PlanElement.plan_id)
+             .outerjoin(SdgIndicator, col(SdgIndicator.id) == ElementAlignment.sdg_indicator_id)
+             .join(Target, col(Target.id) == target_id)
+             .join(Goal, col(Goal.id) == Target.goal_id)
+             .where(current_plans_clause(saved_id(city)), not_retired(PlanElement.is_retired))
+             .order_by(col(Target.sort_key), func.lower(Plan.title), col(PlanElement.code)))
     return list(session.execute(query))
 
 
 def _indicator_alignments(session: Session, city: City) -> list[Any]:
     """Return (indicator id, target id, goal number) rows for current indicators."""
-    query = (select(IndicatorAlignment.indicator_id, Target.id, Goal.number)
-             .join(LocalIndicator, LocalIndicator.id == IndicatorAlignment.indicator_id)  # type: ignore[arg-type]
-             .join(SdgIndicator, SdgIndicator.id == IndicatorAlignment.sdg_indicator_id)  # type: ignore[arg-type]
-             .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
-             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
-             .where(LocalIndicator.city_id == city.id, not_retired(LocalIndicator.is_retired)))
+    query = (select(col(IndicatorAlignment.indicator_id), col(Target.id), col(Goal.number))
+             .join(LocalIndicator, col(LocalIndicator.id) == IndicatorAlignment.indicator_id)
+             .join(SdgIndicator, col(SdgIndicator.id) == IndicatorAlignment.sdg_indicator_id)
+             .join(Target, col(Target.id) == SdgIndicator.target_id)
+             .join(Goal, col(Goal.id) == Target.goal_id)
+             .where(col(LocalIndicator.city_id) == city.id,
+                    not_retired(LocalIndicator.is_retired)))
     return list(session.execute(query))
 
 
 def _indicators(session: Session, city: City) -> list[IndicatorRef]:
     """List the city's current indicators by code, each saying whether it has a target."""
-    has_target = or_(LocalIndicator.direction == Direction.BAND,  # type: ignore[arg-type]
-                     select(IndicatorTarget.id)
-                     .where(IndicatorTarget.indicator_id == LocalIndicator.id).exists())
-    query = (select(LocalIndicator.code, LocalIndicator.name, LocalIndicator.baseline_value,
-                    LocalIndicator.baseline_note, has_target)
-             .where(LocalIndicator.city_id == city.id, not_retired(LocalIndicator.is_retired))
+    has_target = or_(col(LocalIndicator.direction) == Direction.BAND,
+                     select(col(IndicatorTarget.id))
+                     .where(col(IndicatorTarget.indicator_id) == LocalIndicator.id).exists())
+    query = (select(col(LocalIndicator.code), col(LocalIndicator.name),
+                    col(LocalIndicator.baseline_value), col(LocalIndicator.baseline_note),
+                    has_target)
+             .where(col(LocalIndicator.city_id) == city.id,
+                    not_retired(LocalIndicator.is_retired))
              .order_by(func.lower(LocalIndicator.code)))
     return [IndicatorRef(code, name, value, note, bool(target))
             for code, name, value, note, target in session.execute(query)]
 
 
-def _revision_chains(plans: list[Plan]) -> tuple[list[Plan], dict[int, Plan]]:
+def _revision_chains(plans: list[Plan]) -> tuple[list[Plan], dict[int | None, Plan]]:
     """Return the latest revision of each plan, and a map from any revision to its latest."""
     successor = {p.revision_of_id: p for p in plans if p.revision_of_id is not None}
-    latest: dict[int, Plan] = {}
+    latest: dict[int | None, Plan] = {}
     for plan in plans:
         head, seen = plan, {plan.id}
         while head.id in successor and successor[head.id].id not in seen:
             head = successor[head.id]
             seen.add(head.id)
-        latest[plan.id] = head  # type: ignore[index]
+        latest[plan.id] = head
     heads = [p for p in plans if p.id not in successor]
     return heads, latest
 
 
-def _earlier(plan: Plan, by_id: dict[int, Plan], fiscal_month: int) -> list[tuple[Plan, str]]:
+def _earlier(plan: Plan, by_id: dict[int | None, Plan],
+             fiscal_month: int) -> list[tuple[Plan, str]]:
     """List a plan's earlier revisions, newest first, with their period labels."""
     found: list[tuple[Plan, str]] = []
     old = by_id.get(plan.revision_of_id) if plan.revision_of_id else None
@@ -240,17 +246,17 @@ def _nest(rows: list[PlanRow]) -> list[PlanRow]:
     return ordered + [row for row in rows if row.plan.id not in placed]  # parent cycles
 
 
-def plan_rows(plans: list[Plan], counts: dict[int, int], fiscal_month: int
+def plan_rows(plans: list[Plan], counts: dict[int | None, int], fiscal_month: int
               ) -> tuple[list[PlanRow], list[PlanRow]]:
     """Group revisions: current plans (nested under parents), and superseded ones."""
     by_id = {p.id: p for p in plans}
     heads, latest = _revision_chains(plans)
     rows = []
     for plan in heads:
-        parent = latest.get(plan.parent_id) if plan.parent_id else None  # type: ignore[call-overload]
+        parent = latest.get(plan.parent_id) if plan.parent_id else None
         rows.append(PlanRow(plan, period_label(plan.start_year, plan.end_year, fiscal_month),
-                            counts.get(plan.id, 0), parent,  # type: ignore[arg-type]
-                            earlier=_earlier(plan, by_id, fiscal_month)))  # type: ignore[arg-type]
+                            counts.get(plan.id, 0), parent,
+                            earlier=_earlier(plan, by_id, fiscal_month)))
     current = [r for r in rows if r.plan.status != PlanStatus.SUPERSEDED]
     return _nest(current), [r for r in rows if r.plan.status == PlanStatus.SUPERSEDED]
 
@@ -285,7 +291,7 @@ def get_city_coverage(session: Session, city: City) -> CityCoverage:
     current, superseded = plan_rows(_plans(session, city), counts, city.fiscal_year_start_month)
     element_rows = _element_alignments(session, city)
     indicator_rows = _indicator_alignments(session, city)
-    goals = list(session.scalars(select(Goal).order_by(Goal.number)))
+    goals = list(session.scalars(select(Goal).order_by(col(Goal.number))))
     return CityCoverage(
         plans=current, superseded=superseded,
         goals=goal_coverage(goals, element_rows, indicator_rows),

@@ -1,6 +1,7 @@
 """The coverage page of a city, and the link helpers its templates share with the city page."""
 
 import re
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 
@@ -41,7 +42,8 @@ def plan_page_url(city: City, plan: Plan) -> str | None:
     for rule in current_app.url_map.iter_rules():
         found = PLAN_PAGE.match(rule.rule)
         if found and "GET" in (rule.methods or ()):
-            return url_for(rule.endpoint, slug=city.slug, **{found.group(1): plan.id})
+            values: dict[str, Any] = {found.group(1): plan.id}  # url_for takes any values
+            return url_for(rule.endpoint, slug=city.slug, **values)
     return None
 
 

@@ -11,6 +11,7 @@ from tracker.plans.services import PlanError
 
 def _node_code(session: Session, alignment_in: ElementAlignmentCreate) -> str:
     """Return the code of the SDG target or indicator aligned to (404-like error if unknown)."""
+    node: Target | SdgIndicator | None
     if alignment_in.target_id is not None:
         node = session.get(Target, alignment_in.target_id)
     else:

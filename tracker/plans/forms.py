@@ -1,7 +1,7 @@
 """Forms for plans, their elements, reshaping the tree and aligning elements to the SDGs."""
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -49,6 +49,8 @@ LABELS = {"kind": dict(KINDS), "status": dict(STATUSES), "relation": dict(RELATI
 LEVEL_SEPARATORS = re.compile(r"[\n\r›>]+")
 TOP_LEVEL = ""
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
 
 def choice_label(name: str, value: Any) -> str:
     """Return the translated label of a kind, status or relation value."""
@@ -87,8 +89,8 @@ def parse_level_names(text: str | None) -> list[str]:
     return [name.strip() for name in LEVEL_SEPARATORS.split(text or "") if name.strip()]
 
 
-def validated(form: FlaskForm, model: type[BaseModel], data: dict[str, Any],
-              fields: dict[str, str]) -> Any:
+def validated(form: FlaskForm, model: type[ModelT], data: dict[str, Any],
+              fields: dict[str, str]) -> ModelT | None:
     """Validate data with a Create model; put its messages on the mapped fields ("" = record)."""
     try:
         return model.model_validate(data)

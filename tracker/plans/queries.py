@@ -5,15 +5,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import false, func, or_, select
+import sqlalchemy as sa
+from sqlalchemy import false, func, or_
 from sqlalchemy.orm import aliased, joinedload
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tracker.auth.access import readable_cities_clause
 from tracker.auth.models import User
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.catalogue.queries import search_catalogue
 from tracker.cities.models import City
+from tracker.db import relation
 from tracker.plans.models import MAX_LEVELS, ElementAlignment, Plan, PlanElement, PlanStatus
 
 
@@ -131,36 +133,36 @@ def list_other_plans(session: Session, city: City, plan: Plan | None) -> list[Pl
     query = select(Plan).where(Plan.city_id == city.id)
     if plan is not None:
         query = query.where(Plan.id != plan.id)
-    return list(session.scalars(query.order_by(Plan.start_year.desc(), Plan.title)))
+    return list(session.scalars(query.order_by(col(Plan.start_year).desc(), Plan.title)))
 
 
 def list_plans(session: Session, city: City) -> list[PlanRow]:
     """List the city's plans with their parent plan, element count and goals (3 queries)."""
     plans = list(session.scalars(select(Plan).where(Plan.city_id == city.id).order_by(
-        Plan.start_year.desc(), func.lower(Plan.title), Plan.revision.desc())))
+        col(Plan.start_year).desc(), func.lower(Plan.title), col(Plan.revision).desc())))
     by_id = {plan.id: plan for plan in plans}
-    counts = dict(session.execute(  # type: ignore[arg-type]
-        select(PlanElement.plan_id, func.count(PlanElement.id))
-        .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
+    counts: dict[int | None, int] = dict(session.exec(
+        select(PlanElement.plan_id, func.count(col(PlanElement.id)))
+        .join(Plan, col(Plan.id) == PlanElement.plan_id)
         .where(Plan.city_id == city.id, PlanElement.is_retired == false())
-        .group_by(PlanElement.plan_id)).all())
-    goals: dict[int, set[int]] = defaultdict(set)
+        .group_by(col(PlanElement.plan_id))).all())
+    goals: dict[int | None, set[int]] = defaultdict(set)
     for plan_id, number in session.execute(_plan_goals_query(city)):
         goals[plan_id].add(number)
     return [PlanRow(plan, by_id.get(plan.parent_id), counts.get(plan.id, 0),
-                    sorted(goals[plan.id])) for plan in plans]  # type: ignore[index]
+                    sorted(goals[plan.id])) for plan in plans]
 
 
-def _plan_goals_query(city: City) -> Any:
+def _plan_goals_query(city: City) -> sa.Select[int, int]:
     """Build the query of (plan id, goal number) for the city's current elements."""
     direct, via = aliased(Target), aliased(Target)
     return (select(PlanElement.plan_id, Goal.number).distinct()
-            .join(ElementAlignment, ElementAlignment.element_id == PlanElement.id)  # type: ignore[arg-type]
-            .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
-            .outerjoin(direct, direct.id == ElementAlignment.target_id)
-            .outerjoin(SdgIndicator, SdgIndicator.id == ElementAlignment.sdg_indicator_id)  # type: ignore[arg-type]
-            .outerjoin(via, via.id == SdgIndicator.target_id)
-            .join(Goal, Goal.id == func.coalesce(direct.goal_id, via.goal_id))  # type: ignore[arg-type]
+            .join(ElementAlignment, col(ElementAlignment.element_id) == PlanElement.id)
+            .join(Plan, col(Plan.id) == PlanElement.plan_id)
+            .outerjoin(direct, col(direct.id) == ElementAlignment.target_id)
+            .outerjoin(SdgIndicator, col(SdgIndicator.id) == ElementAlignment.sdg_indicator_id)
+            .outerjoin(via, col(via.id) == SdgIndicator.target_id)
+            .join(Goal, col(Goal.id) == func.coalesce(direct.goal_id, via.goal_id))
             .where(Plan.city_id == city.id, PlanElement.is_retired == false()))
 
 
@@ -168,8 +170,9 @@ def get_plan_family(session: Session, plan: Plan) -> PlanFamily:
     """Return the parent plan, sub-plans and neighbouring revisions of a plan (one query)."""
     related = session.scalars(select(Plan).where(
         Plan.city_id == plan.city_id,
-        or_(Plan.id.in_([plan.parent_id or 0, plan.revision_of_id or 0]),  # type: ignore[union-attr]
-            Plan.revision_of_id == plan.id, Plan.parent_id == plan.id)).order_by(Plan.revision))
+        or_(col(Plan.id).in_([plan.parent_id or 0, plan.revision_of_id or 0]),
+            col(Plan.revision_of_id) == plan.id, col(Plan.parent_id) == plan.id))
+        .order_by(col(Plan.revision)))
     family = PlanFamily()
     for other in related:
         if other.id == plan.parent_id:
@@ -183,19 +186,20 @@ def get_plan_family(session: Session, plan: Plan) -> PlanFamily:
     return family
 
 
-def _alignments(session: Session, element_ids: Any) -> dict[int, list[AlignmentView]]:
+def _alignments(session: Session, element_ids: list[int | None] | sa.Select[int | None]
+                ) -> dict[int | None, list[AlignmentView]]:
     """Return the alignments of the given elements (an id list or a subquery), one query."""
     direct, via = aliased(Target), aliased(Target)
-    query = (select(ElementAlignment, direct.code, direct.title, SdgIndicator.code,
-                    SdgIndicator.title, Goal.number)
-             .outerjoin(direct, direct.id == ElementAlignment.target_id)
-             .outerjoin(SdgIndicator, SdgIndicator.id == ElementAlignment.sdg_indicator_id)  # type: ignore[arg-type]
-             .outerjoin(via, via.id == SdgIndicator.target_id)
-             .join(Goal, Goal.id == func.coalesce(direct.goal_id, via.goal_id))  # type: ignore[arg-type]
-             .where(ElementAlignment.element_id.in_(element_ids))  # type: ignore[attr-defined]
-             .order_by(ElementAlignment.is_primary.desc(),  # type: ignore[attr-defined]
+    query = (sa.select(ElementAlignment, col(direct.code), col(direct.title),
+                       col(SdgIndicator.code), col(SdgIndicator.title), col(Goal.number))
+             .outerjoin(direct, col(direct.id) == ElementAlignment.target_id)
+             .outerjoin(SdgIndicator, col(SdgIndicator.id) == ElementAlignment.sdg_indicator_id)
+             .outerjoin(via, col(via.id) == SdgIndicator.target_id)
+             .join(Goal, col(Goal.id) == func.coalesce(direct.goal_id, via.goal_id))
+             .where(col(ElementAlignment.element_id).in_(element_ids))
+             .order_by(col(ElementAlignment.is_primary).desc(),
                        func.coalesce(direct.sort_key, SdgIndicator.sort_key)))
-    found: dict[int, list[AlignmentView]] = defaultdict(list)
+    found: dict[int | None, list[AlignmentView]] = defaultdict(list)
     for alignment, t_code, t_title, i_code, i_title, goal in session.execute(query):
         kind = "target" if alignment.target_id is not None else "indicator"
         found[alignment.element_id].append(AlignmentView(
@@ -206,14 +210,14 @@ def _alignments(session: Session, element_ids: Any) -> dict[int, list[AlignmentV
 def _plan_elements(session: Session, plan: Plan) -> list[PlanElement]:
     """Return every element of a plan (one query)."""
     return list(session.scalars(select(PlanElement).where(PlanElement.plan_id == plan.id)
-                                .order_by(PlanElement.position, PlanElement.id)))
+                                .order_by(col(PlanElement.position), col(PlanElement.id))))
 
 
 def _build(elements: list[PlanElement], include_retired: bool,
-           alignments: dict[int, list[AlignmentView]]) -> list[ElementNode]:
+           alignments: dict[int | None, list[AlignmentView]]) -> list[ElementNode]:
     """Build the tree in memory; a hidden retired element hides its subtree too."""
     nodes = {e.id: ElementNode(e, alignments=alignments.get(e.id, [])) for e in elements
-             if include_retired or not e.is_retired}  # type: ignore[index]
+             if include_retired or not e.is_retired}
     roots = []
     for element in elements:  # already in sibling order
         node = nodes.get(element.id)
@@ -238,7 +242,7 @@ def walk(nodes: list[ElementNode]) -> list[ElementNode]:
 def get_plan_tree(session: Session, plan: Plan, include_retired: bool = False) -> PlanTree:
     """Return a plan's tree with every element's alignments (two queries, any size)."""
     elements = _plan_elements(session, plan)
-    in_plan = select(PlanElement.id).where(PlanElement.plan_id == plan.id)
+    in_plan = select(col(PlanElement.id)).where(PlanElement.plan_id == plan.id)
     alignments = _alignments(session, in_plan)
     roots = _build(elements, include_retired, alignments)
     shown = walk(roots)
@@ -264,7 +268,7 @@ def get_element_view(session: Session, plan: Plan, element: PlanElement) -> Elem
         parent = by_id.get(parent.parent_id)
     children = [e for e in elements if e.parent_id == element.id]
     return ElementView(element, ancestors, children,
-                       _alignments(session, [element.id])[element.id],  # type: ignore[list-item]
+                       _alignments(session, [element.id])[element.id],
                        _move_targets(elements, element))
 
 
@@ -286,15 +290,16 @@ def _move_targets(elements: list[PlanElement], element: PlanElement) -> list[Pla
 def list_plans_addressing(session: Session, user: User | None, *, target_id: int | None = None,
                           sdg_indicator_id: int | None = None) -> list[CityHits]:
     """List the readable cities and current plans aligned to a target or indicator."""
-    node = (ElementAlignment.target_id == target_id if target_id is not None
-            else ElementAlignment.sdg_indicator_id == sdg_indicator_id)
+    node = (col(ElementAlignment.target_id) == target_id if target_id is not None
+            else col(ElementAlignment.sdg_indicator_id) == sdg_indicator_id)
     query = (select(City, Plan, PlanElement, ElementAlignment)
-             .join(PlanElement, PlanElement.id == ElementAlignment.element_id)  # type: ignore[arg-type]
-             .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
-             .join(City, City.id == Plan.city_id)  # type: ignore[arg-type]
+             .join(PlanElement, col(PlanElement.id) == ElementAlignment.element_id)
+             .join(Plan, col(Plan.id) == PlanElement.plan_id)
+             .join(City, col(City.id) == Plan.city_id)
              .where(node, readable_cities_clause(user), PlanElement.is_retired == false(),
                     Plan.status != PlanStatus.SUPERSEDED)
-             .order_by(func.lower(City.name), Plan.start_year.desc(), Plan.title, Plan.id))
+             .order_by(func.lower(City.name), col(Plan.start_year).desc(), Plan.title,
+                       col(Plan.id)))
     cities: dict[int, CityHits] = {}
     plans: dict[int, PlanHits] = {}
     for city, plan, element, alignment in session.execute(query):
@@ -321,10 +326,10 @@ def list_picker_items(session: Session, q: str, limit: int) -> list[dict[str, An
 def find_target(session: Session, code: str) -> Target | None:
     """Return a target by code, with its goal."""
     return session.scalars(select(Target).where(Target.code == code)
-                           .options(joinedload(Target.goal))).first()  # type: ignore[arg-type]
+                           .options(joinedload(relation(Target.goal)))).first()
 
 
 def find_indicator(session: Session, code: str) -> SdgIndicator | None:
     """Return an SDG indicator by code, with its target and goal."""
     return session.scalars(select(SdgIndicator).where(SdgIndicator.code == code).options(
-        joinedload(SdgIndicator.target).joinedload(Target.goal))).first()  # type: ignore[arg-type]
+        joinedload(relation(SdgIndicator.target)).joinedload(relation(Target.goal)))).first()

@@ -58,14 +58,14 @@ def load_element(city: City, plan_id: int, element_id: int) -> tuple[Plan, PlanE
 
 def to_plan(plan: Plan, element: PlanElement | None = None) -> Response:
     """Redirect to a plan's page, at an element when given."""
-    return redirect(url_for("plans.show_plan", slug=request.view_args["slug"],  # type: ignore[index]
+    return redirect(url_for("plans.show_plan", slug=(request.view_args or {})["slug"],
                             plan_id=plan.id, retired=request.args.get("retired") or None,
                             _anchor=f"element-{element.id}" if element else None))
 
 
 def to_element(plan: Plan, element: PlanElement) -> Response:
     """Redirect to an element's page."""
-    return redirect(url_for("plans.show_element", slug=request.view_args["slug"],  # type: ignore[index]
+    return redirect(url_for("plans.show_element", slug=(request.view_args or {})["slug"],
                             plan_id=plan.id, element_id=element.id))
 
 

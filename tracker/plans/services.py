@@ -2,10 +2,11 @@
 
 from flask_babel import gettext as _
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.audit.services import diff, record_change, snapshot, tracked_update
 from tracker.cities.models import City
+from tracker.db import saved_id
 from tracker.errors import DomainError
 from tracker.plans.models import (
     MAX_LEVELS,
@@ -38,12 +39,12 @@ def check_parent_plan(session: Session, city: City, parent_id: int | None,
 
 def _is_ancestor(session: Session, plan: Plan, candidate: Plan) -> bool:
     """Is `plan` the candidate parent itself or one of its ancestors?"""
-    seen: set[int] = set()
+    seen: set[int | None] = set()
     node: Plan | None = candidate
     while node is not None and node.id not in seen:
         if node.id == plan.id:
             return True
-        seen.add(node.id)  # type: ignore[arg-type]
+        seen.add(node.id)
         node = session.get(Plan, node.parent_id) if node.parent_id else None
     return False
 
@@ -85,7 +86,7 @@ def _siblings(session: Session, plan_id: int, parent_id: int | None) -> list[Pla
     """Return the elements under one parent, in order."""
     query = select(PlanElement).where(PlanElement.plan_id == plan_id,
                                       PlanElement.parent_id == parent_id)
-    return list(session.exec(query.order_by(PlanElement.position, PlanElement.id)))
+    return list(session.exec(query.order_by(col(PlanElement.position), col(PlanElement.id))))
 
 
 def _check_code(session: Session, plan: Plan, code: str, element_id: int | None = None) -> None:
@@ -116,7 +117,7 @@ def add_element(*, session: Session, plan: Plan, element_in: PlanElementCreate,
     _check_code(session, plan, element_in.code)
     element = PlanElement.model_validate(element_in, update={
         "plan_id": plan.id, "depth": parent.depth + 1 if parent else 0,
-        "position": next_position(session, plan.id, element_in.parent_id)})  # type: ignore[arg-type]
+        "position": next_position(session, saved_id(plan), element_in.parent_id)})
     session.add(element)
     session.flush()
     record_change(session, user_id=user_id, action="create", entity=element,

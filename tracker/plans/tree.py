@@ -1,9 +1,10 @@
 """Reshape a plan's tree: reorder, move, retire and restore elements; make revisions."""
 
 from flask_babel import gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.audit.services import record_change
+from tracker.db import saved_id
 from tracker.indicators.models import IndicatorElementLink
 from tracker.plans.models import MAX_LEVELS, ElementAlignment, Plan, PlanElement, PlanStatus
 from tracker.plans.services import PlanError, _siblings, next_position
@@ -114,8 +115,8 @@ def create_revision(*, session: Session, plan: Plan, user_id: int | None) -> Pla
 
 def _copy_tree(session: Session, old: Plan, new: Plan) -> None:
     """Copy elements, their alignments and indicator links from one plan to another."""
-    elements = sorted(_plan_elements(session, old.id), key=lambda e: e.depth)  # type: ignore[arg-type]
-    copies: dict[int, PlanElement] = {}
+    elements = sorted(_plan_elements(session, saved_id(old)), key=lambda e: e.depth)
+    copies: dict[int | None, PlanElement] = {}
     for element in elements:
         copy = PlanElement.model_validate(element.model_dump(exclude={"id", "plan_id",
                                                                       "parent_id", "version"}),
@@ -123,13 +124,14 @@ def _copy_tree(session: Session, old: Plan, new: Plan) -> None:
                                               element.parent_id].id if element.parent_id else None})
         session.add(copy)
         session.flush()
-        copies[element.id] = copy  # type: ignore[index]
+        copies[element.id] = copy
     old_ids = list(copies)
-    for a in session.exec(select(ElementAlignment).where(ElementAlignment.element_id.in_(old_ids))):  # type: ignore[attr-defined]
+    for a in session.exec(select(ElementAlignment).where(
+            col(ElementAlignment.element_id).in_(old_ids))):
         session.add(ElementAlignment.model_validate(a.model_dump(exclude={"id", "element_id"}),
                                                     update={"element_id": copies[a.element_id].id}))
     for link in session.exec(select(IndicatorElementLink).where(
-            IndicatorElementLink.element_id.in_(old_ids))):  # type: ignore[attr-defined]
+            col(IndicatorElementLink.element_id).in_(old_ids))):
         session.add(IndicatorElementLink(indicator_id=link.indicator_id,
-                                         element_id=copies[link.element_id].id))
+                                         element_id=saved_id(copies[link.element_id])))
     session.flush()
