@@ -32,6 +32,7 @@ class Sparklines:
         """Prepare the markup every sparkline of this size and colour repeats."""
         self.width, self.height, self.colour = width, height, colour
         self.translated: dict[str, str] = {}
+        self.x_frames: dict[tuple[float, float, float, float], dict[int, str]] = {}
         paint = esc(colour)
         self.line_end = (f'" fill="none" stroke="{paint}" stroke-width="1.5" '
                          'stroke-linejoin="round" stroke-linecap="round"/>')
@@ -87,14 +88,26 @@ class Sparklines:
                                stroke=pal.GRID_COLOUR, stroke_width=1.5,
                                stroke_dasharray="3 3").parts
 
+    def x_texts(self, years: list[int]) -> dict[int, str]:
+        """The x coordinates of the years, by year: written once per span of years (the
+        cells of a matrix share theirs), trimmed as coordinates() trims."""
+        frame = scale(years, PAD, self.width - PAD)
+        texts = self.x_frames.setdefault(frame, {})
+        xr, xs, xd, x0 = frame
+        for year in years:
+            if year not in texts:
+                texts[year] = coordinates(f"{xr + (year - x0) * xs / xd:.2f}")
+        return texts
+
     def marks(self, runs: list[list[KnownPoint]], known: list[KnownPoint]) -> list[str]:
         """A path per run without gaps (a dot for a lone value), then the latest value marked."""
-        xr, xs, xd, x0 = scale([y for y, _v in known], PAD, self.width - PAD)
+        xt = self.x_texts([y for y, _v in known])
         yr, ys, yd, y0 = scale([float(v) for _y, v in known], self.height - PAD, PAD)
         out = []
         for run in runs:
-            # "x y" pairs joined by "L": the path's data, whose pairs also place the dots.
-            xy = coordinates("L".join(f"{xr + (a - x0) * xs / xd:.2f} "
+            # "x y" pairs joined by "L": the path's data, whose pairs also place the dots
+            # (trimming the already trimmed x texts again leaves them as they are).
+            xy = coordinates("L".join(f"{xt[a]} "
                                       f"{yr + (float(v) - y0) * ys / yd:.2f}" for a, v in run))
             if len(run) == 1:  # an isolated value between gaps: a dot, since a path needs two
                 cx, cy = xy.split(" ")
