@@ -41,7 +41,8 @@ from tracker.data.models import (
     ObservationStatus,
     breakdown_key,
 )
-from tracker.data.queries import period_name
+from tracker.data.period_labels import PeriodRef, parse_period_label
+from tracker.data.period_names import cell_period
 from tracker.db import get_session, rollback_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
@@ -50,8 +51,8 @@ from tracker.input_guard import int_arg
 MAX_BATCH = 1000
 MIN_YEAR, MAX_YEAR = 1, 9999  # the years a filter may name (a larger one overflows)
 TEXT_LIMITS = {"comment": 2000, "source": 300, "warning_note": 2000}
-FIELDS = {"indicator", "year", "quarter", "breakdown", "value", "missing_reason", "comment",
-          "source", "expected_version", "warning_note", "follow_up", "action"}
+FIELDS = {"indicator", "year", "quarter", "period", "breakdown", "value", "missing_reason",
+          "comment", "source", "expected_version", "warning_note", "follow_up", "action"}
 Problem = dict[str, Any]
 
 
@@ -60,11 +61,14 @@ def decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def observation_json(cell: Observation, code: str, city: City) -> dict[str, Any]:
-    """Serialise an observation; its value is an exact decimal string."""
+def observation_json(cell: Observation, indicator: LocalIndicator, city: City
+                     ) -> dict[str, Any]:
+    """Serialise an observation; its value is an exact decimal string, its period as the
+    indicator names it."""
     return {
-        "id": cell.id, "indicator": code, "year": cell.year, "quarter": cell.quarter,
-        "period": period_name(city, cell.year, cell.quarter), "breakdown": dict(cell.breakdown),
+        "id": cell.id, "indicator": indicator.code, "year": cell.year, "quarter": cell.quarter,
+        "span_years": cell.span_years, "period": cell_period(city, indicator, cell),
+        "breakdown": dict(cell.breakdown),
         "value": decimal_text(cell.value),
         "missing_reason": cell.missing_reason.value if cell.missing_reason else None,
         "comment": cell.comment, "source": cell.source, "status": cell.status.value,
@@ -95,12 +99,6 @@ def observations_query(city: City) -> Any:
                           Observation.quarter, Observation.breakdown_key)
 
 
-def indicator_codes(session: Session, city: City) -> dict[int, str]:
-    """Return the codes of the city's indicators by id."""
-    query = select(LocalIndicator.id, LocalIndicator.code).where(LocalIndicator.city_id == city.id)
-    return dict(session.execute(query).all())
-
-
 @bp.get("/cities/<slug>/observations")
 @api_doc("A city's observations: approved values for everyone, drafts for its insiders",
          page_of(ObservationPublic), errors=(400, 404), params=[
@@ -125,9 +123,9 @@ def list_observations(city: City) -> ResponseReturnValue:
     if not can_read_city_internals(signed_in_user(), city):
         query = query.where(col(Observation.status) == ObservationStatus.APPROVED)
     body = paginate(session, query, lambda cell: cell)
-    codes = indicator_codes(session, city)
-    body["items"] = [observation_json(c, codes[c.indicator_id], city) for c in body["items"]]
-    return jsonify(body)
+    by_id = {i.id: i for i in city_indicators(session, city).values()}
+    body["items"] = [observation_json(c, by_id[c.indicator_id], city) for c in body["items"]]
+    return body
 
 
 # ---------------------------------------------------------------- saving a batch
@@ -258,19 +256,33 @@ def read_item(index: int, raw: Any, indicators: dict[str, LocalIndicator]) -> It
     for name in sorted(set(raw) - FIELDS):
         item.refuse(name, _("Unknown field."))
     read_indicator(item, indicators)
-    year = read_whole(item, "year", None, 1950, 2100)
-    if year is None and not any(p["field"] == "year" for p in item.problems):
-        item.refuse("year", _("Give the fiscal year."))
-    quarter = read_whole(item, "quarter", WHOLE_YEAR, 0, 4)
+    ref = read_period(item)
     item.expected_version = read_whole(item, "expected_version", None, 1, 2**31 - 1)
     follow_up, item.submit = read_flags(item)
     entry = services.Entry(
-        year=year or 0, quarter=quarter or WHOLE_YEAR, breakdown=read_breakdown(item),
-        value=read_value(item), missing_reason=read_reason(item),
-        comment=read_text(item, "comment"), source=read_text(item, "source"),
-        warning_note=read_text(item, "warning_note"), follow_up=follow_up)
+        year=ref.year, quarter=ref.quarter, span_years=ref.span_years, period_label=ref.label,
+        breakdown=read_breakdown(item), value=read_value(item),
+        missing_reason=read_reason(item), comment=read_text(item, "comment"),
+        source=read_text(item, "source"), warning_note=read_text(item, "warning_note"),
+        follow_up=follow_up)
     item.entry = entry
     return item
+
+
+def read_period(item: Item) -> PeriodRef:
+    """Read the period: a label as written ("2017-2019"), or a year and quarter."""
+    if "period" not in item.raw:
+        year = read_whole(item, "year", None, 1950, 2100)
+        if year is None and not any(p["field"] == "year" for p in item.problems):
+            item.refuse("year", _("Give the fiscal year."))
+        return PeriodRef(year or 0, read_whole(item, "quarter", WHOLE_YEAR, 0, 4) or WHOLE_YEAR)
+    if "year" in item.raw or "quarter" in item.raw:
+        item.refuse("period", _("Give the period or its year and quarter, not both."))
+    try:
+        return parse_period_label(str(item.raw["period"]))
+    except ValueError as error:
+        item.refuse("period", str(error))
+        return PeriodRef(0)
 
 
 def city_indicators(session: Session, city: City) -> dict[str, LocalIndicator]:
@@ -287,12 +299,12 @@ def entry_key(entry: services.Entry) -> str:
 
 def check_duplicates(items: list[Item]) -> None:
     """Refuse a cell given twice in one request: which of the two should stand?"""
-    seen: dict[tuple[int, int, int, str], int] = {}
+    seen: dict[tuple[int, int, int, int, str], int] = {}
     for item in items:
         if item.problems or item.indicator is None or item.entry is None:
             continue
         cell = (item.indicator.id, item.entry.year, item.entry.quarter,  # type: ignore[assignment]
-                entry_key(item.entry))
+                item.entry.span_years, entry_key(item.entry))
         if cell in seen:
             item.refuse("", _("The same cell as observation %(n)d.", n=seen[cell]))
         else:
@@ -321,7 +333,8 @@ def save_item(session: Session, item: Item, user_id: int | None) -> Observation 
         return cell
     except StaleEditError as error:
         current = services.find_cell(session, item.indicator, item.entry.year,
-                                     item.entry.quarter, entry_key(item.entry))
+                                     item.entry.quarter, entry_key(item.entry),
+                                     span_years=item.entry.span_years)
         item.refuse("expected_version", str(error), current=None if current is None else {
             "value": decimal_text(current.value), "version": current.version,
             "status": current.status.value,
@@ -367,5 +380,5 @@ def save_observations(city: City) -> ResponseReturnValue:
              for item in items if not item.problems]
     if any(item.problems for item in items):
         return refused(items)
-    return jsonify(items=[observation_json(cell, item.indicator.code, city)  # type: ignore[union-attr]
+    return jsonify(items=[observation_json(cell, item.indicator, city)  # type: ignore[arg-type]
                           for item, cell in saved if cell is not None]), 201

@@ -38,9 +38,9 @@ MAX_REASON = 2000
 MAX_VERSION = 2**31 - 1
 
 
-def load_observation(city: City, obs_id: int) -> tuple[Observation, str]:
-    """Load one of the city's observations (404), with its indicator's code."""
-    query = (select(Observation, LocalIndicator.code)
+def load_observation(city: City, obs_id: int) -> tuple[Observation, LocalIndicator]:
+    """Load one of the city's observations (404), with its indicator."""
+    query = (select(Observation, LocalIndicator)
              .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
              .where(Observation.id == obs_id, LocalIndicator.city_id == city.id))
     row = get_session().execute(query).first() or abort(404)
@@ -76,11 +76,12 @@ def read_review() -> tuple[int, str]:
     return version, reason
 
 
-def stale(cell: Observation, code: str, city: City, message: str) -> ResponseReturnValue:
+def stale(cell: Observation, indicator: LocalIndicator, city: City, message: str
+          ) -> ResponseReturnValue:
     """Answer 409 with what the value holds now."""
     get_session().refresh(cell)
     return jsonify(error="Conflict", message=message, status=409,
-                   current=observation_json(cell, code, city)), 409
+                   current=observation_json(cell, indicator, city)), 409
 
 
 @bp.post("/cities/<slug>/observations/<int:obs_id>/"
@@ -97,7 +98,7 @@ def stale(cell: Observation, code: str, city: City, message: str) -> ResponseRet
 def review_observation(city: City, obs_id: int, action: str) -> ResponseReturnValue:
     """Submit (editors), approve, return or unlock (reviewers) one observation as the
     caller saw it: 409 when it changed since, 422 when the action is refused."""
-    cell, code = load_observation(city, obs_id)
+    cell, indicator = load_observation(city, obs_id)
     version, reason = read_review()
     user = signed_in_user()
     try:
@@ -105,8 +106,8 @@ def review_observation(city: City, obs_id: int, action: str) -> ResponseReturnVa
                                     expected_version=version, reason=reason,
                                     user_id=user.id if user else None)
     except StaleEditError as error:
-        return stale(cell, code, city, str(error))
+        return stale(cell, indicator, city, str(error))
     except services.ObservationError as error:
         field = "reason" if action in services.NEEDS_REASON and not reason.strip() else ""
         refuse(field, str(error))
-    return jsonify(observation_json(cell, code, city))
+    return observation_json(cell, indicator, city)

@@ -90,9 +90,11 @@ class ObservationPublic(ApiModel):
 
     id: int
     indicator: str
-    year: int = Field(description="The calendar year the city's fiscal year starts in.")
-    quarter: int = Field(description="0 for the whole fiscal year, else 1–4.")
-    period: str = Field(description="e.g. 2023/24 or 2023/24 Q2.")
+    year: int = Field(description="The period's first year (a fiscal year's starting year).")
+    quarter: int = Field(description="0 for the whole year, else 1–4.")
+    span_years: int = Field(description="How many years the period covers (3 for 2017-2019).")
+    period: str = Field(description="The period as its source wrote it, else as the "
+                        "indicator's calendar names it: 2015, 2023/24, 2024 Q2, 2017-2019.")
     breakdown: Breakdown
     value: DecimalText | None
     missing_reason: MissingReason | None
@@ -118,8 +120,10 @@ class ObservationInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     indicator: str
-    year: int
+    year: int | None = Field(None, description="Required unless period is given.")
     quarter: int = Field(0, ge=0, le=4)
+    period: str | None = Field(None, description="The period as written (2015, 2015-16, "
+                               "2017-2019, 2024 Q2), instead of year and quarter.")
     breakdown: Breakdown = {}
     value: str | float | None = Field(None, description="An exact decimal; numbers are read "
                                       "from their text, never through binary floating point.")

@@ -16,29 +16,32 @@ from tracker.indicators.models import LocalIndicator
 HISTORY_YEARS = 12  # DHIS2 shows a cell's last 12 values; older ones say little of today
 
 
-def assess(session: Session, indicator: LocalIndicator, year: int, quarter: int, key: str,
-           value: Decimal | None, others: dict[str, Decimal | None] | None = None
+def assess(session: Session, indicator: LocalIndicator, period: tuple[int, int, int],
+           key: str, value: Decimal | None, others: dict[str, Decimal | None] | None = None
            ) -> list[Finding]:
-    """Return the errors and warnings of a value entered in one cell; `others` are values
-    typed in the period's other cells at the same time (a form saving a total and its parts
-    together), checked with it by the sum rule."""
+    """Return the errors and warnings of a value entered in one cell of a period (year,
+    quarter, years spanned); `others` are values typed in the period's other cells at the
+    same time (a form saving a total and its parts together), checked with it by the sum
+    rule."""
     if value is None:
         return []
     findings = quality.check_value(indicator, value)
     if quality.has_errors(findings):
         return findings
-    outlier = quality.check_outlier(value, cell_history(session, indicator, year, quarter, key))
+    outlier = quality.check_outlier(value, cell_history(session, indicator, period, key))
     if outlier is not None:
         findings.append(outlier)
-    return findings + sum_findings(session, indicator, year, quarter,
-                                   (others or {}) | {key: value})
+    return findings + sum_findings(session, indicator, period, (others or {}) | {key: value})
 
 
-def cell_history(session: Session, indicator: LocalIndicator, year: int, quarter: int,
+def cell_history(session: Session, indicator: LocalIndicator, period: tuple[int, int, int],
                  key: str) -> list[Decimal | None]:
-    """Return the cell's values in other years (same quarter and breakdown), newest first."""
+    """Return the cell's values in other years (same quarter, span and breakdown), newest
+    first."""
+    year, quarter, span = period
     rows = session.exec(select(Observation.value).where(
         Observation.indicator_id == indicator.id, Observation.quarter == quarter,
+        Observation.span_years == span,
         Observation.breakdown_key == key, Observation.year != year,
         Observation.is_deleted == False,  # noqa: E712  (SQL, not Python)
         Observation.value.is_not(None))  # type: ignore[union-attr]
@@ -46,7 +49,7 @@ def cell_history(session: Session, indicator: LocalIndicator, year: int, quarter
     return list(rows)
 
 
-def sum_findings(session: Session, indicator: LocalIndicator, year: int, quarter: int,
+def sum_findings(session: Session, indicator: LocalIndicator, period: tuple[int, int, int],
                  entered: dict[str, Decimal | None]) -> list[Finding]:
     """Warn when the period's breakdowns stop adding up to its total (where they should).
 
@@ -54,7 +57,7 @@ def sum_findings(session: Session, indicator: LocalIndicator, year: int, quarter
     one cell at a time; submitting with the mismatch unconfirmed is what the rule stops."""
     if not indicator.sums_to_total or not indicator.dimensions:
         return []
-    cells = period_values(session, indicator, year, quarter) | entered
+    cells = period_values(session, indicator, period) | entered
     findings = []
     for dimension, total_key, parts in quality.breakdown_sums(cells, indicator.dimensions):
         finding = quality.check_sum(cells.get(total_key), parts, dimension=dimension,
@@ -64,12 +67,14 @@ def sum_findings(session: Session, indicator: LocalIndicator, year: int, quarter
     return findings
 
 
-def period_values(session: Session, indicator: LocalIndicator, year: int, quarter: int
+def period_values(session: Session, indicator: LocalIndicator, period: tuple[int, int, int]
                   ) -> dict[str, Decimal | None]:
     """Return the period's current values by breakdown key."""
+    year, quarter, span = period
     rows = session.exec(select(Observation.breakdown_key, Observation.value).where(
         Observation.indicator_id == indicator.id, Observation.year == year,
-        Observation.quarter == quarter, Observation.is_deleted == False)).all()  # noqa: E712
+        Observation.quarter == quarter, Observation.span_years == span,
+        Observation.is_deleted == False)).all()  # noqa: E712
     return dict(rows)
 
 
@@ -84,5 +89,7 @@ def find_window(session: Session, city_id: int, year: int, quarter: int
 def window_error(window: ReportingWindow | None, today: date) -> str | None:
     """Say why a period cannot take values yet (DHIS2: outside the data input period)."""
     if window is not None and today < window.opens_on:
-        return _("Entry for this period opens on %(day)s.", day=window.opens_on.isoformat())
+        message: str = _("Entry for this period opens on %(day)s.",
+                         day=window.opens_on.isoformat())
+        return message
     return None

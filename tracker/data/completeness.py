@@ -97,7 +97,7 @@ def list_total_cells(session: Session, city_ids: list[int], year: int, quarter: 
              .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
              .where(LocalIndicator.city_id.in_(city_ids),  # type: ignore[attr-defined]
                     Observation.year == year, Observation.quarter == quarter,
-                    Observation.breakdown_key == "",
+                    Observation.span_years == 1, Observation.breakdown_key == "",
                     Observation.is_deleted == False))  # noqa: E712
     return {cell.indicator_id: cell for cell in session.scalars(query)}
 

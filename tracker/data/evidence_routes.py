@@ -61,7 +61,7 @@ def render_page(city: City, indicator: LocalIndicator, cell: Observation, status
     """Render a cell's evidence page, with the forms for editors."""
     return pages.render_page(
         "data/evidence.html", status, city=city, indicator=indicator, cell=cell,
-        name=cell_name(city, cell.year, cell.quarter, column_label(indicator, cell)),
+        name=cell_name(city, indicator, cell, column_label(indicator, cell)),
         attached=files.get_cell_evidence(get_session(), cell), errors=errors or [],
         form=form or EvidenceForm(formdata=None), remove_form=VersionForm(formdata=None),
         accept=files.ACCEPT, limit_mb=f"{files.max_bytes() / 2**20:g}",

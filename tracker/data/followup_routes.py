@@ -7,8 +7,9 @@ from werkzeug.wrappers import Response
 from tracker.auth.access import can_edit_city, signed_in_user
 from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.models import City
-from tracker.data import followup, queries
+from tracker.data import followup
 from tracker.data.forms import ReviewForm
+from tracker.data.period_names import cell_period
 from tracker.db import get_session
 
 bp = Blueprint("followup", __name__)
@@ -21,7 +22,7 @@ def list_flagged(city: City) -> str:
     user = signed_in_user()
     rows = followup.list_flagged(get_session(), city)
     return render_template("data/follow_up.html", city=city, rows=rows, form=ReviewForm(),
-                           period_name=queries.period_name,
+                           cell_period=cell_period,
                            can_clear=can_edit_city(user, city))
 
 

@@ -65,6 +65,8 @@ class CellForm(TrackerForm, ConfirmFields):
 
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(1950, 2100)])
     quarter = IntegerField(_l("Quarter"), validators=[Optional(), NumberRange(0, 4)])
+    span_years = IntegerField(_l("Years spanned"), validators=[Optional(), NumberRange(1, 50)])
+    period_label = HiddenField(_l("Period"), validators=[Length(max=40)])
     breakdown_key = HiddenField(_l("Breakdown"), validators=[Length(max=500)])
     value = StringField(_l("Value"), validators=[Length(max=60)])
     missing_reason = SelectField(_l("Reason there is no value"), validators=[Optional()],
@@ -91,16 +93,19 @@ class CellForm(TrackerForm, ConfirmFields):
             raise ValidationError(_("Give a value or the reason there is none."))
         check_number(text)
 
-    def period(self) -> tuple[int, int]:
-        """Return the (year, quarter) of the cell."""
-        return int(self.year.data or 0), int(self.quarter.data or WHOLE_YEAR)
+    def period(self) -> tuple[int, int, int]:
+        """Return the (year, quarter, years spanned) of the cell."""
+        return (int(self.year.data or 0), int(self.quarter.data or WHOLE_YEAR),
+                int(self.span_years.data or 1))
 
     def entry(self, breakdown: dict[str, str]) -> Entry:
         """Return what was entered, for the service."""
         value: Decimal | None = parse_decimal((self.value.data or "").strip())
         reason = MissingReason(self.missing_reason.data) if self.missing_reason.data else None
-        year, quarter = self.period()
-        return Entry(year=year, quarter=quarter, breakdown=breakdown, value=value,
+        year, quarter, span = self.period()
+        return Entry(year=year, quarter=quarter, span_years=span,
+                     period_label=(self.period_label.data or "").strip(),
+                     breakdown=breakdown, value=value,
                      missing_reason=reason, comment=(self.comment.data or "").strip(),
                      source=(self.source.data or "").strip(),
                      evidence_url=(self.evidence_url.data or "").strip(),

@@ -30,7 +30,7 @@ from tracker.data.models import Observation
 from tracker.data.observation_rows import check_sheet, outlier_warnings
 from tracker.data.observation_sheet import FIXED, SheetRow, check_columns, read_sheet
 from tracker.data.observation_store import Planned, apply_plans, load_indicators, load_state
-from tracker.data.queries import period_name
+from tracker.data.period_names import cell_period
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.presenters import unit_text
 from tracker.memory import gc_paused
@@ -88,8 +88,7 @@ def run_import(session: Session, city: City, data: bytes, user_id: int | None, s
         return ObservationReport(errors=[RowError(0, "", _(
             "Values this file changes were saved by someone else after it was checked; "
             "nothing was saved. Check the file again to see them."))])
-    names: dict[tuple[int, int], str] = {}
-    report = ObservationReport(outcomes=[outcome(city, p, names) for p in plans],
+    report = ObservationReport(outcomes=[outcome(p) for p in plans],
                                warnings=outlier_warnings(plans, state), state_hash=fingerprint)
     if save:
         savepoint = session.begin_nested()
@@ -103,14 +102,11 @@ def run_import(session: Session, city: City, data: bytes, user_id: int | None, s
     return report
 
 
-def outcome(city: City, plan: Planned, names: dict[tuple[int, int], str]) -> RowOutcome:
-    """Say what saving does with a checked row (`names` caches the period names)."""
+def outcome(plan: Planned) -> RowOutcome:
+    """Say what saving does with a checked row (its period as the file wrote it)."""
     action = Action.CREATE if plan.stored is None else \
         Action.UPDATE if plan.changes else Action.UNCHANGED
-    period = (plan.year, plan.quarter)
-    if period not in names:
-        names[period] = period_name(city, *period)
-    label = " · ".join([names[period], *plan.breakdown.values()])
+    label = " · ".join([plan.period_label, *plan.breakdown.values()])
     return RowOutcome(plan.row, plan.code, label, action,
                       plan.changes if action == Action.UPDATE else [])
 
@@ -136,7 +132,7 @@ def list_city_observations(session: Session, indicators: Sequence[LocalIndicator
              .where(Observation.indicator_id.in_([i.id for i in indicators]),  # type: ignore[union-attr]
                     Observation.is_deleted == False)  # noqa: E712  (SQL, not Python)
              .order_by(Observation.indicator_id, Observation.year, Observation.quarter,
-                       Observation.breakdown_key))
+                       Observation.span_years, Observation.breakdown_key))
     return list(session.scalars(query))
 
 
@@ -148,7 +144,8 @@ def tidy_rows(city: City, indicators: Sequence[LocalIndicator], cells: list[Obse
     for cell in cells:
         breakdown = {name.lower(): value for name, value in cell.breakdown.items()}
         value: str | Decimal = "" if cell.value is None else Decimal(cell.value)
-        yield [by_id[cell.indicator_id].code, period_name(city, cell.year, cell.quarter),
+        indicator = by_id[cell.indicator_id]
+        yield [indicator.code, cell_period(city, indicator, cell),
                *(breakdown.get(name.lower(), "") for name in dimensions), value,
                cell.missing_reason.value if cell.missing_reason else "",
                units[cell.indicator_id], cell.comment, cell.source]
@@ -173,7 +170,8 @@ def open_sdg_rows(city: City, indicator: LocalIndicator, cells: list[Observation
     for cell in cells:
         if cell.value is None:
             continue  # Open SDG has no reason for a missing value: leave the row out
-        year = period_name(city, cell.year, cell.quarter).replace("/", "-")
+        # A label as written goes out as written; a derived one in Open SDG's spelling.
+        year = cell.period_label or cell_period(city, indicator, cell).replace("/", "-")
         yield [year, *(cell.breakdown.get(d.name, "") for d in indicator.dimensions), unit,
                Decimal(cell.value)]
 

@@ -25,7 +25,9 @@ from tracker.data.observation_sheet import (
     Sheet,
     SheetRow,
 )
-from tracker.data.observation_store import CityState, Planned
+from tracker.data.observation_store import Cell, CityState, Planned
+from tracker.data.period_labels import PeriodRef
+from tracker.data.period_names import calendar_conflict
 from tracker.data.quality import MIN_HISTORY, check_outlier, check_value
 from tracker.indicators.models import Frequency, LocalIndicator
 from tracker.indicators.presenters import unit_text
@@ -92,26 +94,28 @@ def read_indicator(row: Row, state: CityState) -> LocalIndicator | None:
     return indicator
 
 
-def read_period(row: Row, indicator: LocalIndicator | None) -> tuple[int, int] | None:
-    """Return the row's (year, quarter) if it is well formed and of the indicator's kind."""
+def read_period(row: Row, indicator: LocalIndicator | None) -> PeriodRef | None:
+    """Return the row's period as written if it is well formed and one of the indicator's."""
     text = row.text(PERIOD)
     if not text:
         row.error(PERIOD, _("This cell must be filled."))
         return None
     try:
-        year, quarter = sheet_.parse_period(text)
+        ref = sheet_.parse_period(text)
     except ValueError as error:
         row.error(PERIOD, str(error))
         return None
     if indicator is not None:
         quarterly = indicator.frequency == Frequency.QUARTERLY
-        if quarter and not quarterly:
-            row.error(PERIOD, _("%(code)s is annual: give a fiscal year, not a quarter.",
+        if ref.quarter and not quarterly:
+            row.error(PERIOD, _("%(code)s is annual: give a year, not a quarter.",
                                 code=indicator.code))
-        elif quarterly and not quarter:
+        elif quarterly and not ref.quarter:
             row.error(PERIOD, _("%(code)s is quarterly: give a quarter such as %(text)s Q1.",
                                 code=indicator.code, text=text))
-    return year, quarter
+        elif conflict := calendar_conflict(indicator, ref):
+            row.error(PERIOD, conflict)
+    return ref
 
 
 def read_breakdown(row: Row, indicator: LocalIndicator | None, dimension_columns: list[str],
@@ -183,16 +187,18 @@ def plan_row(row: Row, state: CityState, header: list[str], dimension_columns: l
     check_texts(row, indicator)
     if row.errors or indicator is None or period is None:
         return None
-    return Planned(row.number, indicator, period[0], period[1], breakdown,
+    return Planned(row.number, indicator, period.year, period.quarter, breakdown,
                    breakdown_key(breakdown), value, reason,
                    row.text(COMMENT) if COMMENT in header else None,
-                   row.text(SOURCE) if SOURCE in header else None)
+                   row.text(SOURCE) if SOURCE in header else None,
+                   span_years=period.span_years, period_label=period.label,
+                   period_kind=period.kind)
 
 
 def check_plans(plans: list[Planned], state: CityState) -> list[RowError]:
     """Refuse repeated cells, changes to approved cells and periods not open yet."""
     errors: list[RowError] = []
-    first: dict[tuple[int, int, int, str], int] = {}
+    first: dict[Cell, int] = {}
     today = utcnow().date()
     for plan in plans:
         cell = plan.cell
@@ -216,7 +222,10 @@ def check_plans(plans: list[Planned], state: CityState) -> list[RowError]:
 
 
 def changed_columns(plan: Planned) -> list[str]:
-    """Name the columns a row changes in its stored cell (all, for a deleted or new cell)."""
+    """Name the columns a row changes in its stored cell (all, for a deleted or new cell).
+    The same period written another way ("2022" for "2022/23") changes nothing: a file
+    re-imported leaves its cells, approved ones included, as they are; a cell it does
+    change takes the label as this file writes it."""
     stored = plan.stored
     if stored is None or stored.is_deleted:
         return [VALUE]
@@ -232,18 +241,18 @@ def changed_columns(plan: Planned) -> list[str]:
 
 def outlier_warnings(plans: list[Planned], state: CityState) -> list[RowError]:
     """Warn (without blocking) about values unusual against the cell's other years."""
-    series: dict[tuple[int, int, str], dict[int, Decimal]] = defaultdict(dict)
-    for (ind, year, quarter, key), stored in state.cells.items():
+    series: dict[tuple[int, int, int, str], dict[int, Decimal]] = defaultdict(dict)
+    for (ind, year, quarter, span, key), stored in state.cells.items():
         if not stored.is_deleted and stored.value is not None:
-            series[(ind, quarter, key)][year] = stored.value
+            series[(ind, quarter, span, key)][year] = stored.value
     for plan in plans:
-        line = series[(plan.indicator_id, plan.quarter, plan.key)]
+        line = series[(plan.indicator_id, plan.quarter, plan.span_years, plan.key)]
         line.pop(plan.year, None)
         if plan.value is not None:
             line[plan.year] = plan.value
     warnings = []
     for plan in plans:
-        line = series[(plan.indicator_id, plan.quarter, plan.key)]
+        line = series[(plan.indicator_id, plan.quarter, plan.span_years, plan.key)]
         if plan.value is None or len(line) <= MIN_HISTORY:  # the value itself is in line
             continue
         history = [line[y] for y in sorted(line, reverse=True) if y != plan.year]

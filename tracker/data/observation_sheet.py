@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from tracker.bulk.formats import ESCAPE, Table, TableRow, read_table
 from tracker.bulk.report import RowError
+from tracker.data.period_labels import PeriodRef, parse_period_label
 
 MAX_ROWS = 250_000
 INDICATOR, PERIOD, VALUE, REASON = "indicator", "period", "value", "missing_reason"
@@ -19,11 +20,7 @@ UNIT, COMMENT, SOURCE = "unit", "comment", "source"
 REQUIRED = (INDICATOR, PERIOD, VALUE)
 FIXED = (INDICATOR, PERIOD, VALUE, REASON, UNIT, COMMENT, SOURCE)
 TEXT_LIMITS = {COMMENT: 2000, SOURCE: 300}
-# "2023", "2023/24", "2023-24", each optionally followed by " Q2" (fiscal quarter).
-PERIOD_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?(?:\s*-?\s*Q([1-4]))?$",
-                       re.IGNORECASE)
 FORMULA_RE = re.compile(r"^(?:[=@]|[+-](?!\d|\.\d))")
-MIN_YEAR, MAX_YEAR = 1900, 2100
 
 Sheet = Table
 SheetRow = TableRow
@@ -39,20 +36,10 @@ def looks_like_formula(raw: str) -> bool:
     return not raw.startswith(ESCAPE) and FORMULA_RE.match(raw) is not None
 
 
-def parse_period(text: str) -> tuple[int, int]:
-    """Read "2023", "2023/24", "2023 Q2" or "2023/24 Q2" as (start year, quarter 0–4)."""
-    match = PERIOD_RE.match(text.strip())
-    if match is None:
-        raise ValueError(_("'%(text)s' is not a period; write a fiscal year such as 2023 or "
-                           "2023/24, or a quarter such as 2023/24 Q2.", text=text))
-    year, end, quarter = int(match[1]), match[2], int(match[3] or 0)
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(_("%(year)d is not a year this tracker knows.", year=year))
-    if end is not None and int(end) % 10 ** len(end) != (year + 1) % 10 ** len(end):
-        raise ValueError(_("'%(text)s' is not a fiscal year: it must end the year after it "
-                           "starts (e.g. %(year)d/%(next)02d).", text=text, year=year,
-                           next=(year + 1) % 100))
-    return year, quarter
+def parse_period(text: str) -> PeriodRef:
+    """Read a period as its source wrote it: "2023", "2023/24", "2009-2010", "2017-2019",
+    "2023 Q2", "2023/24 Q2" (its first year, quarter, kind, span and label)."""
+    return parse_period_label(text)
 
 
 def check_columns(sheet: Sheet, dimensions: set[str]) -> list[RowError]:

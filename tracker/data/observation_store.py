@@ -50,6 +50,9 @@ class Stored:
     is_deleted: bool
 
 
+Cell = tuple[int, int, int, int, str]  # indicator id, year, quarter, span_years, breakdown key
+
+
 @dataclass
 class Planned:
     """A checked row: the cell it fills and what it puts there."""
@@ -64,6 +67,9 @@ class Planned:
     reason: MissingReason | None
     comment: str | None  # None: the file has no such column, keep what is stored
     source: str | None
+    span_years: int = 1
+    period_label: str = ""  # the period as the file wrote it
+    period_kind: PeriodKind = PeriodKind.YEAR
     stored: Stored | None = None
     changes: list[str] = field(default_factory=list)
     indicator_id: int = 0  # copies of the indicator's id and code: ORM reads are slow
@@ -74,9 +80,9 @@ class Planned:
         self.indicator_id, self.code = self.indicator.id or 0, self.indicator.code
 
     @property
-    def cell(self) -> tuple[int, int, int, str]:
-        """Return the cell the row fills: (indicator id, year, quarter, breakdown key)."""
-        return self.indicator_id, self.year, self.quarter, self.key
+    def cell(self) -> Cell:
+        """Return the cell the row fills: (indicator id, year, quarter, span, breakdown key)."""
+        return self.indicator_id, self.year, self.quarter, self.span_years, self.key
 
 
 @dataclass
@@ -84,7 +90,7 @@ class CityState:
     """A city's indicators (by lower-case code) and stored values (by cell)."""
 
     indicators: dict[str, LocalIndicator]
-    cells: dict[tuple[int, int, int, str], Stored]
+    cells: dict[Cell, Stored]
     windows: dict[tuple[int, int], ReportingWindow]
     # indicator id → lower-case dimension name → (name, lower-case value → value)
     dimensions: dict[int | None, dict[str, tuple[str, dict[str, str]]]] = field(
@@ -110,12 +116,12 @@ def load_state(session: Session, city: City) -> CityState:
     """Load the city's indicators, every stored value (deleted ones too) and its windows."""
     indicators = load_indicators(session, city)
     obs = Observation
-    query = (select(obs.indicator_id, obs.year, obs.quarter, obs.breakdown_key, obs.id,
-                    obs.version, obs.value, obs.missing_reason, obs.comment, obs.source,
+    query = (select(obs.indicator_id, obs.year, obs.quarter, obs.span_years, obs.breakdown_key,
+                    obs.id, obs.version, obs.value, obs.missing_reason, obs.comment, obs.source,
                     obs.status, obs.is_deleted)
              .join(LocalIndicator, LocalIndicator.id == obs.indicator_id)  # type: ignore[arg-type]
              .where(LocalIndicator.city_id == city.id))
-    cells = {(r[0], r[1], r[2], r[3]): Stored(*r[4:]) for r in session.execute(query)}
+    cells = {(r[0], r[1], r[2], r[3], r[4]): Stored(*r[5:]) for r in session.execute(query)}
     windows = {(w.year, w.quarter): w for w in session.scalars(
         select(ReportingWindow).where(ReportingWindow.city_id == city.id))}
     return CityState({i.code.lower(): i for i in indicators}, cells, windows,
@@ -128,14 +134,13 @@ def cell_fields(plan: Planned) -> dict[str, Any]:
     keep = (stored.comment, stored.source) if stored else ("", "")
     return {"value": plan.value, "missing_reason": plan.reason,
             "comment": keep[0] if plan.comment is None else plan.comment,
-            "source": keep[1] if plan.source is None else plan.source}
+            "source": keep[1] if plan.source is None else plan.source,
+            "period_label": plan.period_label, "period_kind": plan.period_kind}
 
 
 # What a cell from a tracker sheet holds of the source-keeping columns (Open SDG imports
-# write their own).
-SOURCE_DEFAULTS: dict[str, Any] = {
-    "period_label": "", "period_kind": PeriodKind.YEAR, "span_years": 1, "value_text": "",
-    "progress_value": None, "attributes": {}}
+# write their own; the period's label and kind come from the row, cell_fields).
+SOURCE_DEFAULTS: dict[str, Any] = {"value_text": "", "progress_value": None, "attributes": {}}
 
 
 def fixed_fields(user_id: int | None, now: Any) -> dict[str, Any]:
@@ -207,7 +212,8 @@ def insert_cells(session: Session, plans: list[Planned], user_id: int | None, no
     if not plans:
         return []
     rows = [{"indicator_id": p.indicator_id, "year": p.year, "quarter": p.quarter,
-             "breakdown": (p.key, p.breakdown), "breakdown_key": p.key, **cell_fields(p)}
+             "span_years": p.span_years, "breakdown": (p.key, p.breakdown),
+             "breakdown_key": p.key, **cell_fields(p)}
             for p in plans]
     fixed = {"evidence_url": "", "evidence_id": None, "warning_note": "", "follow_up": False,
              "version": 1, "created_at": now, "created_by_id": user_id, **SOURCE_DEFAULTS,
@@ -224,12 +230,13 @@ def insert_cells(session: Session, plans: list[Planned], user_id: int | None, no
     return [ids[p.cell] for p in plans]
 
 
-def new_ids(session: Session, indicator_ids: set[int]) -> dict[tuple[int, int, int, str], int]:
-    """Return the ids of the indicators' cells by (indicator, year, quarter, breakdown key)."""
+def new_ids(session: Session, indicator_ids: set[int]) -> dict[Cell, int]:
+    """Return the ids of the indicators' cells by (indicator, year, quarter, span, key)."""
     table = OBSERVATIONS
-    query = select(table.c.indicator_id, table.c.year, table.c.quarter, table.c.breakdown_key,
-                   table.c.id).where(table.c.indicator_id.in_(indicator_ids))
-    return {(r[0], r[1], r[2], r[3]): r[4] for r in session.execute(query)}
+    query = select(table.c.indicator_id, table.c.year, table.c.quarter, table.c.span_years,
+                   table.c.breakdown_key, table.c.id
+                   ).where(table.c.indicator_id.in_(indicator_ids))
+    return {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in session.execute(query)}
 
 
 def update_cells(session: Session, plans: list[Planned], user_id: int | None, now: Any

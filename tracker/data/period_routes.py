@@ -104,11 +104,10 @@ def cell_prefix(row: queries.PeriodRow, column: queries.Column) -> str:
     return f"c-{row.indicator.id}-{column.index}-"
 
 
-def cell_label(city: City, year: int, quarter: int, row: queries.PeriodRow,
-               column: queries.Column) -> str:
-    """Name a cell for messages: "WS-1 · 2023/24 · female"."""
-    return (f"{row.indicator.code} · {queries.period_name(city, year, quarter)} · "
-            f"{column.label or _('Total')}")
+def cell_label(row: queries.PeriodRow, column: queries.Column) -> str:
+    """Name a cell for messages: "WS-1 · 2023/24 · female" (the period as its indicator
+    names it)."""
+    return f"{row.indicator.code} · {row.period} · {column.label or _('Total')}"
 
 
 def changed_form(row: queries.PeriodRow, column: queries.Column) -> PeriodCellForm | None:
@@ -125,14 +124,14 @@ def changed_form(row: queries.PeriodRow, column: queries.Column) -> PeriodCellFo
     return None if cell is not None and cell.value == typed else form
 
 
-def save_one(session: Session, city: City, period: tuple[int, int], row: queries.PeriodRow,
+def save_one(session: Session, period: tuple[int, int], row: queries.PeriodRow,
              column: queries.Column, form: PeriodCellForm,
              typed: dict[str, Decimal | None]) -> Refusal | None:
     """Save one changed cell in its own savepoint; return why it was refused, if it was.
     `typed` holds the values typed in the row's other cells: the sum rule checks them
     together, so a total and its parts can change in one save."""
     year, quarter = period
-    name = cell_label(city, year, quarter, row, column)
+    name = cell_label(row, column)
     if not form.validate():
         return Refusal(form, [f"{name}: {e}" for errors in form.errors.values() for e in errors])
     if form.typed() is None:
@@ -168,7 +167,7 @@ def save_all(session: Session, city: City, period: tuple[int, int]
                    if (form := changed_form(row, column)) is not None]
         typed = {column.key: form.typed() for column, form in changed if form.validate()}
         for column, form in changed:
-            refusal = save_one(session, city, period, row, column, form, typed)
+            refusal = save_one(session, period, row, column, form, typed)
             saved += refusal is None
             if refusal is not None:
                 refused[cell_prefix(row, column)] = refusal
@@ -224,7 +223,7 @@ def submit_shown(session: Session, city: City, period: tuple[int, int],
                                             user_id=signed_in_user().id)  # type: ignore[union-attr]
                 submitted += 1
             except StaleEditError as error:
-                changed.append(f"{cell_label(city, *period, row, column)}: {error}")
+                changed.append(f"{cell_label(row, column)}: {error}")
     return submitted, changed
 
 

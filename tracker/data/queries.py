@@ -16,12 +16,13 @@ from tracker.data.models import (
     Observation,
     ObservationChange,
     ObservationStatus,
+    PeriodKind,
     breakdown_key,
 )
+from tracker.data.period_names import cell_period, city_period_name
 from tracker.data.periods import is_due
 from tracker.indicators.models import Frequency, IndicatorTarget, LocalIndicator
 from tracker.indicators.queries import IndicatorView, list_indicators
-from tracker.plans.models import period_label
 
 YEARS_BACK = 9  # without a baseline the grid shows the current fiscal year and 9 before it
 
@@ -38,11 +39,21 @@ class Column:
 
 @dataclass
 class Period:
-    """A row of the grid: a fiscal year, or one of its quarters."""
+    """A row of the grid: a year (the indicator's calendar or fiscal one), one of its
+    quarters, or a range of years; `period_label` is the label its cells were written with
+    ("" when they have none), `label` what the row shows."""
 
     year: int
     quarter: int
     label: str
+    span_years: int = 1
+    period_label: str = ""
+    period_kind: PeriodKind = PeriodKind.YEAR
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        """The period's identity within the indicator."""
+        return self.year, self.quarter, self.span_years
 
 
 @dataclass
@@ -52,7 +63,7 @@ class Grid:
     indicator: LocalIndicator
     periods: list[Period]
     columns: list[Column]
-    cells: dict[tuple[int, int, str], Observation] = field(default_factory=dict)
+    cells: dict[tuple[int, int, int, str], Observation] = field(default_factory=dict)
     last_values: list[tuple[Period, Observation]] = field(default_factory=list)
 
 
@@ -104,26 +115,49 @@ def list_columns(indicator: LocalIndicator) -> list[Column]:
     return columns
 
 
-def list_periods(city: City, indicator: LocalIndicator, observed: list[int],
+def list_periods(city: City, indicator: LocalIndicator, observed: list[Observation],
                  today: date | None = None) -> list[Period]:
-    """Return the grid's rows, newest first: from the baseline year (or 9 years back, or the
-    oldest value) to the current fiscal year (or the newest value)."""
-    last = max([current_fiscal_year(city, today), *observed])
-    first = min([indicator.baseline_year or last - YEARS_BACK, *observed])
+    """Return the grid's rows, newest first: every year (or quarter) from the baseline year
+    (or 9 years back, or the oldest value) to the current fiscal year (or the newest value),
+    and each range of years a value was given for, each labelled as its cells were written."""
+    years = [o.year for o in observed]
+    last = max([current_fiscal_year(city, today), *years])
+    first = min([indicator.baseline_year or last - YEARS_BACK, *years])
     quarters = [1, 2, 3, 4] if indicator.frequency == Frequency.QUARTERLY else [WHOLE_YEAR]
-    return [Period(year, quarter, period_name(city, year, quarter))
-            for year in range(last, first - 1, -1) for quarter in reversed(quarters)]
+    keys = {(year, quarter, 1) for year in range(first, last + 1) for quarter in quarters}
+    written: dict[tuple[int, int, int], Observation] = {}
+    for obs in sorted(observed, key=lambda o: o.breakdown_key != ""):  # the total's first
+        keys.add((obs.year, obs.quarter, obs.span_years))
+        if obs.period_label:
+            written.setdefault((obs.year, obs.quarter, obs.span_years), obs)
+    return [grid_period(city, indicator, key, written.get(key))
+            for key in sorted(keys, reverse=True)]
+
+
+def grid_period(city: City, indicator: LocalIndicator, key: tuple[int, int, int],
+                labelled: Observation | None) -> Period:
+    """A row of the grid, labelled as its cells were written (else by the calendar)."""
+    year, quarter, span = key
+    row = Period(year, quarter, "", span)
+    if labelled is not None:
+        row.period_label, row.period_kind = labelled.period_label, labelled.period_kind
+    elif quarter != WHOLE_YEAR:
+        row.period_kind = PeriodKind.QUARTER
+    elif span > 1:
+        row.period_kind = PeriodKind.RANGE
+    row.label = cell_period(city, indicator, row)
+    return row
 
 
 def load_grid(session: Session, city: City, indicator: LocalIndicator,
               today: date | None = None) -> Grid:
     """Build the grid of an indicator from one query of its observations."""
     observations = [o for o in list_observations(session, indicator) if not o.is_deleted]
-    periods = list_periods(city, indicator, [o.year for o in observations], today)
+    periods = list_periods(city, indicator, observations, today)
     grid = Grid(indicator, periods, list_columns(indicator),
-                {(o.year, o.quarter, o.breakdown_key): o for o in observations})
-    grid.last_values = [(p, grid.cells[(p.year, p.quarter, "")]) for p in periods
-                        if (p.year, p.quarter, "") in grid.cells][:3]
+                {(o.year, o.quarter, o.span_years, o.breakdown_key): o for o in observations})
+    grid.last_values = [(p, grid.cells[(*p.key, "")]) for p in periods
+                        if (*p.key, "") in grid.cells][:3]
     return grid
 
 
@@ -133,9 +167,9 @@ def find_column(indicator: LocalIndicator, key: str) -> Column | None:
 
 
 def period_name(city: City, year: int, quarter: int) -> str:
-    """Label a period as the grid does: "2023/24", "2023/24 Q2"."""
-    label = period_label(year, year, city.fiscal_year_start_month)
-    return f"{label} Q{quarter}" if quarter else label
+    """Name a period of the city as a whole, where no indicator says whose year it is (a
+    reporting window, the period form's heading): "2023/24", "2023/24 Q2"."""
+    return city_period_name(city, year, quarter)
 
 
 # ---------------------------------------------------------------- the period form
@@ -149,6 +183,9 @@ class PeriodRow:
     cells: dict[str, Observation] = field(default_factory=dict)  # by breakdown key
     last: tuple[str, Observation] | None = None  # the newest earlier total, with its period
     target: IndicatorTarget | None = None
+    period: str = ""  # the period as this indicator names it ("2015" or "2015/16")
+    # Ranges of years starting this period ("2017-2019"): shown, entered on the grid.
+    ranges: list[tuple[str, Observation]] = field(default_factory=list)
 
 
 @dataclass
@@ -167,10 +204,12 @@ def nearest_target(indicator: LocalIndicator, year: int) -> IndicatorTarget | No
 
 def _period_cells(session: Session, ids: list[int], year: int, quarter: int
                   ) -> list[Observation]:
-    """Return the period's live observations of these indicators, in one query."""
+    """Return the live observations of these indicators starting in the period (ranges of
+    years included), in one query."""
     query = select(Observation).where(
         Observation.indicator_id.in_(ids), Observation.year == year,  # type: ignore[attr-defined]
-        Observation.quarter == quarter, Observation.is_deleted == False)  # noqa: E712
+        Observation.quarter == quarter, Observation.is_deleted == False  # noqa: E712
+    ).order_by(Observation.span_years, Observation.breakdown_key)
     return list(session.scalars(query))
 
 
@@ -178,7 +217,8 @@ def _last_totals(session: Session, ids: list[int], year: int, quarter: int
                  ) -> dict[int, Observation]:
     """Return each indicator's newest total before the year (same quarter), in one query."""
     live = (Observation.indicator_id.in_(ids), Observation.quarter == quarter,  # type: ignore[attr-defined]
-            Observation.breakdown_key == "", Observation.is_deleted == False)  # noqa: E712
+            Observation.breakdown_key == "", Observation.span_years == 1,
+            Observation.is_deleted == False)  # noqa: E712
     newest = (select(Observation.indicator_id, func.max(Observation.year).label("year"))
               .where(*live, Observation.year < year)
               .group_by(Observation.indicator_id).subquery())
@@ -208,19 +248,31 @@ def load_period(session: Session, city: City, year: int, quarter: int, by_goal: 
     ids = [v.indicator.id for v in views]
     cells = _period_cells(session, ids, year, quarter) if ids else []  # type: ignore[arg-type]
     last = _last_totals(session, ids, year, quarter) if ids else {}  # type: ignore[arg-type]
-    by_indicator: dict[int, dict[str, Observation]] = {}
+    by_indicator: dict[int, list[Observation]] = {}
     for obs in cells:
-        by_indicator.setdefault(obs.indicator_id, {})[obs.breakdown_key] = obs
+        by_indicator.setdefault(obs.indicator_id, []).append(obs)
     sections: dict[tuple[int, str], Section] = {}
     for view in views:
         ind = view.indicator
-        row = PeriodRow(ind, list_columns(ind), target=nearest_target(ind, year))
-        row.cells = by_indicator.get(ind.id, {})  # type: ignore[arg-type]
+        row = period_row(city, ind, (year, quarter), by_indicator.get(ind.id, []))  # type: ignore[arg-type]
         if ind.id in last:
-            row.last = (period_name(city, last[ind.id].year, quarter), last[ind.id])
+            row.last = (cell_period(city, ind, last[ind.id]), last[ind.id])
         key, title = _section_of(view, by_goal)
         sections.setdefault(key, Section(title)).rows.append(row)
     return [sections[key] for key in sorted(sections)]
+
+
+def period_row(city: City, indicator: LocalIndicator, period: tuple[int, int],
+               cells: list[Observation]) -> PeriodRow:
+    """One indicator of the period form: its single-year cells by breakdown, the period as
+    the indicator names it, and the ranges of years starting then."""
+    row = PeriodRow(indicator, list_columns(indicator),
+                    target=nearest_target(indicator, period[0]))
+    row.cells = {o.breakdown_key: o for o in cells if o.span_years == 1}
+    labelled = next((o for o in row.cells.values() if o.period_label), None)
+    row.period = grid_period(city, indicator, (*period, 1), labelled).label
+    row.ranges = [(cell_period(city, indicator, o), o) for o in cells if o.span_years > 1]
+    return row
 
 
 def list_submittable(session: Session, city: City, year: int, quarter: int

@@ -20,6 +20,9 @@ from tracker.data.forms import (
     ReviewActionForm,
     version_of,
 )
+from tracker.data.models import Observation
+from tracker.data.period_labels import PeriodRef
+from tracker.data.period_names import cell_period, entered_ref, ref_period
 from tracker.data.presenters import column_label, entry_helpers
 from tracker.db import get_session
 from tracker.errors import StaleEditError
@@ -48,9 +51,30 @@ def to_grid(city: City, indicator: LocalIndicator, anchor: str | None = None) ->
                             _anchor=anchor))
 
 
-def cell_name(city: City, year: int, quarter: int, label: str) -> str:
-    """Name a cell for messages: "2023/24 · female", "2024 Q2 · Total"."""
-    return f"{queries.period_name(city, year, quarter)} · {label or _('Total')}"
+def cell_name(city: City, indicator: LocalIndicator, cell: Observation | CellForm,
+              label: str) -> str:
+    """Name a stored cell (or one being entered) for messages: "2023/24 · female",
+    "2024 Q2 · Total", "2017-2019 · Total"."""
+    if isinstance(cell, Observation):
+        period = cell_period(city, indicator, cell)
+    else:
+        period = ref_period(city, indicator, form_ref(cell))
+    return f"{period} · {label or _('Total')}"
+
+
+def form_ref(form: CellForm) -> PeriodRef:
+    """The period a cell form names (its row's label when that label is one of it)."""
+    year, quarter, span = form.period()
+    try:
+        return entered_ref(year, quarter, span, form.period_label.data or "")
+    except ValueError:
+        return entered_ref(year, quarter, span)
+
+
+def cell_anchor(form: CellForm, column: queries.Column) -> str:
+    """The id of a grid cell, as templates/data/_cell.html draws it."""
+    year, quarter, span = form.period()
+    return f"cell-{year}-{quarter}-{f'{span}y-' if span > 1 else ''}{column.index}"
 
 
 def render_grid(city: City, indicator: LocalIndicator, status: int = 200,
@@ -78,14 +102,14 @@ def cell_errors(city: City, indicator: LocalIndicator, form: CellForm,
     """Check a cell form; return its errors, each naming the cell."""
     form.validate_on_submit()
     errors = [f"{field.label.text}: {error}" for field in form for error in field.errors]
-    year, quarter = form.period()
+    _year, quarter, _span = form.period()
     if column is None:
         errors.append(_("%(code)s has no such breakdown.", code=indicator.code))
     if indicator.frequency == Frequency.QUARTERLY and not quarter:
         errors.append(_("%(code)s is quarterly: choose a quarter.", code=indicator.code))
-    if form.year.errors:
+    if form.year.errors or form.span_years.errors:
         return errors
-    name = cell_name(city, year, quarter, column.label if column else "?")
+    name = cell_name(city, indicator, form, column.label if column else "?")
     return [f"{name}: {error}" for error in errors]
 
 
@@ -99,8 +123,7 @@ def save_cell(city: City, code: str) -> Page | Response:
     errors = cell_errors(city, indicator, form, column)
     if errors or column is None:
         return render_grid(city, indicator, 422, errors, form)
-    year, quarter = form.period()
-    name = cell_name(city, year, quarter, column.label)
+    name = cell_name(city, indicator, form, column.label)
     try:
         services.save_observation(session=get_session(), indicator=indicator,
                                   entry=form.entry(column.breakdown),
@@ -116,7 +139,7 @@ def save_cell(city: City, code: str) -> Page | Response:
     except services.ObservationError as error:
         return render_grid(city, indicator, 422, [f"{name}: {error}"], form)
     flash(_("Saved %(cell)s.", cell=name), "success")
-    return to_grid(city, indicator, f"cell-{year}-{quarter}-{column.index}")
+    return to_grid(city, indicator, cell_anchor(form, column))
 
 
 @bp.post(f"{CELL}/delete")
@@ -128,7 +151,7 @@ def delete_cell(city: City, code: str, obs_id: int) -> Page | Response:
     if cell.is_deleted:
         abort(404)
     form = DeleteForm()
-    name = cell_name(city, cell.year, cell.quarter, column_label(indicator, cell))
+    name = cell_name(city, indicator, cell, column_label(indicator, cell))
     if not form.validate_on_submit():
         errors = [f"{name}: {error}" for error in form.reason.errors or [_("Try again.")]]
         return render_grid(city, indicator, 422, errors)
@@ -147,11 +170,12 @@ def render_stale(city: City, indicator: LocalIndicator, form: CellForm,
                  column: queries.Column, message: str) -> Page:
     """Show the newer value of a cell someone else saved meanwhile (409), with the typed
     value and a form to save it over the newer one."""
-    year, quarter = form.period()
-    cell = services.find_cell(get_session(), indicator, year, quarter, column.key)
+    year, quarter, span = form.period()
+    cell = services.find_cell(get_session(), indicator, year, quarter, column.key,
+                              span_years=span)
     return render_page("data/stale.html", 409, city=city, indicator=indicator, form=form,
                        cell=cell, message=message,
-                       name=cell_name(city, year, quarter, column.label))
+                       name=cell_name(city, indicator, form, column.label))
 
 
 @bp.post(f"{CELL}/<any(submit, approve, return, unlock):action>")
@@ -162,7 +186,7 @@ def review_cell(city: City, code: str, obs_id: int, action: str) -> Page | Respo
     indicator = load_indicator(city, code)
     cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
     form = ReviewActionForm()
-    name = cell_name(city, cell.year, cell.quarter, column_label(indicator, cell))
+    name = cell_name(city, indicator, cell, column_label(indicator, cell))
     if not form.validate_on_submit():
         errors = [f"{name}: {error}" for field in (form.reason, form.version)
                   for error in field.errors] or [f"{name}: " + _("Try again.")]
@@ -195,6 +219,6 @@ def show_history(city: City, code: str, obs_id: int) -> str:
     indicator = load_indicator(city, code)
     cell = queries.get_observation(get_session(), indicator, obs_id) or abort(404)
     return render_template("data/history.html", city=city, indicator=indicator, cell=cell,
-                           name=cell_name(city, cell.year, cell.quarter,
+                           name=cell_name(city, indicator, cell,
                                           column_label(indicator, cell)),
                            changes=queries.list_changes(get_session(), cell))

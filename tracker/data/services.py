@@ -19,6 +19,8 @@ from tracker.data.models import (
     breakdown_key,
     shown_value,
 )
+from tracker.data.period_labels import PeriodRef
+from tracker.data.period_names import calendar_conflict, entered_ref
 from tracker.data.quality import WARNING, Finding, has_errors
 from tracker.errors import DomainError, StaleEditError
 from tracker.indicators.models import Frequency, LocalIndicator
@@ -58,6 +60,15 @@ class Entry:
     evidence_id: int | None = None  # None keeps the cell's file (attach_evidence changes it)
     warning_note: str = ""  # why a value that drew a warning stands
     follow_up: bool = False  # or: flag it for a second look
+    span_years: int = 1  # 3 for a value of "2017-2019"
+    period_label: str = ""  # the label of the row it was entered in ("" = the calendar's)
+
+    def period(self) -> PeriodRef:
+        """The entry's period (ObservationError when its label names another one)."""
+        try:
+            return entered_ref(self.year, self.quarter, self.span_years, self.period_label)
+        except ValueError as error:
+            raise ObservationError(str(error)) from error
 
 
 def check_cell(indicator: LocalIndicator, entry: Entry) -> dict[str, str]:
@@ -65,6 +76,8 @@ def check_cell(indicator: LocalIndicator, entry: Entry) -> dict[str, str]:
     if entry.quarter and indicator.frequency != Frequency.QUARTERLY:
         raise ObservationError(_("%(code)s is annual: enter whole fiscal years.",
                                  code=indicator.code))
+    if conflict := calendar_conflict(indicator, entry.period()):
+        raise ObservationError(conflict)
     if (entry.value is None) == (entry.missing_reason is None):
         raise ObservationError(_("Give a value or the reason there is none."))
     dimensions = {d.name: d.values for d in indicator.dimensions}
@@ -80,12 +93,13 @@ def check_cell(indicator: LocalIndicator, entry: Entry) -> dict[str, str]:
 
 
 def find_cell(session: Session, indicator: LocalIndicator, year: int, quarter: int,
-              key: str, lock: bool = False) -> Observation | None:
+              key: str, lock: bool = False, span_years: int = 1) -> Observation | None:
     """Return the observation of one cell (deleted ones included), if any; `lock` reads it
     as it is now and holds its row until commit (PostgreSQL; SQLite has one writer)."""
     query = select(Observation).where(
         Observation.indicator_id == indicator.id, Observation.year == year,
-        Observation.quarter == quarter, Observation.breakdown_key == key)
+        Observation.quarter == quarter, Observation.span_years == span_years,
+        Observation.breakdown_key == key)
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.exec(query).first()
@@ -136,7 +150,7 @@ def check_quality(session: Session, indicator: LocalIndicator, entry: Entry, key
                           utcnow().date())
     if window:
         raise ObservationError(window)
-    findings = assess(session, indicator, entry.year, entry.quarter, key, entry.value, others)
+    findings = assess(session, indicator, entry.period().key, key, entry.value, others)
     if has_errors(findings):
         raise QualityError([f for f in findings if f.level != WARNING])
     if findings and not (entry.warning_note.strip() or entry.follow_up):
@@ -154,14 +168,16 @@ def save_observation(*, session: Session, indicator: LocalIndicator, entry: Entr
     key = breakdown_key(breakdown)
     # A concurrent save of a stored cell waits for this one and then finds its version
     # stale; its UPDATE checks the version too.
-    cell = find_cell(session, indicator, entry.year, entry.quarter, key, lock=True)
+    cell = find_cell(session, indicator, entry.year, entry.quarter, key, lock=True,
+                     span_years=entry.span_years)
     _check_editable(cell, expected_version)
     warnings = check_quality(session, indicator, entry, key, others)
     if cell is not None:
         return _write_cell(session, indicator, entry, cell, breakdown, warnings, user_id)
     # An empty cell has no row to lock: of two first saves the database keeps one.
     with guarded(session, lambda: stale_cell_message(
-            find_cell(session, indicator, entry.year, entry.quarter, key))):
+            find_cell(session, indicator, entry.year, entry.quarter, key,
+                      span_years=entry.span_years))):
         return _write_cell(session, indicator, entry, cell, breakdown, warnings, user_id)
 
 
@@ -171,9 +187,12 @@ def _write_cell(session: Session, indicator: LocalIndicator, entry: Entry,
     """Write a checked entry into its cell (creating it) and keep the change in history."""
     key = breakdown_key(breakdown)
     old = _state(cell)
-    if cell is None:
+    if cell is None:  # a new cell takes its row's period; a stored one keeps its label
+        period = entry.period()
         cell = Observation(indicator_id=indicator.id, year=entry.year, quarter=entry.quarter,  # type: ignore[arg-type]
-                           breakdown=breakdown, breakdown_key=key, created_by_id=user_id)
+                           span_years=period.span_years, period_label=period.label,
+                           period_kind=period.kind, breakdown=breakdown, breakdown_key=key,
+                           created_by_id=user_id)
     else:
         cell.version += 1
     cell.value, cell.missing_reason = entry.value, entry.missing_reason

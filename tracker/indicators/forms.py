@@ -6,6 +6,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from babel.dates import get_month_names
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError as PydanticError
@@ -21,6 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import (
     DataRequired,
@@ -57,9 +60,11 @@ ROLLUPS = [("last", _l("The last quarter's value")), ("sum", _l("The sum of the 
            ("mean", _l("The mean of the quarters"))]
 RELATIONS = [("identical", _l("Identical")), ("proxy", _l("Proxy")),
              ("contextualised", _l("Contextualised"))]
+CALENDARS = [("", _l("As the city")), ("calendar", _l("Calendar year")),
+             ("fiscal", _l("Fiscal year (the city's)"))]
 LABELS = {"unit_kind": dict(UNIT_KINDS), "direction": dict(DIRECTIONS),
           "frequency": dict(FREQUENCIES), "quarterly_rollup": dict(ROLLUPS),
-          "relation": dict(RELATIONS)}
+          "relation": dict(RELATIONS), "calendar": dict(CALENDARS)}
 
 TEXT_FIELDS = ["code", "name", "definition", "unit_label", "data_source", "department",
                "baseline_note"]
@@ -175,6 +180,9 @@ class IndicatorForm(TrackerForm):
                             description=_l("Reported on the city's fiscal year."))
     quarterly_rollup = SelectField(_l("A quarterly indicator's year value is"),
                                    choices=choices(ROLLUPS))
+    calendar = SelectField(_l("Its years are"), choices=choices(CALENDARS), default="",
+                           description=_l("Whose year a single year's value is for: a "
+                                          "calendar year is never shown as a fiscal one."))
     is_cumulative = BooleanField(_l("Cumulative"), description=_l(
         "Values build up over the year, e.g. 20, 45, 70 and 100 % across the quarters."))
     sums_to_total = BooleanField(_l("Breakdowns add up to the total"), description=_l(
@@ -235,7 +243,7 @@ def read_definition(form: IndicatorForm) -> Submission:
     values |= {n: form[n].data for n in CHOICE_FIELDS}
     values |= {n: parse_decimal(form[n].data) for n in DECIMAL_FIELDS}
     values |= {"baseline_year": form.baseline_year.data, "is_cumulative": form.is_cumulative.data,
-               "sums_to_total": form.sums_to_total.data}
+               "sums_to_total": form.sums_to_total.data, "calendar": form.calendar.data or None}
     targets, dimensions = _rows(form.targets), _rows(form.dimensions)
     values["targets"] = [{"year": r.year.data, "value": parse_decimal(r.value.data),
                           "label": (r.label.data or "").strip()} for _, r in targets]
@@ -314,6 +322,7 @@ def initial_data(indicator: LocalIndicator) -> dict[str, Any]:
     data |= {n: number_text(getattr(indicator, n)) for n in DECIMAL_FIELDS}
     data |= {"baseline_year": indicator.baseline_year, "is_cumulative": indicator.is_cumulative,
              "sums_to_total": indicator.sums_to_total,
+             "calendar": indicator.calendar.value if indicator.calendar else "",
              "expected_version": str(indicator.version)}
     targets = [{"year": t.year, "value": number_text(t.value), "label": t.label}
                for t in indicator.targets]
@@ -346,6 +355,13 @@ def field_label(name: str) -> str:
     if isinstance(unbound, UnboundField):
         return str(unbound.kwargs.get("label") or unbound.args[0])
     return str(HISTORY_LABELS.get(name, name))
+
+
+def calendar_choices(fiscal_year_start_month: int) -> list[SelectChoice]:
+    """The calendar choices, the fiscal year named by the month the city's starts in."""
+    month = get_month_names("wide", locale=get_locale())[fiscal_year_start_month]
+    return choices([("", _("As the city")), ("calendar", _("Calendar year")),
+                    ("fiscal", _("Fiscal year (the city's, starting %(month)s)", month=month))])
 
 
 def choice_label(kind: str, value: Any) -> str:

@@ -6,9 +6,9 @@ from typing import Any
 from flask_babel import gettext as _
 
 from tracker.cities.models import City
+from tracker.data.period_labels import derived_label, is_fiscal
 from tracker.indicators.forms import choice_label, field_label, number_text
 from tracker.indicators.models import LocalIndicator, UnitKind
-from tracker.plans.models import period_label
 
 
 def unit_text(indicator: LocalIndicator) -> str:
@@ -21,12 +21,20 @@ def unit_text(indicator: LocalIndicator) -> str:
     return label or choice_label("unit_kind", indicator.unit_kind)
 
 
-def year_label(year: int, city: City) -> str:
-    """Name a reporting year in the city's own terms (a fiscal year if it has one)."""
-    return period_label(year, year, city.fiscal_year_start_month)
+def year_label(year: int, city: City, indicator: LocalIndicator | None = None) -> str:
+    """Name a reporting year as the indicator counts years (its calendar, else the city's:
+    a fiscal year if the city has one)."""
+    fiscal = city.fiscal_year_start_month != 1 if indicator is None else \
+        is_fiscal(indicator, city.fiscal_year_start_month)
+    return derived_label(year, 0, fiscal)
+
+
+def counts_fiscal(indicator: LocalIndicator, city: City) -> bool:
+    """Are the indicator's years fiscal years (its calendar, else the city's)?"""
+    return is_fiscal(indicator, city.fiscal_year_start_month)
 
 
 def template_helpers() -> dict[str, Any]:
     """The labels and number formatting the indicator templates use."""
     return {"choice_label": choice_label, "field_label": field_label, "number_text": number_text,
-            "unit_text": unit_text, "year_label": year_label}
+            "unit_text": unit_text, "year_label": year_label, "counts_fiscal": counts_fiscal}

@@ -24,6 +24,7 @@ from tracker.indicators import presenters, queries, services
 from tracker.indicators.forms import (
     AlignmentForm,
     IndicatorForm,
+    calendar_choices,
     compare_with_saved,
     initial_data,
 )
@@ -114,6 +115,7 @@ def render_form(city: City, indicator: LocalIndicator | None, form: IndicatorFor
 def new_indicator(city: City) -> Page | Response:
     """Define a local indicator of the city."""
     form = IndicatorForm()
+    form.calendar.choices = calendar_choices(city.fiscal_year_start_month)
     indicator_in = form.validated_definition()
     if indicator_in is None:
         return render_form(city, None, form)
@@ -133,6 +135,7 @@ def edit_indicator(city: City, code: str) -> Page | Response:
     """Edit a definition; refuse (409) a save that would overwrite a newer one."""
     indicator = load_indicator(city, code)
     form = IndicatorForm(data=None if request.method == "POST" else initial_data(indicator))
+    form.calendar.choices = calendar_choices(city.fiscal_year_start_month)
     indicator_in = form.validated_definition()
     if indicator_in is None:
         return render_form(city, indicator, form)

@@ -29,6 +29,7 @@ FIELDS = ["code", "name", "definition", "unit_kind", "unit_label", "direction", 
           "natural_limit"]
 # Set only when given: a definitions sheet has no columns for them, and must not reset them.
 PROGRESS_FIELDS = ["progress_rule", "progress_options", "auto_progress", "manual_progress_status"]
+CALENDAR = "calendar"  # set when given, None included ("as the city")
 
 
 class IndicatorError(DomainError):
@@ -37,7 +38,7 @@ class IndicatorError(DomainError):
 
 def full_snapshot(indicator: LocalIndicator) -> dict[str, Any]:
     """Return the definition with its targets and dimensions, for the history."""
-    data = snapshot(indicator, FIELDS + PROGRESS_FIELDS)
+    data = snapshot(indicator, [*FIELDS, *PROGRESS_FIELDS, CALENDAR])
     data["progress_options"] = json.dumps(indicator.progress_options, ensure_ascii=False)
     data["targets"] = [f"{t.year} {t.label}: {t.value}".strip() for t in indicator.targets]
     data["dimensions"] = [f"{d.name}: {', '.join(d.values)}" for d in indicator.dimensions]
@@ -48,6 +49,7 @@ def definition_values(indicator_in: LocalIndicatorCreate) -> dict[str, Any]:
     """The definition's fields to store; progress settings only where they were given."""
     given = {name for name in PROGRESS_FIELDS if name in indicator_in.model_fields_set
              and getattr(indicator_in, name) is not None}
+    given |= {CALENDAR} & indicator_in.model_fields_set
     return indicator_in.model_dump(include=set(FIELDS) | given)
 
 

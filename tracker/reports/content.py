@@ -12,6 +12,8 @@ from sqlmodel import Session
 from tracker.cities.models import City, Network
 from tracker.climate.queries import load_city_climate
 from tracker.data.completeness import list_member_cities
+from tracker.data.observation_store import load_indicators
+from tracker.data.period_names import cell_period
 from tracker.plans.models import period_label
 from tracker.plans.queries import list_plans
 from tracker.progress.queries import IndicatorData, load_element_parents, load_progress_data
@@ -20,6 +22,7 @@ from tracker.progress.services import CityProgress, IndicatorProgress, build_cit
 from tracker.progress.views import GOALS, goal_statuses, load_goals, projection
 from tracker.reports.content_crf import crf_data
 from tracker.reports.content_quality import (
+    PeriodNames,
     comments_by_indicator,
     completeness_data,
     data_as_of,
@@ -138,16 +141,23 @@ def build_city_context(session: Session, city: City, year: int, progress: CityPr
                        network: Network | None) -> dict[str, Any]:
     """Assemble one city's report data from what was loaded."""
     climate, infos = load_city_climate(session, city), load_goals(session)
+    periods = period_names(session, city)
     context: dict[str, Any] = {
         "kind": "city", "year": year, "city": city_data(city),
         "network": {"slug": network.slug, "name": network.name} if network else None,
         "data_as_of": data_as_of(rows), "plans": plans_data(session, city),
         "summary": summary_data(infos, progress),
-        "goals": goals_data(infos, progress, comments_by_indicator(rows)),
+        "goals": goals_data(infos, progress, comments_by_indicator(rows, periods)),
         "crf": crf_data(climate, date(year, 12, 31), city.population),
-        "quality": quality_data(rows, counted)}
+        "quality": quality_data(rows, counted, periods)}
     context["sources"] = sources_data(context)
     return context
+
+
+def period_names(session: Session, city: City) -> PeriodNames:
+    """Name a value's period as every page does (tracker.data.period_names.cell_period)."""
+    by_code = {i.code: i for i in load_indicators(session, city)}
+    return lambda obs, code: cell_period(city, by_code[code], obs)
 
 
 def city_report_context(session: Session, city: City, year: int, *,

@@ -1,6 +1,7 @@
 """The data-quality annex and the indicators' narratives: completeness of the reporting year,
 values not counted because they are not approved, confirmed outliers and officers' comments."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,9 +15,12 @@ from tracker.indicators.models import LocalIndicator
 
 STATE_LABELS = {"not_entered": "Not entered", "draft": "Draft", "submitted": "Submitted",
                 "returned": "Returned", "approved": "Approved"}
+ObservationRow = tuple[Observation, str, int]  # a value, its indicator's code and city id
+PeriodNames = Callable[[Observation, str], str]  # a value and its indicator's code → period
 
 
-def load_observations(session: Session, city_ids: list[int], year: int) -> list[Any]:
+def load_observations(session: Session, city_ids: list[int], year: int
+                      ) -> list[ObservationRow]:
     """Return the live values of these cities up to the reporting year, in one query."""
     query = (select(Observation, LocalIndicator.code, LocalIndicator.city_id)
              .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
@@ -37,31 +41,34 @@ def value_text(obs: Observation) -> str:
     return f"({obs.missing_reason.value})" if obs.missing_reason else "—"
 
 
-def observation_row(obs: Observation, code: str) -> dict[str, Any]:
-    """One value in an annex table."""
-    return {"indicator": code, "year": obs.year, "quarter": obs.quarter,
+def observation_row(obs: Observation, code: str, period: str) -> dict[str, Any]:
+    """One value in an annex table (its period as its indicator names it)."""
+    return {"indicator": code, "year": obs.year, "quarter": obs.quarter, "period": period,
             "breakdown": obs.breakdown_key, "value": value_text(obs),
             "status": STATE_LABELS.get(obs.status.value, obs.status.value),
             "note": obs.warning_note, "follow_up": obs.follow_up}
 
 
-def quality_data(rows: list[Any], counted: Any) -> dict[str, Any]:
+def quality_data(rows: list[ObservationRow], counted: dict[str, Any], periods: PeriodNames
+                 ) -> dict[str, Any]:
     """Split a city's values into excluded (not approved) and confirmed outliers."""
     excluded, outliers = [], []
     for obs, code, _city in rows:
         if obs.value is not None and obs.status != ObservationStatus.APPROVED:
-            excluded.append(observation_row(obs, code))
+            excluded.append(observation_row(obs, code, periods(obs, code)))
         if obs.warning_note or obs.follow_up:
-            outliers.append(observation_row(obs, code))
+            outliers.append(observation_row(obs, code, periods(obs, code)))
     return {"excluded": excluded, "outliers": outliers, "completeness": counted}
 
 
-def comments_by_indicator(rows: list[Any]) -> dict[str, list[dict[str, Any]]]:
+def comments_by_indicator(rows: list[ObservationRow], periods: PeriodNames
+                          ) -> dict[str, list[dict[str, Any]]]:
     """Officers' comments on approved total values, by indicator code, newest first."""
     found: dict[str, list[dict[str, Any]]] = {}
     for obs, code, _city in rows:
         if obs.comment and obs.status == ObservationStatus.APPROVED and not obs.breakdown_key:
-            found.setdefault(code, []).insert(0, {"year": obs.year, "text": obs.comment})
+            found.setdefault(code, []).insert(0, {"year": obs.year, "text": obs.comment,
+                                                  "period": periods(obs, code)})
     return found
 
 
