@@ -272,3 +272,16 @@ def test_an_existing_indicator_of_the_same_code_is_taken_over(
     db.refresh(own)
     assert own.opensdg_id == "11-1-1-a" and own.version == 2
     assert [d.name for d in own.dimensions] == ["Tenure"]
+
+
+def test_a_file_that_is_not_utf8_is_not_taken_and_the_rest_is(db: Session, make_city: Any,
+                                                               repo: Repo) -> None:
+    city = make_city()
+    folder = repo("v1")
+    (folder / "data/indicator_11-1-1-a.csv").write_bytes(
+        "Year,Tenure,Value\n2015,Propriété,40\n2016,Locataire,41\n".encode("latin-1"))
+    report = import_repository(db, city, folder, None)
+    assert report.saved and counts(report)["11.1.1.a"][1:] == (0, 0)
+    assert counts(report)["11.6.2"] == (8, 5, 5)
+    assert [(w.row, w.column) for w in report.warnings
+            if "UTF-8" in w.message] == [(0, "data/indicator_11-1-1-a.csv")]

@@ -142,9 +142,14 @@ def metadata_mapping(repository: Repository) -> dict[str, str]:
     """Read metadata-mapping.csv (human label → metadata key), if the repository has one."""
     if not repository.source.has("metadata-mapping.csv"):
         return {}
-    with repository.source.open_text("metadata-mapping.csv") as handle:
-        return {row[0].strip(): row[1].strip() for row in csv.reader(handle)
-                if len(row) >= 2 and row[0].strip() and row[1].strip()}
+    try:
+        with repository.source.open_text("metadata-mapping.csv") as handle:
+            return {row[0].strip(): row[1].strip() for row in csv.reader(handle)
+                    if len(row) >= 2 and row[0].strip() and row[1].strip()}
+    except (UnicodeDecodeError, csv.Error) as error:
+        repository.problems.append(Problem("metadata-mapping.csv", 0, "", _(
+            "Not read: %(reason)s", reason=str(error)[:200])))
+        return {}
 
 
 def metadata_files(source: Source, opensdg_id: str) -> list[tuple[str, str]]:

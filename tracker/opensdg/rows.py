@@ -7,6 +7,7 @@ dimension cell is the total. A row without a value is kept (as a value not avail
 when it carries an attribute, such as a footnote saying why; otherwise it is not taken.
 """
 
+import csv
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -84,17 +85,30 @@ def classify(header: list[str], declared: set[str]) -> Columns | str:
 
 
 def read_data_file(source: Source, name: str, declared: set[str]) -> DataFile:
-    """Read a data file row by row (streamed); the header is row 1."""
+    """Read a data file row by row (streamed); the header is row 1. A file that is not
+    UTF-8 CSV text is not taken at all (none of its rows), with the reason."""
     data = DataFile(name)
+    try:
+        read_rows(source, data, declared)
+    except (UnicodeDecodeError, csv.Error) as error:
+        data.cells, data.values, data.problems = [], {}, []
+        reason = _("The file is not UTF-8 text; save it as UTF-8 CSV.") \
+            if isinstance(error, UnicodeDecodeError) else str(error)
+        data.refuse(0, "", _("Not read: %(reason)s", reason=reason))
+    return data
+
+
+def read_rows(source: Source, data: DataFile, declared: set[str]) -> None:
+    """Take a data file's rows into `data`."""
     periods: dict[str, PeriodRef | str] = {}
     seen: dict[tuple[int, int, int, str], int] = {}
     breakdowns: dict[tuple[str, ...], tuple[str, dict[str, str]]] = {}
-    for number, row in data_rows(source, name):
+    for number, row in data_rows(source, data.name):
         if number == 1:
             columns = classify(row, declared)
             if isinstance(columns, str):
                 data.refuse(1, "", columns)
-                return data
+                return
             data.columns = columns
             data.values = {n: {} for _i, n in columns.dimensions}
             continue
@@ -111,7 +125,6 @@ def read_data_file(source: Source, name: str, declared: set[str]) -> DataFile:
         data.cells.append(cell)
     if data.columns is None:
         data.refuse(0, "", _("The file is empty."))
-    return data
 
 
 def remember_values(data: DataFile, cell: Cell) -> None:
