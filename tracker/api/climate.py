@@ -9,7 +9,6 @@ stay exact.
 from datetime import date
 from typing import Any
 
-from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from tracker.api.blueprint import bp
@@ -85,7 +84,7 @@ def show_climate(city: City) -> ResponseReturnValue:
                                      "latest": decimal_text(progress.latest),
                                      "goal": decimal_text(progress.goal),
                                      "percent": decimal_text(progress.percent)}})
-    return jsonify({
+    return {
         "city": city.slug,
         "commitment_date": (data.profile.commitment_date.isoformat()
                             if data.profile and data.profile.commitment_date else None),
@@ -100,4 +99,4 @@ def show_climate(city: City) -> ResponseReturnValue:
                   for g in data.goals],
         "actions": [ClimateActionPublic.of(a).model_dump(mode="json") for a in data.actions],
         "compliance": compliance_json(assess(data, date.today())),
-    })
+    }

@@ -8,7 +8,7 @@ counts unapproved values only for the cities whose internals the caller may see.
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import request
 from flask.typing import ResponseReturnValue
 
 from tracker.api.blueprint import bp
@@ -97,7 +97,7 @@ def compare_json() -> ResponseReturnValue:
     """Return the comparison of the readable cities named (or of a network's)."""
     sel = read_selection(selection_args())
     comparison = compare(get_session(), signed_in_user(), sel)
-    return jsonify({
+    return {
         "cities": [{"slug": city.slug, "name": city.name,
                     "include_drafts": comparison.drafts[city.id]}  # type: ignore[index]
                    for city in comparison.cities],
@@ -106,4 +106,4 @@ def compare_json() -> ResponseReturnValue:
                   "strict": sel.strict},
         "thresholds": vars(sel.thresholds).copy(),
         "rows": [row_json(row) for row in comparison.rows],
-        "scores": [standing_json(s, comparison) for s in comparison.standings]})
+        "scores": [standing_json(s, comparison) for s in comparison.standings]}

@@ -7,16 +7,19 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import wraps
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, cast
 
-from flask import Flask
+from flask import Flask, Response, jsonify
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from tracker.api.schemas import ErrorPublic
 
-View = TypeVar("View", bound=Callable[..., Any])
+# What an endpoint returns: its declared model (or what validates as it), or a response.
+ApiAnswer = BaseModel | ResponseReturnValue
 PREFIX = "/api/v1"
 REF = "#/components/schemas/{model}"
 RULE_ARG = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
@@ -51,17 +54,37 @@ class Operation:
 def api_doc(summary: str, response: type[BaseModel], *, status: int = 200,
             errors: Iterable[int] | dict[int, type[BaseModel]] = (),
             params: Iterable[dict[str, Any]] = (), body: Iterable[type[BaseModel]] = (),
-            description: str = "", secured: bool = False) -> Callable[[View], View]:
-    """Declare an endpoint's answers; errors given as codes answer the Error model."""
-    codes = errors if isinstance(errors, dict) else dict.fromkeys(errors, ErrorPublic)
+            description: str = "", secured: bool = False
+            ) -> Callable[[Callable[..., ApiAnswer]], Callable[..., ResponseReturnValue]]:
+    """Declare an endpoint's answers (errors given as codes answer the Error model); its
+    success answers are written through the declared model (see respond)."""
+    codes: dict[int, type[BaseModel]] = (
+        dict(errors) if isinstance(errors, dict) else dict.fromkeys(errors, ErrorPublic))
     operation = Operation(summary, response, status, codes, tuple(params), tuple(body),
                           description, secured)
 
-    def declare(view: View) -> View:
-        view.api_doc = operation  # type: ignore[attr-defined]
-        return view
+    def declare(view: Callable[..., ApiAnswer]) -> Callable[..., ResponseReturnValue]:
+        @wraps(view)
+        def answer(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+            return respond(operation, view(*args, **kwargs))
+
+        setattr(answer, "api_doc", operation)  # noqa: B010 (the view's declaration)
+        return answer
 
     return declare
+
+
+def respond(operation: Operation, answer: Any) -> ResponseReturnValue:
+    """Write a view's success answer (records, models or dicts) through the model the
+    document declares for it, so the document and the answers cannot drift; any other
+    answer (an error, a ready response) goes out as it is."""
+    body, *rest = answer if isinstance(answer, tuple) else (answer,)
+    status = rest[0] if rest and isinstance(rest[0], int) else operation.status
+    if isinstance(body, Response) or status != operation.status:
+        return cast(ResponseReturnValue, answer)
+    model = operation.response.model_validate(body, from_attributes=True)
+    written = jsonify(model.model_dump(mode="json"))
+    return cast(ResponseReturnValue, (written, *rest)) if rest else written
 
 
 def declared(view: Any) -> Operation | None:

@@ -43,7 +43,7 @@ from tracker.data.models import (
 )
 from tracker.data.period_labels import PeriodRef, parse_period_label
 from tracker.data.period_names import cell_period
-from tracker.db import get_session, rollback_session
+from tracker.db import get_session, relation, rollback_session
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.input_guard import int_arg
@@ -81,22 +81,22 @@ def observation_json(cell: Observation, indicator: LocalIndicator, city: City
 def observations_query(city: City) -> Any:
     """Build the filtered, ordered query of the city's (undeleted) observations."""
     query = (select(Observation)
-             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
-             .where(LocalIndicator.city_id == city.id, Observation.is_deleted == False))  # noqa: E712
+             .join(LocalIndicator, col(LocalIndicator.id) == col(Observation.indicator_id))
+             .where(col(LocalIndicator.city_id) == city.id, col(Observation.is_deleted) == False))  # noqa: E712
     if code := request.args.get("indicator"):
-        query = query.where(func.lower(LocalIndicator.code) == code.lower())
+        query = query.where(func.lower(col(LocalIndicator.code)) == code.lower())
     if (first := int_arg("from", None, MIN_YEAR, MAX_YEAR)) is not None:
-        query = query.where(Observation.year >= first)
+        query = query.where(col(Observation.year) >= first)
     if (last := int_arg("to", None, MIN_YEAR, MAX_YEAR)) is not None:
-        query = query.where(Observation.year <= last)
+        query = query.where(col(Observation.year) <= last)
     if (quarter := int_arg("quarter", None, 0, 4)) is not None:
-        query = query.where(Observation.quarter == quarter)
+        query = query.where(col(Observation.quarter) == quarter)
     if status := request.args.get("status"):
         if status not in {s.value for s in ObservationStatus}:
             abort(400, description="status must be draft, submitted, approved or returned")
-        query = query.where(Observation.status == ObservationStatus(status))
-    return query.order_by(func.lower(LocalIndicator.code), Observation.year,
-                          Observation.quarter, Observation.breakdown_key)
+        query = query.where(col(Observation.status) == ObservationStatus(status))
+    return query.order_by(func.lower(col(LocalIndicator.code)), col(Observation.year),
+                          col(Observation.quarter), col(Observation.breakdown_key))
 
 
 @bp.get("/cities/<slug>/observations")
@@ -287,8 +287,8 @@ def read_period(item: Item) -> PeriodRef:
 
 def city_indicators(session: Session, city: City) -> dict[str, LocalIndicator]:
     """Return the city's indicators (with their breakdowns) by lower-case code."""
-    query = (select(LocalIndicator).where(LocalIndicator.city_id == city.id)
-             .options(selectinload(LocalIndicator.dimensions)))  # type: ignore[arg-type]
+    query = (select(LocalIndicator).where(col(LocalIndicator.city_id) == city.id)
+             .options(selectinload(relation(LocalIndicator.dimensions))))
     return {i.code.lower(): i for i in session.scalars(query)}
 
 
@@ -303,7 +303,7 @@ def check_duplicates(items: list[Item]) -> None:
     for item in items:
         if item.problems or item.indicator is None or item.entry is None:
             continue
-        cell = (item.indicator.id, item.entry.year, item.entry.quarter,  # type: ignore[assignment]
+        cell = (item.indicator.id, item.entry.year, item.entry.quarter,
                 item.entry.span_years, entry_key(item.entry))
         if cell in seen:
             item.refuse("", _("The same cell as observation %(n)d.", n=seen[cell]))
@@ -380,5 +380,5 @@ def save_observations(city: City) -> ResponseReturnValue:
              for item in items if not item.problems]
     if any(item.problems for item in items):
         return refused(items)
-    return jsonify(items=[observation_json(cell, item.indicator, city)  # type: ignore[arg-type]
-                          for item, cell in saved if cell is not None]), 201
+    return {"items": [observation_json(cell, item.indicator, city)  # type: ignore[arg-type]
+                      for item, cell in saved if cell is not None]}, 201

@@ -32,7 +32,8 @@ def openapi_document(app: Flask) -> dict[str, Any]:
     """Return the OpenAPI document of the app, built once: its routes no longer change."""
     if "tracker_openapi" not in app.extensions:
         app.extensions["tracker_openapi"] = build_document(app)
-    return app.extensions["tracker_openapi"]  # type: ignore[no-any-return]
+    document: dict[str, Any] = app.extensions["tracker_openapi"]
+    return document
 
 
 def build_document(app: Flask) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Page through a select statement: `page` and `per_page` in, items and totals out."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -20,13 +21,15 @@ def page_args() -> tuple[int, int]:
     return page or 1, per_page or DEFAULT_PER_PAGE
 
 
-def paginate(session: Session, query: Select, serialise: Any) -> dict[str, Any]:  # type: ignore[type-arg]
-    """Run one page of the query and return it with the totals."""
+def paginate(session: Session, query: Select[Any],
+             serialise: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """Run one page of the query and return it with the totals: its records as they are, or
+    as `serialise` gives them (the endpoint's model reads the rest)."""
     page, per_page = page_args()
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return {
-        "items": [serialise(row) for row in rows],
+        "items": [serialise(row) for row in rows] if serialise else list(rows),
         "page": page,
         "per_page": per_page,
         "total": total,

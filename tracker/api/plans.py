@@ -8,11 +8,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from flask import jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.api.blueprint import bp
 from tracker.api.docs import PAGE_PARAMS, api_doc
@@ -22,7 +21,7 @@ from tracker.api.schemas import page_of
 from tracker.auth.city_scope import city_route
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.cities.models import City
-from tracker.db import get_session
+from tracker.db import get_session, relation
 from tracker.indicators.models import LocalIndicator
 from tracker.plans.models import ElementAlignment, Plan, PlanElement, PlanStatus, period_label
 
@@ -37,25 +36,25 @@ def decimal_text(value: Decimal | None) -> str | None:
 
 def indicator_nodes(session: Session, ids: set[int]) -> Nodes:
     """Return the code, target code and goal code of these SDG indicators."""
-    query = (select(SdgIndicator.id, SdgIndicator.code, Target.code, Goal.code)
-             .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
-             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
-             .where(SdgIndicator.id.in_(ids)))  # type: ignore[union-attr]
+    query = (select(col(SdgIndicator.id), col(SdgIndicator.code), col(Target.code), col(Goal.code))
+             .join(Target, col(Target.id) == col(SdgIndicator.target_id))
+             .join(Goal, col(Goal.id) == col(Target.goal_id))
+             .where(col(SdgIndicator.id).in_(ids)))
     return {id_: (code, target, goal) for id_, code, target, goal in session.execute(query)}
 
 
 # Plans' trees are read as plain rows: building hundreds of ORM objects per plan would cost
 # more than the rest of the request.
-ELEMENT_COLUMNS = (PlanElement.id, PlanElement.plan_id, PlanElement.parent_id,
-                   PlanElement.depth, PlanElement.code, PlanElement.title,
-                   PlanElement.description, PlanElement.department, PlanElement.budget,
-                   PlanElement.is_retired)
+ELEMENT_COLUMNS = tuple(col(column) for column in (
+    PlanElement.id, PlanElement.plan_id, PlanElement.parent_id, PlanElement.depth,
+    PlanElement.code, PlanElement.title, PlanElement.description, PlanElement.department,
+    PlanElement.budget, PlanElement.is_retired))
 
 
 def element_rows(session: Session, plan_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Return the plans' elements (as dicts, in tree order) by plan id."""
-    query = (select(*ELEMENT_COLUMNS).where(PlanElement.plan_id.in_(plan_ids))  # type: ignore[union-attr]
-             .order_by(PlanElement.position, PlanElement.id))
+    query = (select(*ELEMENT_COLUMNS).where(col(PlanElement.plan_id).in_(plan_ids))
+             .order_by(col(PlanElement.position), col(PlanElement.id)))
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in session.execute(query).mappings():
         found[row["plan_id"]].append(dict(row))
@@ -64,21 +63,22 @@ def element_rows(session: Session, plan_ids: list[int]) -> dict[int, list[dict[s
 
 def alignment_rows(session: Session, plan_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Return the JSON of the plans' element alignments, with SDG codes, by element id."""
-    target_id = func.coalesce(ElementAlignment.target_id, SdgIndicator.target_id)
-    query = (select(ElementAlignment.element_id, ElementAlignment.relation,
-                    ElementAlignment.is_primary, ElementAlignment.rationale,
-                    SdgIndicator.code, Target.code, Goal.code)
-             .join(PlanElement, PlanElement.id == ElementAlignment.element_id)  # type: ignore[arg-type]
-             .outerjoin(SdgIndicator, SdgIndicator.id == ElementAlignment.sdg_indicator_id)  # type: ignore[arg-type]
-             .join(Target, Target.id == target_id)  # type: ignore[arg-type]
-             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
-             .where(PlanElement.plan_id.in_(plan_ids))  # type: ignore[union-attr]
-             .order_by(ElementAlignment.id))
+    target_id = func.coalesce(col(ElementAlignment.target_id), col(SdgIndicator.target_id))
+    query = (select(col(ElementAlignment.element_id), col(ElementAlignment.relation),
+                    col(ElementAlignment.is_primary), col(ElementAlignment.rationale),
+                    col(SdgIndicator.code), col(Target.code), col(Goal.code))
+             .join(PlanElement, col(PlanElement.id) == col(ElementAlignment.element_id))
+             .outerjoin(SdgIndicator,
+                        col(SdgIndicator.id) == col(ElementAlignment.sdg_indicator_id))
+             .join(Target, col(Target.id) == target_id)
+             .join(Goal, col(Goal.id) == col(Target.goal_id))
+             .where(col(PlanElement.plan_id).in_(plan_ids))
+             .order_by(col(ElementAlignment.id)))
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for element_id, relation, primary, rationale, sdg, target, goal in session.execute(query):
+    for element_id, kind, primary, rationale, sdg, target, goal in session.execute(query):
         found[element_id].append({
             "sdg_code": sdg or target, "kind": "indicator" if sdg else "target",
-            "target": target, "goal": goal, "relation": relation.value,
+            "target": target, "goal": goal, "relation": kind.value,
             "is_primary": primary, "rationale": rationale})
     return found
 
@@ -126,16 +126,16 @@ def plan_json(plan: Plan, city: City, replaced: set[int], tree: list[dict[str, A
 def list_city_plans(city: City) -> ResponseReturnValue:
     """List a city's plans, revisions included, each with its element tree and alignments."""
     session = get_session()
-    query = (select(Plan).where(Plan.city_id == city.id)
-             .order_by(func.lower(Plan.title), Plan.revision, Plan.id))
+    query = (select(Plan).where(col(Plan.city_id) == city.id)
+             .order_by(func.lower(col(Plan.title)), col(Plan.revision), col(Plan.id)))
     body = paginate(session, query, lambda plan: plan)
     plan_ids = [plan.id for plan in body["items"]]
     elements, alignments = element_rows(session, plan_ids), alignment_rows(session, plan_ids)
-    replaced = set(session.scalars(select(Plan.revision_of_id).where(
-        Plan.city_id == city.id, Plan.revision_of_id.is_not(None))))  # type: ignore[union-attr]
+    replaced = {plan_id for plan_id in session.scalars(select(col(Plan.revision_of_id)).where(
+        col(Plan.city_id) == city.id, col(Plan.revision_of_id).is_not(None))) if plan_id}
     body["items"] = [plan_json(p, city, replaced, element_tree(p, elements[p.id], alignments))
                      for p in body["items"]]
-    return jsonify(body)
+    return body
 
 
 def local_indicator_json(ind: LocalIndicator, sdg: Nodes,
@@ -168,10 +168,10 @@ def local_indicator_json(ind: LocalIndicator, sdg: Nodes,
 
 def element_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
     """Return the plan elements with these ids as short references."""
-    query = (select(PlanElement.id, PlanElement.code, PlanElement.title, PlanElement.is_retired,
-                    Plan.id, Plan.title)
-             .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
-             .where(PlanElement.id.in_(ids)))  # type: ignore[union-attr]
+    query = (select(col(PlanElement.id), col(PlanElement.code), col(PlanElement.title),
+                    col(PlanElement.is_retired), col(Plan.id), col(Plan.title))
+             .join(Plan, col(Plan.id) == col(PlanElement.plan_id))
+             .where(col(PlanElement.id).in_(ids)))
     return {id_: {"id": id_, "code": code, "title": title, "is_retired": retired,
                   "plan_id": plan_id, "plan_title": plan_title}
             for id_, code, title, retired, plan_id, plan_title in session.execute(query)}
@@ -184,15 +184,15 @@ def element_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
 def list_city_indicators(city: City) -> ResponseReturnValue:
     """List a city's local indicators with their definitions, targets and alignments."""
     session = get_session()
-    query = (select(LocalIndicator).where(LocalIndicator.city_id == city.id)
-             .options(*(selectinload(rel) for rel in (  # type: ignore[arg-type]
+    query = (select(LocalIndicator).where(col(LocalIndicator.city_id) == city.id)
+             .options(*(selectinload(relation(rel)) for rel in (
                  LocalIndicator.targets, LocalIndicator.dimensions, LocalIndicator.sdg_links,
                  LocalIndicator.element_links)))
-             .order_by(func.lower(LocalIndicator.code)))
+             .order_by(func.lower(col(LocalIndicator.code))))
     body = paginate(session, query, lambda indicator: indicator)
     sdg = indicator_nodes(session, {a.sdg_indicator_id for i in body["items"]
                                     for a in i.sdg_links})
     elements = element_refs(session, {link.element_id for i in body["items"]
                                       for link in i.element_links})
     body["items"] = [local_indicator_json(i, sdg, elements) for i in body["items"]]
-    return jsonify(body)
+    return body

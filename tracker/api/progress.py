@@ -8,7 +8,7 @@ city's internals (for anyone else it is ignored, and `include_drafts` in the ans
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -49,7 +49,7 @@ def element_codes(session: Session, ids: list[int]) -> dict[int, tuple[str, int]
     """Return the code and plan of these plan elements, in one query."""
     if not ids:
         return {}
-    query = (select(PlanElement.id, PlanElement.code, PlanElement.plan_id)
+    query = (select(col(PlanElement.id), col(PlanElement.code), col(PlanElement.plan_id))
              .where(col(PlanElement.id).in_(ids)))
     return {id_: (code, plan_id) for id_, code, plan_id in session.execute(query)}
 
@@ -77,7 +77,7 @@ def city_progress_json(city: City) -> ResponseReturnValue:
     session, user = get_session(), signed_in_user()
     drafts = request.args.get("drafts") == "1" and can_read_city_internals(user, city)
     progress = city_progress(session, city, include_drafts=drafts)
-    return jsonify({
+    return {
         "city": city.slug, "include_drafts": drafts,
         "city_rollup": rollup_json(progress.overall),
         "goals": [{"goal": number, **rollup_json(r)} for number, r in progress.goals.items()],
@@ -85,4 +85,4 @@ def city_progress_json(city: City) -> ResponseReturnValue:
                     for key, r in sorted(progress.targets.items(),
                                                    key=lambda kv: code_key(kv[0]))],
         "elements": elements_json(session, progress.elements),
-        "indicators": [indicator_json(item) for item in progress.items]})
+        "indicators": [indicator_json(item) for item in progress.items]}

@@ -13,6 +13,7 @@ from flask import abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlmodel import col
 
 from tracker.api.blueprint import bp
 from tracker.api.docs import api_doc
@@ -41,8 +42,8 @@ MAX_VERSION = 2**31 - 1
 def load_observation(city: City, obs_id: int) -> tuple[Observation, LocalIndicator]:
     """Load one of the city's observations (404), with its indicator."""
     query = (select(Observation, LocalIndicator)
-             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
-             .where(Observation.id == obs_id, LocalIndicator.city_id == city.id))
+             .join(LocalIndicator, col(LocalIndicator.id) == col(Observation.indicator_id))
+             .where(col(Observation.id) == obs_id, col(LocalIndicator.city_id) == city.id))
     row = get_session().execute(query).first() or abort(404)
     return row[0], row[1]
 

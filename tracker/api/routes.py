@@ -14,9 +14,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlmodel import col
 
 from tracker.api.blueprint import bp
-from tracker.api.docs import PAGE_PARAMS, api_doc, query_param
+from tracker.api.docs import PAGE_PARAMS, ApiAnswer, api_doc, query_param
 from tracker.api.openapi import openapi_document
 from tracker.api.pagination import paginate
 from tracker.api.schemas import (
@@ -25,7 +26,7 @@ from tracker.api.schemas import (
     TargetPublic,
     page_of,
 )
-from tracker.api.serialise import city_json, goal_json, indicator_json, network_json, target_json
+from tracker.api.serialise import city_public, indicator_public, network_public, target_public
 from tracker.auth.access import (
     readable_cities_clause,
     readable_parent,
@@ -35,7 +36,7 @@ from tracker.auth.city_scope import city_route
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.catalogue.queries import indicators_query
 from tracker.cities.models import City, CityPublic, Network, NetworkMembership, NetworkPublic
-from tracker.db import get_session
+from tracker.db import get_session, relation
 
 SWAGGER_UI_FILES = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "text/javascript"}
 
@@ -74,8 +75,7 @@ def swagger_ui_file(filename: str) -> bytes:
 @api_doc("List the 17 goals", page_of(GoalPublic), errors=(400,), params=PAGE_PARAMS)
 def list_goals() -> ResponseReturnValue:
     """List the goals."""
-    query = select(Goal).order_by(Goal.number)
-    return jsonify(paginate(get_session(), query, goal_json))
+    return paginate(get_session(), select(Goal).order_by(col(Goal.number)))
 
 
 @bp.get("/sdg/targets")
@@ -83,10 +83,11 @@ def list_goals() -> ResponseReturnValue:
          params=[*PAGE_PARAMS, query_param("goal", "Goal code, e.g. 11")])
 def list_targets() -> ResponseReturnValue:
     """List the targets, optionally of one goal."""
-    query = select(Target).options(joinedload(Target.goal)).order_by(Target.sort_key)  # type: ignore[arg-type]
+    query = (select(Target).options(joinedload(relation(Target.goal)))
+             .order_by(col(Target.sort_key)))
     if goal := request.args.get("goal"):
-        query = query.join(Goal).where(Goal.code == goal)
-    return jsonify(paginate(get_session(), query, target_json))
+        query = query.join(Goal).where(col(Goal.code) == goal)
+    return paginate(get_session(), query, target_public)
 
 
 @bp.get("/sdg/indicators")
@@ -101,16 +102,16 @@ def list_indicators() -> ResponseReturnValue:
         abort(400, description="status must be active or retired")
     query = indicators_query(goal=request.args.get("goal"), target=request.args.get("target"),
                              status=status)
-    return jsonify(paginate(get_session(), query, indicator_json))
+    return paginate(get_session(), query, indicator_public)
 
 
 @bp.get("/sdg/indicators/<code>")
 @api_doc("One indicator", IndicatorPublic, errors=(404,))
-def get_indicator(code: str) -> ResponseReturnValue:
+def get_indicator(code: str) -> ApiAnswer:
     """Return one indicator."""
-    query = indicators_query().where(SdgIndicator.code == code)
+    query = indicators_query().where(col(SdgIndicator.code) == code)
     indicator = get_session().scalars(query).first() or abort(404)
-    return jsonify(indicator_json(indicator))
+    return indicator_public(indicator)
 
 
 @bp.get("/networks")
@@ -118,22 +119,22 @@ def get_indicator(code: str) -> ResponseReturnValue:
 def list_networks() -> ResponseReturnValue:
     """List the networks with their number of member cities."""
     session = get_session()
-    rows = session.execute(
-        select(NetworkMembership.network_id, func.count()).group_by(NetworkMembership.network_id)
-    )
-    counts = dict(rows.all())
-    query = select(Network).order_by(Network.name)
-    return jsonify(paginate(session, query, lambda n: network_json(n, counts.get(n.id, 0))))
+    rows = session.execute(select(col(NetworkMembership.network_id), func.count())
+                           .group_by(col(NetworkMembership.network_id)))
+    counts: dict[int, int] = dict(rows.all())
+    query = select(Network).order_by(col(Network.name))
+    return paginate(session, query, lambda n: network_public(n, counts.get(n.id, 0)))
 
 
 def cities_query() -> Any:
-    """Build the ordered query of cities the caller may read, with what city_json needs."""
+    """Build the ordered query of cities the caller may read, with what city_public needs."""
     return (
         select(City)
         .where(readable_cities_clause(signed_in_user()))
-        .options(selectinload(City.memberships).selectinload(NetworkMembership.network),  # type: ignore[arg-type]
-                 selectinload(City.parent))  # type: ignore[arg-type]
-        .order_by(func.lower(City.name))
+        .options(selectinload(relation(City.memberships))
+                 .selectinload(relation(NetworkMembership.network)),
+                 selectinload(relation(City.parent)))
+        .order_by(func.lower(col(City.name)))
     )
 
 
@@ -144,19 +145,19 @@ def list_cities() -> ResponseReturnValue:
     """List the cities the caller may read."""
     query = cities_query()
     if network := request.args.get("network"):
-        members = (select(NetworkMembership.city_id).join(Network)
-                   .where(Network.slug == network))
-        query = query.where(City.id.in_(members))  # type: ignore[union-attr]
+        members = (select(col(NetworkMembership.city_id)).join(Network)
+                   .where(col(Network.slug) == network))
+        query = query.where(col(City.id).in_(members))
     user = signed_in_user()
-    return jsonify(paginate(get_session(), query,
-                            lambda city: city_json(city, readable_parent(user, city))))
+    return paginate(get_session(), query,
+                    lambda city: city_public(city, readable_parent(user, city)))
 
 
 @bp.get("/cities/<slug>")
 @api_doc("One city's public profile", CityPublic, errors=(403, 404))
 @city_route("read_public")
-def show_city(city: City) -> ResponseReturnValue:
+def show_city(city: City) -> ApiAnswer:
     """Return one city's public profile."""
     user = signed_in_user()
-    return jsonify(city_json(city, readable_parent(user, city)))
+    return city_public(city, readable_parent(user, city))
 

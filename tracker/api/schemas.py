@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model
 
 from tracker.catalogue.models import IndicatorStatus
 from tracker.data.models import MissingReason, ObservationStatus
@@ -16,6 +16,10 @@ from tracker.data.models import MissingReason, ObservationStatus
 DecimalText = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$",
                                    description='An exact decimal written as a string, e.g. '
                                                '"99.94".')]
+# A time as datetime.isoformat writes it ("+00:00", as the answers always wrote it, not "Z").
+IsoTime = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str,
+                                              when_used="json"),
+                    WithJsonSchema({"type": "string", "format": "date-time"})]
 Breakdown = Annotated[dict[str, str], Field(
     description='Breakdown name → value, e.g. {"sex": "female"}; {} is the total.')]
 
@@ -105,7 +109,7 @@ class ObservationPublic(ApiModel):
     follow_up: bool
     warning_note: str
     return_reason: str
-    updated_at: datetime
+    updated_at: IsoTime
 
 
 class SavedObservations(ApiModel):

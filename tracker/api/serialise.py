@@ -1,45 +1,33 @@
-"""Turn catalogue and city records into the API's JSON shapes (the *Public models)."""
+"""The catalogue and city records as the API's models, for the fields a record does not
+hold itself (codes of related records, counts); the rest is read from the record."""
 
-from typing import Any
-
-from tracker.catalogue.models import Goal, SdgIndicator, SdgIndicatorPublic, Target
+from tracker.api.schemas import IndicatorPublic, TargetPublic
+from tracker.catalogue.models import SdgIndicator, Target
 from tracker.cities.models import City, CityPublic, Network, NetworkPublic
 
 
-def goal_json(goal: Goal) -> dict[str, Any]:
-    """Serialise a goal."""
-    return {"code": goal.code, "title": goal.title, "short_title": goal.short_title,
-            "colour": goal.colour}
+def target_public(target: Target) -> TargetPublic:
+    """A target with its goal code."""
+    return TargetPublic(code=target.code, title=target.title, goal=target.goal.code)
 
 
-def target_json(target: Target) -> dict[str, Any]:
-    """Serialise a target with its goal code."""
-    return {"code": target.code, "title": target.title, "goal": target.goal.code}
-
-
-def indicator_json(indicator: SdgIndicator) -> dict[str, Any]:
-    """Serialise an indicator with its target, goal and what it repeats."""
-    public = SdgIndicatorPublic(
-        **indicator.model_dump(include={"code", "title", "tier", "custodians", "status", "note",
-                                        "sort_key"}),
+def indicator_public(indicator: SdgIndicator) -> IndicatorPublic:
+    """An indicator with its target, goal and what it repeats."""
+    return IndicatorPublic(
+        code=indicator.code, title=indicator.title, tier=indicator.tier,
+        custodians=indicator.custodians, status=indicator.status, note=indicator.note,
         target=indicator.target.code, goal=indicator.target.goal.code,
-        repeat_of=indicator.repeat_of.code if indicator.repeat_of else None,
-    )
-    return public.model_dump(mode="json", exclude={"sort_key"})
+        repeat_of=indicator.repeat_of.code if indicator.repeat_of else None)
 
 
-def network_json(network: Network, city_count: int) -> dict[str, Any]:
-    """Serialise a network with its number of member cities."""
-    public = NetworkPublic(**network.model_dump(include={"slug", "name", "description",
-                                                         "website"}), city_count=city_count)
-    return public.model_dump(mode="json")
+def network_public(network: Network, city_count: int) -> NetworkPublic:
+    """A network with its number of member cities."""
+    return NetworkPublic.model_validate(network, update={"city_count": city_count})
 
 
-def city_json(city: City, parent: City | None) -> dict[str, Any]:
-    """Serialise a city's public profile with its networks and its parent area, given only
-    when the caller may read it (see readable_parent)."""
-    fields = set(CityPublic.model_fields) - {"parent", "networks"}
-    public = CityPublic(**city.model_dump(include=fields),
-                        parent=parent.slug if parent else None,
-                        networks=sorted(m.network.slug for m in city.memberships))
-    return public.model_dump(mode="json")
+def city_public(city: City, parent: City | None) -> CityPublic:
+    """A city's public profile with its networks and its parent area, given only when the
+    caller may read it (see readable_parent)."""
+    return CityPublic.model_validate(city, update={
+        "parent": parent.slug if parent else None,
+        "networks": sorted(m.network.slug for m in city.memberships)})

@@ -120,11 +120,3 @@ class IndicatorTitleChange(SQLModel, table=True):
     old_title: str = Field(max_length=1000)
     new_title: str = Field(max_length=1000)
     changed_at: datetime = Field(default_factory=utcnow)
-
-
-class SdgIndicatorPublic(SdgIndicatorBase):
-    """An indicator as the API shows it."""
-
-    target: str
-    goal: str
-    repeat_of: str | None
