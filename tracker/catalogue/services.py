@@ -23,6 +23,7 @@ from tracker.catalogue.records import (
     target_code_of,
     target_sort_key,
 )
+from tracker.db import stored_id
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def upsert_targets(
                                    code=rec.code))
         target = targets.get(rec.code)
         if target is None:
-            target = Target(code=rec.code, title=rec.title, goal_id=goal.id,
+            target = Target(code=rec.code, title=rec.title, goal_id=stored_id(goal.id),
                             sort_key=target_sort_key(rec.code))
             targets[rec.code] = target
             report.created["targets"] += 1
@@ -110,12 +111,13 @@ def upsert_indicator(
 ) -> SdgIndicator:
     """Create or refresh one indicator, recording a changed title."""
     if existing is None:
-        existing = SdgIndicator(code=rec.code, title=rec.title, target_id=target.id,
+        existing = SdgIndicator(code=rec.code, title=rec.title, target_id=stored_id(target.id),
                                 sort_key=indicator_sort_key(rec.code),
                                 introduced_in_id=revision.id)
         report.created["indicators"] += 1
     elif existing.title != rec.title:
-        session.add(IndicatorTitleChange(indicator_id=existing.id, revision_id=revision.id,
+        session.add(IndicatorTitleChange(indicator_id=stored_id(existing.id),
+                                         revision_id=stored_id(revision.id),
                                          old_title=existing.title, new_title=rec.title))
         report.retitled.append(rec.code)
         existing.title = rec.title

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.compare.selection import Selection
 from tracker.data.models import Observation
+from tracker.db import relation
 from tracker.indicators.models import (
     IndicatorAlignment,
     IndicatorElementLink,
@@ -28,22 +29,22 @@ from tracker.progress.queries import IndicatorData, Point, counted_statuses
 def scope_filters(sel: Selection) -> list[Any]:
     """Filters on LocalIndicator for the selection's scope (none: everything)."""
     filters = []
-    aligned = (select(IndicatorAlignment.indicator_id)
-               .join(SdgIndicator, SdgIndicator.id == IndicatorAlignment.sdg_indicator_id)  # type: ignore[arg-type]
-               .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
-               .join(Goal, Goal.id == Target.goal_id))  # type: ignore[arg-type]
+    aligned = (select(col(IndicatorAlignment.indicator_id))
+               .join(SdgIndicator, col(SdgIndicator.id) == col(IndicatorAlignment.sdg_indicator_id))
+               .join(Target, col(Target.id) == col(SdgIndicator.target_id))
+               .join(Goal, col(Goal.id) == col(Target.goal_id)))
     if sel.indicators:
         filters.append(col(LocalIndicator.id).in_(
             aligned.where(col(SdgIndicator.code).in_(sel.indicators))))
     elif sel.target:
-        filters.append(col(LocalIndicator.id).in_(aligned.where(Target.code == sel.target)))
+        filters.append(col(LocalIndicator.id).in_(aligned.where(col(Target.code) == sel.target)))
     elif sel.goal is not None:
-        filters.append(col(LocalIndicator.id).in_(aligned.where(Goal.number == sel.goal)))
+        filters.append(col(LocalIndicator.id).in_(aligned.where(col(Goal.number) == sel.goal)))
     if sel.plan_kind:
-        measuring = (select(IndicatorElementLink.indicator_id)
-                     .join(PlanElement, PlanElement.id == IndicatorElementLink.element_id)  # type: ignore[arg-type]
-                     .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
-                     .where(Plan.kind == sel.plan_kind))
+        measuring = (select(col(IndicatorElementLink.indicator_id))
+                     .join(PlanElement, col(PlanElement.id) == col(IndicatorElementLink.element_id))
+                     .join(Plan, col(Plan.id) == col(PlanElement.plan_id))
+                     .where(col(Plan.kind) == sel.plan_kind))
         filters.append(col(LocalIndicator.id).in_(measuring))
     return filters
 
@@ -58,13 +59,13 @@ class Alignment:
 
 def sdg_links(session: Session, where: list[Any]) -> list[tuple[int, SdgLink]]:
     """Return (indicator id, SDG alignment) pairs of the matching indicators, in one query."""
-    query = (select(IndicatorAlignment.indicator_id, IndicatorAlignment.relation,
-                    SdgIndicator.code, SdgIndicator.title, Goal.number)
-             .join(SdgIndicator, SdgIndicator.id == IndicatorAlignment.sdg_indicator_id)  # type: ignore[arg-type]
-             .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
-             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
-             .join(LocalIndicator, LocalIndicator.id == IndicatorAlignment.indicator_id)  # type: ignore[arg-type]
-             .where(*where).order_by(SdgIndicator.sort_key))
+    query = (select(col(IndicatorAlignment.indicator_id), col(IndicatorAlignment.relation),
+                    col(SdgIndicator.code), col(SdgIndicator.title), col(Goal.number))
+             .join(SdgIndicator, col(SdgIndicator.id) == col(IndicatorAlignment.sdg_indicator_id))
+             .join(Target, col(Target.id) == col(SdgIndicator.target_id))
+             .join(Goal, col(Goal.id) == col(Target.goal_id))
+             .join(LocalIndicator, col(LocalIndicator.id) == col(IndicatorAlignment.indicator_id))
+             .where(*where).order_by(col(SdgIndicator.sort_key)))
     return [(ind_id, SdgLink(Alignment(ind_id, relation), code, title, number))  # type: ignore[arg-type]
             for ind_id, relation, code, title, number in session.execute(query)]
 
@@ -75,9 +76,9 @@ def load_views(session: Session, where: list[Any], with_elements: bool
     elements they measure, when a plan kind is chosen)."""
     # subqueryload: one query however many indicators; the matrix needs no dimensions.
     query = (select(LocalIndicator).where(*where)
-             .options(subqueryload(LocalIndicator.targets),  # type: ignore[arg-type]
-                      raiseload(LocalIndicator.dimensions))  # type: ignore[arg-type]
-             .order_by(LocalIndicator.city_id, func.lower(LocalIndicator.code)))
+             .options(subqueryload(relation(LocalIndicator.targets)),
+                      raiseload(relation(LocalIndicator.dimensions)))
+             .order_by(col(LocalIndicator.city_id), func.lower(col(LocalIndicator.code))))
     views = {ind.id: IndicatorView(ind) for ind in session.scalars(query)}
     for indicator_id, sdg in sdg_links(session, where):
         views[indicator_id].sdg_links.append(sdg)
@@ -89,13 +90,15 @@ def load_views(session: Session, where: list[Any], with_elements: bool
 def load_points(session: Session, where: list[Any], include_drafts: bool
                 ) -> dict[int, dict[str, list[Point]]]:
     """Return the counted values of the matching indicators by indicator and breakdown."""
-    query = (select(Observation.indicator_id, Observation.breakdown_key, Observation.year,
-                    Observation.quarter, cast(Observation.value, Float))
-             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
-             .where(*where, Observation.is_deleted == False,  # noqa: E712
+    query = (select(col(Observation.indicator_id), col(Observation.breakdown_key),
+                    col(Observation.year), col(Observation.quarter),
+                    cast(col(Observation.value), Float))
+             .join(LocalIndicator, col(LocalIndicator.id) == col(Observation.indicator_id))
+             .where(*where, col(Observation.is_deleted) == False,  # noqa: E712
                     col(Observation.value).is_not(None),
                     col(Observation.status).in_(counted_statuses(include_drafts)))
-             .order_by(Observation.indicator_id, Observation.year, Observation.quarter))
+             .order_by(col(Observation.indicator_id), col(Observation.year),
+                       col(Observation.quarter)))
     values: dict[int, dict[str, list[Point]]] = {}
     for indicator_id, key, year, quarter, value in session.execute(query):
         values.setdefault(indicator_id, {}).setdefault(key, []).append((year, quarter, value))

@@ -63,6 +63,20 @@ class Cell:
         return self.points[-1] if self.points else None
 
     @property
+    def shown(self) -> LocalIndicator:
+        """The local indicator shown, in a cell known to have one."""
+        if not self.items:
+            raise LookupError("the cell has no indicator")
+        return self.items[0][0].indicator
+
+    @property
+    def known(self) -> tuple[int, float]:
+        """The value shown, in a cell known to have one."""
+        if not self.points:
+            raise LookupError("the cell has no value")
+        return self.points[-1]
+
+    @property
     def empty(self) -> str:
         """Why the cell shows no value ("" when it shows one)."""
         if not self.items:
@@ -160,10 +174,10 @@ def flag_row(row: Row) -> None:
     units = Counter(cell.unit_key for cell in cells)
     usual = max(units, key=lambda key: (units[key], -next(
         n for n, c in enumerate(cells) if c.unit_key == key)))
-    newest = max(cell.latest[0] for cell in cells)  # type: ignore[index]
+    newest = max(cell.known[0] for cell in cells)
     for cell in cells:
         checks = {UNIT: cell.unit_key != usual, RELATION: cell.relation != "identical",
-                  YEARS: newest - cell.latest[0] > MAX_YEAR_GAP,  # type: ignore[index]
+                  YEARS: newest - cell.known[0] > MAX_YEAR_GAP,
                   DRAFTS: cell.has_drafts}
         cell.flags = [flag for flag in FLAGS if checks[flag]]
     row.notes = {flag: note_text(row, flag) for flag in FLAGS
@@ -181,9 +195,9 @@ def note_text(row: Row, flag: str) -> str:
         elif flag == RELATION:
             detail = cell.relation
         elif flag == YEARS:
-            detail = str(cell.latest[0])  # type: ignore[index]
+            detail = str(cell.known[0])
         else:
-            detail = cell.indicator.code  # type: ignore[union-attr]
+            detail = cell.shown.code
         parts.append(f"{cell.city.name} ({detail})")
     return f"{FLAG_LABELS[flag]}: {', '.join(parts)}"
 

@@ -3,7 +3,7 @@ and writes (services flush, never commit)."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -45,8 +45,8 @@ def add_note(session: Session, indicator: LocalIndicator, user: User, text: str
 
 def list_notes(session: Session, indicator: LocalIndicator) -> list[tuple[ReviewerNote, str]]:
     """Return an indicator's notes, newest first, with their authors' names, in one query."""
-    query = (select(ReviewerNote, User.name, User.email)
-             .outerjoin(User, User.id == ReviewerNote.author_id)  # type: ignore[arg-type]
-             .where(ReviewerNote.local_indicator_id == indicator.id)
-             .order_by(ReviewerNote.created_at.desc(), ReviewerNote.id.desc()))  # type: ignore[union-attr, attr-defined]
+    query = (select(ReviewerNote, col(User.name), col(User.email))
+             .outerjoin(User, col(User.id) == col(ReviewerNote.author_id))
+             .where(col(ReviewerNote.local_indicator_id) == indicator.id)
+             .order_by(col(ReviewerNote.created_at).desc(), col(ReviewerNote.id).desc()))
     return [(note, name or email or "—") for note, name, email in session.execute(query)]

@@ -37,8 +37,8 @@ def internals_clause(user: User | None) -> ColumnElement[bool]:
         return true()
     if user.role == Role.OFFICER:
         return City.id == user.city_id  # type: ignore[return-value]
-    members = select(NetworkMembership.city_id).where(
-        NetworkMembership.network_id == user.network_id)
+    members = select(col(NetworkMembership.city_id)).where(
+        col(NetworkMembership.network_id) == user.network_id)
     return col(City.id).in_(members)
 
 
@@ -52,11 +52,11 @@ def load_cities(session: Session, readable: ColumnElement[bool], user: User | No
     if slugs:
         where.append(col(City.slug).in_(list(slugs)[:MAX_CITIES]))
     if network:
-        members = (select(NetworkMembership.city_id).join(Network)
-                   .where(Network.slug == network))
+        members = (select(col(NetworkMembership.city_id)).join(Network)
+                   .where(col(Network.slug) == network))
         where.append(col(City.id).in_(members))
     internal = case((internals_clause(user), True), else_=False)
-    query = select(City, internal).where(and_(*where)).order_by(City.name).limit(MAX_CITIES)
+    query = select(City, internal).where(and_(*where)).order_by(col(City.name)).limit(MAX_CITIES)
     rows = [(city, bool(flag)) for city, flag in session.execute(query)]
     if slugs:
         order = {slug: n for n, slug in enumerate(slugs)}
@@ -68,12 +68,12 @@ def unapproved_indicator_ids(session: Session, city_ids: Sequence[int]) -> set[i
     """Return the indicators of these cities with a counted value that is not approved."""
     if not city_ids:
         return set()
-    query = (select(Observation.indicator_id).distinct()
-             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
+    query = (select(col(Observation.indicator_id)).distinct()
+             .join(LocalIndicator, col(LocalIndicator.id) == col(Observation.indicator_id))
              .where(col(LocalIndicator.city_id).in_(city_ids),
-                    Observation.is_deleted == False,  # noqa: E712
+                    col(Observation.is_deleted) == False,  # noqa: E712
                     col(Observation.value).is_not(None),
-                    Observation.status != ObservationStatus.APPROVED))
+                    col(Observation.status) != ObservationStatus.APPROVED))
     return set(session.scalars(query))
 
 
@@ -82,10 +82,11 @@ def load_sdg_rows(session: Session, codes: Iterable[str]) -> dict[str, SdgRow]:
     codes = sorted(set(codes))
     if not codes:
         return {}
-    query = (select(SdgIndicator.code, SdgIndicator.title, SdgIndicator.sort_key, Target.code,
-                    Target.title, Goal.number, Goal.short_title)
-             .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
-             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
+    query = (select(col(SdgIndicator.code), col(SdgIndicator.title), col(SdgIndicator.sort_key),
+                    col(Target.code), col(Target.title), col(Goal.number),
+                    col(Goal.short_title))
+             .join(Target, col(Target.id) == col(SdgIndicator.target_id))
+             .join(Goal, col(Goal.id) == col(Target.goal_id))
              .where(col(SdgIndicator.code).in_(codes)))
     return {row[0]: SdgRow(*row) for row in session.execute(query)}
 
@@ -93,7 +94,7 @@ def load_sdg_rows(session: Session, codes: Iterable[str]) -> dict[str, SdgRow]:
 def list_choices(session: Session, readable: ColumnElement[bool]
                  ) -> tuple[list[City], list[Network], list[Goal]]:
     """Return the readable cities, the networks and the goals for the selection form."""
-    cities = list(session.scalars(select(City).where(readable).order_by(City.name)))
-    networks = list(session.scalars(select(Network).order_by(Network.name)))
-    goals = list(session.scalars(select(Goal).order_by(Goal.number)))
+    cities = list(session.scalars(select(City).where(readable).order_by(col(City.name))))
+    networks = list(session.scalars(select(Network).order_by(col(Network.name))))
+    goals = list(session.scalars(select(Goal).order_by(col(Goal.number))))
     return cities, networks, goals

@@ -166,7 +166,7 @@ def anonymous_report_limit() -> str:
 
 @bp.get("/compare.pdf")
 @limiter.limit(anonymous_report_limit, exempt_when=lambda: signed_in_user() is not None)
-def export_pdf() -> Response:
+def export_pdf() -> ResponseReturnValue:
     """Ask for the ranking and the matrix as a PDF: a report run of the background queue
     (reused when the data has not changed), made as this viewer may see the comparison;
     answer the run's status page, which polls and then downloads."""

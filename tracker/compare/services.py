@@ -87,16 +87,16 @@ def exclusion(cell: Cell, strict: bool) -> str:
     apart and unapproved values always; a proxy alignment only when asked (strict)."""
     hard = [flag for flag in cell.flags if flag != RELATION or strict]
     if hard:
-        return _("Not like for like (%(why)s): left out of scores.",
-                 why=", ".join(str(FLAG_LABELS[flag]).lower() for flag in hard))
-    if cell.indicator.direction.value == "band":  # type: ignore[union-attr]
-        return _("A target band has no better direction: not scored.")
+        return str(_("Not like for like (%(why)s): left out of scores.",
+                     why=", ".join(str(FLAG_LABELS[flag]).lower() for flag in hard)))
+    if cell.shown.direction.value == "band":
+        return str(_("A target band has no better direction: not scored."))
     return ""
 
 
 def target_of(cell: Cell) -> float | None:
     """The indicator's last target, for bounds set by targets."""
-    targets = sorted(cell.indicator.targets, key=lambda t: t.year)  # type: ignore[union-attr]
+    targets = sorted(cell.shown.targets, key=lambda t: t.year)
     return float(targets[-1].value) if targets else None
 
 
@@ -105,14 +105,14 @@ def score_row(row: Row, bounds: str, strict: bool = False) -> None:
     scored: list[Cell] = []
     for cell in row.with_data:
         cell.excluded = exclusion(cell, strict)
-        if not cell.excluded and math.isfinite(cell.latest[1]):  # type: ignore[index]
+        if not cell.excluded and math.isfinite(cell.known[1]):
             scored.append(cell)
     if len(scored) < 2 and bounds != TARGETS:
         for cell in scored:
             cell.excluded = _("Fewer than two comparable cities: not scored.")
         return
-    values = {n: cell.latest[1] for n, cell in enumerate(scored)}  # type: ignore[index]
-    directions = {n: cell.indicator.direction.value for n, cell in enumerate(scored)}  # type: ignore[union-attr]
+    values = {n: cell.known[1] for n, cell in enumerate(scored)}
+    directions = {n: cell.shown.direction.value for n, cell in enumerate(scored)}
     targets = ({n: target_of(cell) for n, cell in enumerate(scored)}
                if bounds == TARGETS else None)
     for n, score in score_cohort(values, directions, targets).items():
@@ -172,5 +172,5 @@ def build_comparison(session: Session, user: User | None, sel: Selection) -> Com
         score_row(row, sel.bounds, sel.strict)
     city_list = [city for city, _internal in cities]
     goals = {row.sdg.goal_number: row.sdg.goal_title for row in rows}
-    return Comparison(sel, city_list, drafts, order_rows(rows, sel),  # type: ignore[arg-type]
+    return Comparison(sel, city_list, drafts, order_rows(rows, sel),
                       standings(city_list, rows, sel), dict(sorted(goals.items())))
