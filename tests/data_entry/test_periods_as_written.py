@@ -30,7 +30,7 @@ from tracker.data.observation_io import (
     import_observations,
 )
 from tracker.data.period_labels import MAX_YEAR, PeriodRef, parse_period_label, period_text
-from tracker.data.services import Entry, save_observation
+from tracker.data.services import Entry, review_observation, save_observation
 from tracker.reports.content import period_names
 from tracker.reports.content_quality import load_observations, quality_data
 
@@ -263,6 +263,26 @@ def test_a_value_is_entered_into_a_range_of_years_on_the_grid(
     assert (3, "") in cells and (1, "") in cells and (1, "Sex=female") not in cells
     form = client.get(f"/cities/{SLUG}/data/2017").get_data(as_text=True)
     assert "2017-2019 · female" in form  # listed read-only, entered on the grid
+
+
+def test_the_review_queue_names_each_period_as_its_indicator_does(  # type: ignore[no-untyped-def]
+        app: Flask, db: Session, make_network, make_city, make_indicator, make_user,
+        client: FlaskClient, auth: Auth) -> None:
+    network = make_network()
+    city = make_city(network=network, slug="queue-city", fiscal_year_start_month=4)
+    cal = make_indicator(city, "CAL", calendar="calendar")
+    make_indicator(city, "FIS")
+    assert run(app, db, city, "indicator,period,value\nCAL,2015,3\nFIS,2017-2019,2\n").ok
+    enter(app, db, cal, 2016)  # no label: the indicator's calendar names it
+    with boundary(app, db):
+        for cell in db.scalars(select(Observation)):
+            review_observation(session=db, cell=cell, action="submit",
+                               expected_version=cell.version, user_id=None)
+    auth.login(make_user(Role.SECRETARIAT, network=network))
+    page = client.get("/cities/queue-city/review").get_data(as_text=True)
+    for period in ("2015", "2016", "2017-2019"):
+        assert f"<td>{period}</td>" in page
+    assert "2015/16" not in page and "2016/17" not in page
 
 
 def test_a_range_of_years_is_saved_through_the_api(app: Flask, db: Session,

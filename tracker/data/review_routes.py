@@ -17,7 +17,7 @@ from tracker.cities.models import City
 from tracker.data.bulk_review import BulkApprovalError, BulkStaleError, Problem, approve_seen
 from tracker.data.forms import PeriodForm
 from tracker.data.models import Observation, ObservationStatus
-from tracker.data.queries import period_name
+from tracker.data.period_names import cell_period
 from tracker.data.routes import entry_helpers
 from tracker.db import get_session
 from tracker.indicators.models import LocalIndicator
@@ -63,7 +63,7 @@ def read_filters() -> Filters:
 
 def list_waiting(session: Session, city: City, filters: Filters) -> list[Waiting]:
     """Return the city's submitted values the filters select, by indicator and period."""
-    query = (select(Observation, col(LocalIndicator.code), col(LocalIndicator.name))
+    query = (select(Observation, LocalIndicator)
              .join(LocalIndicator, col(LocalIndicator.id) == col(Observation.indicator_id))
              .where(col(LocalIndicator.city_id) == city.id,
                     col(Observation.status) == ObservationStatus.SUBMITTED,
@@ -76,14 +76,8 @@ def list_waiting(session: Session, city: City, filters: Filters) -> list[Waiting
         query = query.where(col(Observation.quarter) == filters.quarter)
     query = query.order_by(func.lower(LocalIndicator.code), col(Observation.year),
                            col(Observation.quarter), col(Observation.breakdown_key))
-    names: dict[tuple[int, int], str] = {}
-    found = []
-    for cell, code, name in session.execute(query):
-        period = (cell.year, cell.quarter)
-        if period not in names:
-            names[period] = period_name(city, *period)
-        found.append(Waiting(cell, code, name, cell.period_label or names[period]))
-    return found
+    return [Waiting(cell, ind.code, ind.name, cell_period(city, ind, cell))
+            for cell, ind in session.execute(query)]
 
 
 def render_queue(city: City, filters: Filters, status: int = 200,
