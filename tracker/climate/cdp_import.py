@@ -33,6 +33,7 @@ from tracker.climate.services import (
     update_inventory,
     update_target,
 )
+from tracker.db import saved_id
 from tracker.errors import DomainError
 from tracker.validation import describe
 
@@ -152,7 +153,9 @@ def match_city(session: Session, row: dict[str, str], notes: p.Notes,
     """Find the row's city by CDP account, else by name and country, else create it."""
     account = p.whole(row["account"], "Account Number", notes, 1, p.MAX_ACCOUNT)
     if account is not None and (profile := profile_by_account(session, account)):
-        return session.get(City, profile.city_id)  # type: ignore[return-value]
+        linked = session.get(City, profile.city_id)
+        assert linked is not None  # the profile's city_id is a foreign key
+        return linked
     code = p.country_code(row["country"])
     if code is None:
         raise SkipRow(f"country {p.text(row['country']) or 'blank'!r} is not recognised")
@@ -184,7 +187,7 @@ def _import_inventory(session: Session, row: dict[str, str], notes: p.Notes,
     key = (p.text(row["account"]) or p.text(row["organization"]), str(inventory_in.year))
     _check_duplicate(seen, key, number, "inventory year")
     city = match_city(session, row, notes, inventory_in.population)
-    existing = get_inventory(session, city.id, inventory_in.year)  # type: ignore[arg-type]
+    existing = get_inventory(session, saved_id(city), inventory_in.year)
     if existing is None:
         create_inventory(session=session, city=city, inventory_in=inventory_in, user_id=None)
         return "created"
@@ -205,7 +208,7 @@ def _import_target(session: Session, row: dict[str, str], notes: p.Notes,
            str(target_in.base_year), str(target_in.target_year), ",".join(target_in.sectors))
     _check_duplicate(seen, key, number, "target")
     city = match_city(session, row, notes)
-    existing = _same_target(session, city.id, target_in)  # type: ignore[arg-type]
+    existing = _same_target(session, saved_id(city), target_in)
     if existing is None:
         create_target(session=session, city=city, target_in=target_in, user_id=None)
         return "created"

@@ -1,6 +1,8 @@
 """Turn one CDP CSV row into a validated inventory or target, noting every repair."""
 
+from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from tracker.climate import cdp_parse as p
 from tracker.climate.compliance import is_twelve_months
@@ -54,7 +56,7 @@ def _boundary(raw: str) -> Boundary:
     return Boundary.OTHER
 
 
-def _period(row: dict[str, str], notes: p.Notes) -> tuple:  # type: ignore[type-arg]
+def _period(row: dict[str, str], notes: p.Notes) -> tuple[date, date]:
     """Read the accounting period; a fiscal year counts as the year it starts in."""
     dates = p.period(row["period"])
     if dates is None:
@@ -80,7 +82,18 @@ def _population(row: dict[str, str], notes: p.Notes) -> tuple[int | None, int | 
     return people, year
 
 
-def _scopes(row: dict[str, str], notes: p.Notes) -> tuple[dict[str, Decimal | None], str]:
+class ScopeTotals(TypedDict):
+    """An inventory's reported totals, as InventoryCreate names them."""
+
+    reported_scope1: Decimal | None
+    reported_scope2: Decimal | None
+    reported_scope3: Decimal | None
+    reported_basic: Decimal | None
+    reported_basic_plus: Decimal | None
+    reported_generation: Decimal | None
+
+
+def _scopes(row: dict[str, str], notes: p.Notes) -> tuple[ScopeTotals, str]:
     """Read the scope totals: CRF-format columns when given, else the GPC-format ones."""
     figures = {k: p.number(row[k], label, notes) for k, label in TOTAL_LABELS.items()}
     crf = any(figures[k] is not None for k in ("crf1", "crf2", "crf3"))
@@ -89,10 +102,11 @@ def _scopes(row: dict[str, str], notes: p.Notes) -> tuple[dict[str, Decimal | No
         if figures[scope]:
             notes.repairs.append(f"{TOTAL_LABELS[scope]}: {figures[scope]} not stored (only "
                                  "direct emissions of generation are kept)")
-    return {"reported_scope1": figures[f"{prefix}1"], "reported_scope2": figures[f"{prefix}2"],
-            "reported_scope3": figures[f"{prefix}3"], "reported_basic": figures["basic"],
-            "reported_basic_plus": figures["basic_plus"],
-            "reported_generation": figures["gen1"]}, fmt
+    totals: ScopeTotals = {
+        "reported_scope1": figures[f"{prefix}1"], "reported_scope2": figures[f"{prefix}2"],
+        "reported_scope3": figures[f"{prefix}3"], "reported_basic": figures["basic"],
+        "reported_basic_plus": figures["basic_plus"], "reported_generation": figures["gen1"]}
+    return totals, fmt
 
 
 def inventory_from_row(row: dict[str, str], notes: p.Notes) -> InventoryCreate:

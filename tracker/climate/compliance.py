@@ -11,7 +11,13 @@ from enum import StrEnum
 from flask_babel import gettext as _
 
 from tracker.climate.adaptation_models import Hazard
-from tracker.climate.models import ActionKind, GhgInventory, MitigationTarget, TargetKind
+from tracker.climate.models import (
+    ActionKind,
+    GhgInventory,
+    InventoryCell,
+    MitigationTarget,
+    TargetKind,
+)
 from tracker.climate.queries import CityClimate
 from tracker.climate.sectors import (
     MANDATORY_SECTORS,
@@ -116,7 +122,7 @@ def inventory_failures(inventory: GhgInventory, as_of: date) -> list[str]:
     return found
 
 
-def _blank_mandatory_cells(cells: dict) -> list[str]:  # type: ignore[type-arg]
+def _blank_mandatory_cells(cells: dict[tuple[str, int], InventoryCell]) -> list[str]:
     """Name every BASIC cell of a mandatory sector with neither a number nor a key."""
     found = []
     for sector in MANDATORY_SECTORS:

@@ -5,9 +5,10 @@ cities' inventories. Only Helsinki's target year (carbon neutral by 2035) is rea
 """
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.cities.models import City
 from tracker.climate import services as s
@@ -22,6 +23,8 @@ from tracker.climate.models import (
     MitigationTargetCreate,
     PastHazardEventCreate,
 )
+from tracker.climate.vocab import Change, Level, Timeframe
+from tracker.db import saved_id
 from tracker.plans.models import Plan, PlanElement
 
 SYNTHETIC = "Synthetic demo value"
@@ -73,9 +76,9 @@ def cells(table: dict[str, tuple[Any, Any, Any]]) -> list[CellIn]:
 def element_ids(session: Session, city: City, plan_title: str, *codes: str) -> list[int]:
     """Return the ids of a city's plan elements by plan title start and code (missing: none)."""
     query = select(PlanElement).join(Plan).where(
-        Plan.city_id == city.id, Plan.title.startswith(plan_title),  # type: ignore[attr-defined]
-        PlanElement.code.in_(codes))  # type: ignore[attr-defined]
-    return [e.id for e in session.exec(query)]  # type: ignore[misc]
+        Plan.city_id == city.id, col(Plan.title).startswith(plan_title),
+        col(PlanElement.code).in_(codes))
+    return [saved_id(e) for e in session.exec(query)]
 
 
 CITIES: dict[str, dict[str, Any]] = {
@@ -131,11 +134,12 @@ def _hazards(session: Session, city: City, specs: list[tuple[str, ...]]) -> dict
     ids = {}
     for code, probability, consequence, change in specs:
         hazard = s.create_hazard(session=session, city=city, user_id=None, hazard_in=HazardCreate(
-            hazard=code, current_probability=probability, current_consequence=consequence,
-            future_intensity=change, future_frequency=change, timeframe="medium_term",
+            hazard=code, current_probability=Level(probability),
+            current_consequence=Level(consequence), future_intensity=Change(change),
+            future_frequency=Change(change), timeframe=Timeframe.MEDIUM,
             affected_sectors=["water", "health"], vulnerable_groups=["elderly", "low_income"],
             impact_description=f"{SYNTHETIC}."))
-        ids[code] = hazard.id
+        ids[code] = saved_id(hazard)
     first = session.get(Hazard, next(iter(ids.values()))) if ids else None
     if first is not None:
         s.add_past_event(session=session, hazard=first, user_id=None,
@@ -151,8 +155,8 @@ def _actions(session: Session, city: City, specs: list[tuple[Any, ...]],
     for kind, title, sector, (plan_title, code), sdg, status in specs:
         s.create_action(session=session, city=city, user_id=None, action_in=ClimateActionCreate(
             kind=kind, title=title, sector=sector, status=status,
-            description=f"{SYNTHETIC}.", total_cost="1000000", currency="USD",
-            expected_reduction_tco2e="25000" if kind == "mitigation" else None,
+            description=f"{SYNTHETIC}.", total_cost=Decimal("1000000"), currency="USD",
+            expected_reduction_tco2e=Decimal("25000") if kind == "mitigation" else None,
             element_ids=element_ids(session, city, plan_title, code),
             sdg_target_ids=s.target_ids(session, list(sdg)),
             hazard_ids=list(hazard_ids.values())[:1] if kind == "adaptation" else []))

@@ -41,7 +41,7 @@ from tracker.climate.routes import (
     to_overview,
 )
 from tracker.climate.vocab import hazard_label
-from tracker.db import get_session
+from tracker.db import get_session, saved_id
 from tracker.errors import DomainError, StaleEditError
 from tracker.forms import choices
 from tracker.pages import form_status, render_page
@@ -97,7 +97,7 @@ def prepare(kind: str, form: Any, city: City, record: Any) -> None:
     if kind == "actions":
         form.element_ids.choices = choices(
             (str(e.id), f"{e.plan.title} · {e.code} {e.title}")
-            for e in queries.list_plan_elements(session, city.id))  # type: ignore[arg-type]
+            for e in queries.list_plan_elements(session, saved_id(city)))
     if record is None or form.is_submitted():
         return
     form.expected_version.data = str(record.version)
@@ -216,7 +216,8 @@ def edit_profile(city: City) -> Page | Response:
                        user_id=current_user_id())
     except StaleEditError as error:
         flash(str(error), "error")
-        form.expected_version.data = str(profile.version)  # type: ignore[union-attr]
+        if profile is not None:  # (always: only an edit can be stale)
+            form.expected_version.data = str(profile.version)
         return render_simple(city, form, _("Climate commitment"), profile, 409)
     except DomainError as error:
         form.cdp_account_number.errors = [*form.cdp_account_number.errors, str(error)]

@@ -134,7 +134,8 @@ def read_cell(key: Key, typed: TypedCell) -> tuple[CellIn | None, list[str]]:
         return None, [_("%(cell)s: unknown notation key.", cell=where)]
     try:
         return CellIn(row_code=key[0], scope=key[1], value=value,
-                      notation_key=typed.key or None, explanation=typed.note.strip()), []
+                      notation_key=NotationKey(typed.key) if typed.key else None,
+                      explanation=typed.note.strip()), []
     except PydanticError as error:
         return None, [m for msgs in field_errors(error).values() for m in msgs]
 

@@ -15,6 +15,7 @@ from tracker.climate.models import (
     Hazard,
     MitigationTarget,
 )
+from tracker.db import relation, saved_id
 from tracker.plans.models import Plan, PlanElement
 
 
@@ -39,33 +40,34 @@ class CityClimate:
 
 def load_city_climate(session: Session, city: City) -> CityClimate:
     """Load a city's climate data: 13 queries whatever its size."""
-    cid = city.id
+    cid = saved_id(city)
     profile = session.exec(select(ClimateProfile).where(ClimateProfile.city_id == cid)).first()
     inventories = session.exec(
         select(GhgInventory).where(GhgInventory.city_id == cid)
-        .options(selectinload(GhgInventory.cells))  # type: ignore[arg-type]
+        .options(selectinload(relation(GhgInventory.cells)))
         .order_by(col(GhgInventory.year).desc())).all()
     targets = session.exec(select(MitigationTarget).where(MitigationTarget.city_id == cid)
-                           .order_by(MitigationTarget.target_year, MitigationTarget.id)).all()
+                           .order_by(col(MitigationTarget.target_year),
+                                     col(MitigationTarget.id))).all()
     hazards = session.exec(select(Hazard).where(Hazard.city_id == cid)
-                           .options(selectinload(Hazard.events))  # type: ignore[arg-type]
-                           .order_by(Hazard.hazard)).all()
+                           .options(selectinload(relation(Hazard.events)))
+                           .order_by(col(Hazard.hazard))).all()
     capacities = session.exec(select(AdaptiveCapacity).where(AdaptiveCapacity.city_id == cid)
-                              .order_by(AdaptiveCapacity.factor)).all()
+                              .order_by(col(AdaptiveCapacity.factor))).all()
     goals = session.exec(select(AdaptationGoal).where(AdaptationGoal.city_id == cid)
-                         .order_by(AdaptationGoal.id)).all()
+                         .order_by(col(AdaptationGoal.id))).all()
     return CityClimate(city, profile, list(inventories), list(targets), list(hazards),
-                       list(capacities), list(goals), load_actions(session, cid))  # type: ignore[arg-type]
+                       list(capacities), list(goals), load_actions(session, cid))
 
 
 def load_actions(session: Session, city_id: int) -> list[ClimateAction]:
     """Load a city's actions with their plan elements (and plans), SDG targets and hazards."""
     query = (select(ClimateAction).where(ClimateAction.city_id == city_id)
-             .options(selectinload(ClimateAction.elements)  # type: ignore[arg-type]
-                      .selectinload(PlanElement.plan),  # type: ignore[arg-type]
-                      selectinload(ClimateAction.sdg_targets),  # type: ignore[arg-type]
-                      selectinload(ClimateAction.hazards))  # type: ignore[arg-type]
-             .order_by(ClimateAction.kind, ClimateAction.title))
+             .options(selectinload(relation(ClimateAction.elements))
+                      .selectinload(relation(PlanElement.plan)),
+                      selectinload(relation(ClimateAction.sdg_targets)),
+                      selectinload(relation(ClimateAction.hazards)))
+             .order_by(col(ClimateAction.kind), col(ClimateAction.title)))
     return list(session.exec(query).all())
 
 
@@ -73,7 +75,7 @@ def get_inventory(session: Session, city_id: int, year: int) -> GhgInventory | N
     """Return a city's inventory of one year with its cells."""
     return session.exec(select(GhgInventory)
                         .where(GhgInventory.city_id == city_id, GhgInventory.year == year)
-                        .options(selectinload(GhgInventory.cells))).first()  # type: ignore[arg-type]
+                        .options(selectinload(relation(GhgInventory.cells)))).first()
 
 
 def profile_by_account(session: Session, account: int) -> ClimateProfile | None:
@@ -86,6 +88,6 @@ def list_plan_elements(session: Session, city_id: int) -> list[PlanElement]:
     """Return the current elements of a city's plans, with their plans, to link actions to."""
     query = (select(PlanElement).join(Plan).where(Plan.city_id == city_id,
                                                   col(PlanElement.is_retired).is_(False))
-             .options(selectinload(PlanElement.plan))  # type: ignore[arg-type]
-             .order_by(Plan.title, PlanElement.position, PlanElement.id))
+             .options(selectinload(relation(PlanElement.plan)))
+             .order_by(col(Plan.title), col(PlanElement.position), col(PlanElement.id)))
     return list(session.exec(query).all())

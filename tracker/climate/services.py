@@ -3,7 +3,7 @@
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from tracker.audit.services import diff, record_change, snapshot, tracked_update
 from tracker.catalogue.models import Target
@@ -28,6 +28,7 @@ from tracker.climate.models import (
     PastHazardEventCreate,
 )
 from tracker.climate.sectors import ROWS
+from tracker.db import saved_id
 from tracker.errors import DomainError
 from tracker.plans.models import Plan, PlanElement
 
@@ -76,10 +77,10 @@ def save_profile(*, session: Session, city: City, profile_in: ClimateProfileCrea
     profile = session.exec(select(ClimateProfile).where(ClimateProfile.city_id == city.id)).first()
     if profile is None:
         profile = ClimateProfile.model_validate(profile_in, update={"city_id": city.id})
-        _create(session, profile, PROFILE_FIELDS, city.id, user_id)
+        _create(session, profile, PROFILE_FIELDS, saved_id(city), user_id)
         return profile
     _update(session, profile, profile_in, PROFILE_FIELDS, version=version, user_id=user_id,
-            city_id=city.id)
+            city_id=saved_id(city))
     return profile
 
 
@@ -129,7 +130,7 @@ def _check_inventory_year(session: Session, city_id: int, year: int,
 def create_inventory(*, session: Session, city: City, inventory_in: InventoryCreate,
                      user_id: int | None) -> GhgInventory:
     """Record a GHG inventory and its CRF cells."""
-    _check_inventory_year(session, city.id, inventory_in.year)  # type: ignore[arg-type]
+    _check_inventory_year(session, saved_id(city), inventory_in.year)
     inventory = GhgInventory.model_validate(inventory_in.model_dump(exclude={"cells"}),
                                             update={"city_id": city.id})
     _apply_cells(inventory, inventory_in)
@@ -161,7 +162,7 @@ def create_target(*, session: Session, city: City, target_in: MitigationTargetCr
                   user_id: int | None) -> MitigationTarget:
     """Record a mitigation target."""
     target = MitigationTarget.model_validate(target_in, update={"city_id": city.id})
-    _create(session, target, TARGET_FIELDS, city.id, user_id)  # type: ignore[arg-type]
+    _create(session, target, TARGET_FIELDS, saved_id(city), user_id)
     return target
 
 
@@ -185,9 +186,9 @@ def _check_hazard_free(session: Session, city_id: int, code: str, hazard_id: int
 def create_hazard(*, session: Session, city: City, hazard_in: HazardCreate,
                   user_id: int | None) -> Hazard:
     """Add a hazard to a city's risk and vulnerability assessment."""
-    _check_hazard_free(session, city.id, hazard_in.hazard, None)  # type: ignore[arg-type]
+    _check_hazard_free(session, saved_id(city), hazard_in.hazard, None)
     hazard = Hazard.model_validate(hazard_in, update={"city_id": city.id})
-    _create(session, hazard, HAZARD_FIELDS, city.id, user_id)  # type: ignore[arg-type]
+    _create(session, hazard, HAZARD_FIELDS, saved_id(city), user_id)
     return hazard
 
 
@@ -216,10 +217,10 @@ def rate_capacity(*, session: Session, city: City, capacity_in: AdaptiveCapacity
         AdaptiveCapacity.city_id == city.id, AdaptiveCapacity.factor == capacity_in.factor)).first()
     if found is None:
         found = AdaptiveCapacity.model_validate(capacity_in, update={"city_id": city.id})
-        _create(session, found, fields, city.id, user_id)  # type: ignore[arg-type]
+        _create(session, found, fields, saved_id(city), user_id)
         return found
     _update(session, found, capacity_in, fields, version=None, user_id=user_id,
-            city_id=city.id)  # type: ignore[arg-type]
+            city_id=saved_id(city))
     return found
 
 
@@ -234,9 +235,9 @@ def _own_hazard(session: Session, city_id: int, hazard_id: int) -> Hazard:
 def create_goal(*, session: Session, city: City, goal_in: AdaptationGoalCreate,
                 user_id: int | None) -> AdaptationGoal:
     """Record an adaptation goal for one of the city's hazards."""
-    _own_hazard(session, city.id, goal_in.hazard_id)  # type: ignore[arg-type]
+    _own_hazard(session, saved_id(city), goal_in.hazard_id)
     goal = AdaptationGoal.model_validate(goal_in, update={"city_id": city.id})
-    _create(session, goal, GOAL_FIELDS, city.id, user_id)  # type: ignore[arg-type]
+    _create(session, goal, GOAL_FIELDS, saved_id(city), user_id)
     return goal
 
 
@@ -253,11 +254,11 @@ def _action_links(session: Session, city_id: int, action_in: ClimateActionCreate
                   ) -> tuple[list[PlanElement], list[Target], list[Hazard]]:
     """Load the elements, SDG targets and hazards an action links to, refusing others'."""
     elements = list(session.exec(select(PlanElement).join(Plan).where(
-        PlanElement.id.in_(action_in.element_ids), Plan.city_id == city_id)))  # type: ignore[union-attr]
+        col(PlanElement.id).in_(action_in.element_ids), Plan.city_id == city_id)))
     if len(elements) != len(set(action_in.element_ids)):
         raise ClimateError(_("Link only elements of this city's plans."))
     targets = list(session.exec(select(Target).where(
-        Target.id.in_(action_in.sdg_target_ids))))  # type: ignore[union-attr]
+        col(Target.id).in_(action_in.sdg_target_ids))))
     if len(targets) != len(set(action_in.sdg_target_ids)):
         raise ClimateError(_("An SDG target to link does not exist."))
     hazards = [_own_hazard(session, city_id, h) for h in dict.fromkeys(action_in.hazard_ids)]
@@ -275,7 +276,7 @@ def _link_snapshot(action: ClimateAction) -> dict[str, Any]:
 def create_action(*, session: Session, city: City, action_in: ClimateActionCreate,
                   user_id: int | None) -> ClimateAction:
     """Record a climate action with its plan elements, SDG targets and hazards."""
-    elements, targets, hazards = _action_links(session, city.id, action_in)  # type: ignore[arg-type]
+    elements, targets, hazards = _action_links(session, saved_id(city), action_in)
     action = ClimateAction.model_validate(action_in.model_dump(include=set(ACTION_FIELDS)),
                                           update={"city_id": city.id})
     action.elements, action.sdg_targets, action.hazards = elements, targets, hazards
@@ -303,9 +304,9 @@ def update_action(*, session: Session, action: ClimateAction, action_in: Climate
 
 def target_ids(session: Session, codes: list[str]) -> list[int]:
     """Return the ids of SDG targets by code ("13.2"), refusing unknown codes."""
-    found = {t.code: t.id for t in session.exec(select(Target).where(
-        Target.code.in_(codes)))}  # type: ignore[attr-defined]
+    found = {t.code: saved_id(t) for t in session.exec(select(Target).where(
+        col(Target.code).in_(codes)))}
     missing = [c for c in codes if c not in found]
     if missing:
         raise ClimateError(_("Unknown SDG target(s): %(codes)s", codes=", ".join(missing)))
-    return [found[c] for c in codes]  # type: ignore[misc]
+    return [found[c] for c in codes]

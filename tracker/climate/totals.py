@@ -88,6 +88,8 @@ def headline(cells: Iterable[CellLike], *, reported_basic: Decimal | None,
              reported_basic_plus: Decimal | None, population: int | None) -> Headline:
     """Prefer totals computed from the table; fall back on reported ones, never invent."""
     totals = compute_totals(cells)
+    basic: Decimal | None
+    plus: Decimal | None
     if totals.has_values:
         basic, plus, source = totals.basic, totals.basic_plus, "cells"
     elif reported_basic is not None or reported_basic_plus is not None:
