@@ -268,7 +268,9 @@ class IndicatorTarget(SQLModel, table=True):
     __tablename__ = "indicator_targets"
 
     id: int | None = Field(default=None, primary_key=True)
-    indicator_id: int = Field(foreign_key="local_indicators.id", index=True)
+    # None only until the first flush fills it in from `indicator` (the column is NOT NULL).
+    indicator_id: int | None = Field(default=None, foreign_key="local_indicators.id", index=True,
+                                     nullable=False)
     year: int
     value: Decimal = Field(sa_type=ExactDecimal)
     label: str = Field(default="", max_length=100)
@@ -282,7 +284,9 @@ class IndicatorDimension(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("indicator_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    indicator_id: int = Field(foreign_key="local_indicators.id", index=True)
+    # None only until the first flush fills it in from `indicator` (the column is NOT NULL).
+    indicator_id: int | None = Field(default=None, foreign_key="local_indicators.id", index=True,
+                                     nullable=False)
     name: str = Field(max_length=60)
     position: int = 0
     values: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -1,16 +1,17 @@
 """Reads of a city's local indicators, eager-loaded for the list, detail and picker pages."""
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.cities.models import City
+from tracker.db import relation
 from tracker.indicators.models import IndicatorAlignment, IndicatorElementLink, LocalIndicator
 from tracker.plans.models import Plan, PlanElement
 
@@ -43,12 +44,12 @@ class IndicatorView:
     elements: list[ElementLink] = field(default_factory=list)
 
 
-def _indicators(city: City) -> Any:
+def _indicators(city: City) -> SelectOfScalar[LocalIndicator]:
     """Build the query of a city's indicators with their targets and dimensions."""
     return (select(LocalIndicator)
             .where(LocalIndicator.city_id == city.id)
-            .options(selectinload(LocalIndicator.targets),  # type: ignore[arg-type]
-                     selectinload(LocalIndicator.dimensions)))  # type: ignore[arg-type]
+            .options(selectinload(relation(LocalIndicator.targets)),
+                     selectinload(relation(LocalIndicator.dimensions))))
 
 
 def get_indicator(session: Session, city: City, code: str) -> LocalIndicator | None:
@@ -57,25 +58,27 @@ def get_indicator(session: Session, city: City, code: str) -> LocalIndicator | N
     return session.scalars(query).first()
 
 
-def _sdg_links(session: Session, *where: Any) -> list[tuple[int, SdgLink]]:
+def _sdg_links(session: Session, *where: ColumnElement[bool]) -> list[tuple[int, SdgLink]]:
     """Return (indicator id, SDG alignment) pairs matching the filters, in code order."""
     query = (select(IndicatorAlignment, SdgIndicator.code, SdgIndicator.title, Goal.number)
-             .join(SdgIndicator, SdgIndicator.id == IndicatorAlignment.sdg_indicator_id)  # type: ignore[arg-type]
-             .join(Target, Target.id == SdgIndicator.target_id)  # type: ignore[arg-type]
-             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
-             .join(LocalIndicator, LocalIndicator.id == IndicatorAlignment.indicator_id)  # type: ignore[arg-type]
-             .where(*where).order_by(SdgIndicator.sort_key))
+             .join(SdgIndicator, col(SdgIndicator.id) == IndicatorAlignment.sdg_indicator_id)
+             .join(Target, col(Target.id) == SdgIndicator.target_id)
+             .join(Goal, col(Goal.id) == Target.goal_id)
+             .join(LocalIndicator, col(LocalIndicator.id) == IndicatorAlignment.indicator_id)
+             .where(*where).order_by(col(SdgIndicator.sort_key)))
     return [(link.indicator_id, SdgLink(link, code, title, number))
             for link, code, title, number in session.execute(query)]
 
 
-def _element_links(session: Session, *where: Any) -> list[tuple[int, ElementLink]]:
+def _element_links(session: Session, *where: ColumnElement[bool]
+                   ) -> list[tuple[int, ElementLink]]:
     """Return (indicator id, measured element) pairs matching the filters, by plan and code."""
     query = (select(IndicatorElementLink, PlanElement, Plan)
-             .join(PlanElement, PlanElement.id == IndicatorElementLink.element_id)  # type: ignore[arg-type]
-             .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
-             .join(LocalIndicator, LocalIndicator.id == IndicatorElementLink.indicator_id)  # type: ignore[arg-type]
-             .where(*where).order_by(func.lower(Plan.title), Plan.id, PlanElement.code))
+             .join(PlanElement, col(PlanElement.id) == IndicatorElementLink.element_id)
+             .join(Plan, col(Plan.id) == PlanElement.plan_id)
+             .join(LocalIndicator, col(LocalIndicator.id) == IndicatorElementLink.indicator_id)
+             .where(*where)
+             .order_by(func.lower(Plan.title), col(Plan.id), col(PlanElement.code)))
     return [(link.indicator_id, ElementLink(link, element, plan))
             for link, element, plan in session.execute(query)]
 
@@ -83,9 +86,9 @@ def _element_links(session: Session, *where: Any) -> list[tuple[int, ElementLink
 def list_indicators(session: Session, city: City, include_retired: bool = False
                     ) -> list[IndicatorView]:
     """List a city's indicators by code with everything the list shows, in five queries."""
-    where = [LocalIndicator.city_id == city.id]
+    where = [col(LocalIndicator.city_id) == city.id]
     if not include_retired:
-        where.append(LocalIndicator.is_retired == False)  # noqa: E712
+        where.append(col(LocalIndicator.is_retired) == False)  # noqa: E712
     query = _indicators(city).where(*where).order_by(func.lower(LocalIndicator.code))
     views = {ind.id: IndicatorView(ind) for ind in session.scalars(query)}
     for indicator_id, sdg in _sdg_links(session, *where):
@@ -104,7 +107,7 @@ def count_retired(session: Session, city: City) -> int:
 
 def view_indicator(session: Session, indicator: LocalIndicator) -> IndicatorView:
     """Return one indicator with its SDG alignments and measured elements."""
-    where = LocalIndicator.id == indicator.id
+    where = col(LocalIndicator.id) == indicator.id
     return IndicatorView(indicator, [s for _, s in _sdg_links(session, where)],
                          [e for _, e in _element_links(session, where)])
 
@@ -113,26 +116,26 @@ def list_history(session: Session, indicator: LocalIndicator
                  ) -> list[tuple[AuditEvent, User | None]]:
     """List the recorded changes to an indicator, newest first, with who made them."""
     query = (select(AuditEvent, User)
-             .outerjoin(User, User.id == AuditEvent.user_id)  # type: ignore[arg-type]
+             .outerjoin(User, col(User.id) == AuditEvent.user_id)
              .where(AuditEvent.entity_type == LocalIndicator.__name__,
                     AuditEvent.entity_id == indicator.id)
-             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))  # type: ignore[attr-defined,union-attr]
+             .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()))
     return [(event, user) for event, user in session.execute(query)]
 
 
 def list_linkable_elements(session: Session, city: City) -> list[tuple[PlanElement, Plan]]:
     """List the current elements of the city's plans, by plan and position in the tree."""
     query = (select(PlanElement, Plan)
-             .join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
+             .join(Plan, col(Plan.id) == PlanElement.plan_id)
              .where(Plan.city_id == city.id, PlanElement.is_retired == False)  # noqa: E712
-             .order_by(func.lower(Plan.title), Plan.id, PlanElement.depth, PlanElement.position,
-                       PlanElement.code))
+             .order_by(func.lower(Plan.title), col(Plan.id), col(PlanElement.depth),
+                       col(PlanElement.position), col(PlanElement.code)))
     return [(element, plan) for element, plan in session.execute(query)]
 
 
 def get_city_element(session: Session, city: City, element_id: int) -> PlanElement | None:
     """Return a current element of one of the city's plans."""
-    query = (select(PlanElement).join(Plan, Plan.id == PlanElement.plan_id)  # type: ignore[arg-type]
+    query = (select(PlanElement).join(Plan, col(Plan.id) == PlanElement.plan_id)
              .where(PlanElement.id == element_id, Plan.city_id == city.id,
                     PlanElement.is_retired == False))  # noqa: E712
     return session.scalars(query).first()

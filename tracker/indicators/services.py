@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from tracker.audit.services import diff, record_change, snapshot, tracked_update
 from tracker.catalogue.models import SdgIndicator
 from tracker.cities.models import City
+from tracker.db import saved_id
 from tracker.errors import DomainError
 from tracker.indicators.models import (
     IndicatorAlignment,
@@ -80,7 +81,7 @@ def _replace_parts(indicator: LocalIndicator, indicator_in: LocalIndicatorCreate
 def create_indicator(*, session: Session, city: City, indicator_in: LocalIndicatorCreate,
                      user_id: int | None) -> LocalIndicator:
     """Define a local indicator with its baseline, targets and disaggregations."""
-    _check_code(session, city.id, indicator_in.code, None)  # type: ignore[arg-type]
+    _check_code(session, saved_id(city), indicator_in.code, None)
     indicator = LocalIndicator.model_validate(definition_values(indicator_in),
                                               update={"city_id": city.id})
     _replace_parts(indicator, indicator_in)
@@ -125,7 +126,8 @@ def align_to_sdg(*, session: Session, indicator: LocalIndicator, sdg_indicator: 
         IndicatorAlignment.indicator_id == indicator.id,
         IndicatorAlignment.sdg_indicator_id == sdg_indicator.id)).first()
     before = [link.relation.value, link.rationale] if link else None
-    link = link or IndicatorAlignment(indicator_id=indicator.id, sdg_indicator_id=sdg_indicator.id)
+    link = link or IndicatorAlignment(indicator_id=saved_id(indicator),
+                                      sdg_indicator_id=saved_id(sdg_indicator))
     link.relation, link.rationale = relation, rationale.strip()
     session.add(link)
     session.flush()
@@ -157,7 +159,7 @@ def link_element(*, session: Session, indicator: LocalIndicator, element: PlanEl
         IndicatorElementLink.indicator_id == indicator.id,
         IndicatorElementLink.element_id == element.id)).first()
     if link is None:
-        link = IndicatorElementLink(indicator_id=indicator.id, element_id=element.id)
+        link = IndicatorElementLink(indicator_id=saved_id(indicator), element_id=saved_id(element))
         session.add(link)
         session.flush()
         record_change(session, user_id=user_id, action="link", entity=indicator,
