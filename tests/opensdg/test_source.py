@@ -9,6 +9,8 @@ import pytest
 
 from tests.opensdg.conftest import REPOS, zip_folder
 from tracker.opensdg import source
+from tracker.opensdg.reader import open_repository, read_metadata
+from tracker.opensdg.rows import classify
 from tracker.opensdg.source import RepositoryError, open_source
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
@@ -64,3 +66,25 @@ def test_a_zip_too_large_or_not_a_zip_is_refused(monkeypatch: pytest.MonkeyPatch
         open_source(path)
     with pytest.raises(RepositoryError, match="neither a folder nor a zip"):
         open_source(tmp_path / "missing")
+
+
+def test_metadata_that_expands_without_end_is_not_read(tmp_path: Path) -> None:
+    laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]"
+        for i in range(9)]  # 10 × 8⁹ values from a file of 700 bytes
+    (tmp_path / "data").mkdir()
+    (tmp_path / "indicator-config").mkdir()
+    (tmp_path / "data/indicator_1-1-1.csv").write_text("Year,Value\n2015,1\n")
+    (tmp_path / "indicator-config/1-1-1.yml").write_text("\n".join(laughs) + "\n")
+    repository = open_repository(open_source(tmp_path))
+    assert read_metadata(repository, "1-1-1") == {}
+    assert [(p.file, "more than 100000 values" in p.message) for p in repository.problems] \
+        == [("indicator-config/1-1-1.yml", True)]
+
+
+def test_a_header_of_many_columns_is_refused_at_once() -> None:
+    header = ["Year", *(f"c{i}" for i in range(200_000)), "Value"]
+    assert classify(header, set()) == "The file has more than 200 columns."
+    assert classify(["Year", "Sex", "sex", "Value"], set()) == \
+        "The column Sex appears twice."

@@ -23,6 +23,7 @@ DATA_RE = re.compile(r"^data/(?:indicator_)?([^/]+)\.csv$")
 FRONT_MATTER_RE = re.compile(r"^---\s*\n(.*?)\n---\s*(?:\n|$)(.*)$", re.S)
 # Where sdg-build's later inputs override earlier ones, in our precedence (last wins).
 META_ORDER = ("global-meta", "csv-meta", "meta", "indicator-config")
+MAX_NODES = 100_000
 
 
 @dataclass
@@ -47,12 +48,17 @@ class Repository:
     meta_only: list[str] = field(default_factory=list)  # ids with metadata but no data
 
 
-def jsonable(value: Any) -> Any:
-    """Return YAML's value as JSON can hold it (dates as ISO text)."""
+def jsonable(value: Any, budget: list[int] | None = None) -> Any:
+    """Return YAML's value as JSON can hold it (dates as ISO text); refuse more than
+    MAX_NODES values (YAML aliases can make a small file expand without end)."""
+    budget = [MAX_NODES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError(_("The metadata holds more than %(num)d values.", num=MAX_NODES))
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v, budget) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
+        return [jsonable(v, budget) for v in value]
     if isinstance(value, date | datetime):
         return value.isoformat()
     if value is None or isinstance(value, str | int | float | bool):
@@ -91,7 +97,10 @@ def read_csv_meta(source: Source, name: str, mapping: dict[str, str]) -> dict[st
     """Read v1 csv-meta rows (label, value); labels are named through the mapping."""
     fields: dict[str, Any] = {}
     with source.open_text(name) as handle:
-        for row in csv.reader(handle):
+        for number, row in enumerate(csv.reader(handle)):
+            if number >= MAX_NODES:
+                raise ValueError(_("The metadata holds more than %(num)d values.",
+                                   num=MAX_NODES))
             if row and row[0].strip():
                 label = row[0].strip()
                 fields[mapping.get(label, label)] = row[1] if len(row) > 1 else ""

@@ -9,6 +9,7 @@ when it carries an attribute, such as a footnote saying why; otherwise it is not
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from tracker.opensdg.source import Source
 from tracker.opensdg.store import Cell
 
 MAX_KEY, MAX_NAME, MAX_LABEL = 500, 60, 40
+MAX_COLUMNS = 200  # Open SDG files have a handful; a wider header is no data file
 SPECIAL = {"year", "value", "progress"}
 NO_ATTRIBUTES: dict[str, str] = {}
 DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?$|^\d{1,2}/\d{1,2}/\d{4}$")
@@ -61,12 +63,15 @@ class DataFile:
 
 def classify(header: list[str], declared: set[str]) -> Columns | str:
     """Sort a header's columns into kinds, or say why the file cannot be read."""
+    if len(header) > MAX_COLUMNS:
+        return str(_("The file has more than %(num)d columns.", num=MAX_COLUMNS))
     names = [name.strip() for name in header]
     folded = [normalised(name) for name in names]
     for required in ("year", "value"):
         if required not in folded:
             return str(_("The file has no %(column)s column.", column=required.capitalize()))
-    repeated = sorted({n for n in names if n and folded.count(normalised(n)) > 1})
+    times = Counter(folded)
+    repeated = sorted({n for n, f in zip(names, folded, strict=True) if n and times[f] > 1})
     if repeated:
         return str(_("The column %(name)s appears twice.", name=repeated[0]))
     long = [n for n in names if len(n) > MAX_NAME]

@@ -23,6 +23,7 @@ READABLE = (".csv", ".md", ".yml", ".yaml", ".json")
 MAX_ZIP_BYTES = 100 * 1024 * 1024
 MAX_MEMBERS = 20_000
 MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_TEXT = 2_000_000  # characters of one metadata file
 MAX_RATIO = 200  # CSV packs well (about 10:1); a bomb packs thousands to one
 
 
@@ -56,9 +57,12 @@ class Source(ABC):
             yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
     def read_text(self, name: str) -> str:
-        """Return a whole (small) file as text."""
+        """Return a whole metadata file as text; refuse one over MAX_TEXT characters."""
         with self.open_text(name) as handle:
-            return handle.read()
+            text = handle.read(MAX_TEXT + 1)
+        if len(text) > MAX_TEXT:
+            raise ValueError(_("The file is longer than %(num)d characters.", num=MAX_TEXT))
+        return text
 
     def close(self) -> None:  # noqa: B027  (a folder holds nothing open)
         """Release what the source holds open."""
