@@ -5,6 +5,7 @@ split years and ranges of years imported, entered and exported as written."""
 import csv
 import io
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from tracker.data.observation_io import (
     import_observations,
 )
 from tracker.data.period_labels import MAX_YEAR, PeriodRef, parse_period_label, period_text
+from tracker.data.queries import list_periods
 from tracker.data.services import Entry, review_observation, save_observation
 from tracker.reports.content import period_names
 from tracker.reports.content_quality import load_observations, quality_data
@@ -147,6 +149,16 @@ def test_a_calendar_indicator_keeps_calendar_years_in_a_fiscal_city(
     again = "\n".join(",".join(row) for row in exported(app, db, april["city"], "csv"))
     assert run(app, db, april["city"], again, save=False).summary() == {
         "create": 0, "update": 0, "unchanged": 4}
+
+
+def test_the_grid_reaches_the_current_year_of_the_indicators_calendar(
+        app: Flask, april: dict[str, Any]) -> None:
+    february = date(2027, 2, 1)  # calendar year 2027, fiscal year 2026/27 (April)
+    with app.app_context():
+        calendar = list_periods(april["city"], april["cal"], [], february)
+        fiscal = list_periods(april["city"], april["fis"], [], february)
+    assert [p.label for p in calendar[:2]] == ["2027", "2026"]
+    assert [p.label for p in fiscal[:2]] == ["2026/27", "2025/26"]
 
 
 WRITTEN = ["2009-2010", "2017-2019", "2017", "2015-16", "2012/2013"]

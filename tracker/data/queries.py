@@ -19,6 +19,7 @@ from tracker.data.models import (
     PeriodKind,
     breakdown_key,
 )
+from tracker.data.period_labels import is_fiscal
 from tracker.data.period_names import cell_period, city_period_name
 from tracker.data.periods import is_due
 from tracker.indicators.models import Frequency, IndicatorTarget, LocalIndicator
@@ -104,6 +105,14 @@ def current_fiscal_year(city: City, today: date | None = None) -> int:
     return today.year if today.month >= city.fiscal_year_start_month else today.year - 1
 
 
+def current_year(city: City, indicator: LocalIndicator, today: date | None = None) -> int:
+    """Return the year a value for today goes in: the city's current fiscal year, or the
+    calendar year for an indicator that counts calendar years."""
+    if is_fiscal(indicator, city.fiscal_year_start_month):
+        return current_fiscal_year(city, today)
+    return (today or date.today()).year
+
+
 def list_columns(indicator: LocalIndicator) -> list[Column]:
     """Return the total, then each value of each breakdown as its own cell (not their cross
     product: the sum rule adds up one dimension's values to the total)."""
@@ -121,7 +130,7 @@ def list_periods(city: City, indicator: LocalIndicator, observed: list[Observati
     (or 9 years back, or the oldest value) to the current fiscal year (or the newest value),
     and each range of years a value was given for, each labelled as its cells were written."""
     years = [o.year for o in observed]
-    last = max([current_fiscal_year(city, today), *years])
+    last = max([current_year(city, indicator, today), *years])
     first = min([indicator.baseline_year or last - YEARS_BACK, *years])
     quarters = [1, 2, 3, 4] if indicator.frequency == Frequency.QUARTERLY else [WHOLE_YEAR]
     keys = {(year, quarter, 1) for year in range(first, last + 1) for quarter in quarters}
