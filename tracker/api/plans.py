@@ -153,6 +153,8 @@ def local_indicator_json(ind: LocalIndicator, sdg: Nodes,
         "baseline": {"year": ind.baseline_year, "value": decimal_text(ind.baseline_value),
                      "note": ind.baseline_note},
         "natural_limit": decimal_text(ind.natural_limit), "is_retired": ind.is_retired,
+        "progress": {"rule": str(ind.progress_rule), "options": list(ind.progress_options),
+                     "auto": ind.auto_progress, "manual_status": ind.manual_progress_status},
         "targets": [{"year": t.year, "value": decimal_text(t.value), "label": t.label}
                     for t in ind.targets],
         "dimensions": [{"name": d.name, "values": list(d.values)} for d in ind.dimensions],

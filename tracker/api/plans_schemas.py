@@ -1,12 +1,19 @@
 """Response models of a city's plans (with their element trees) and local indicators."""
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from tracker.api.schemas import ApiModel, DecimalText
-from tracker.indicators.models import Direction, Frequency, QuarterRollup, SdgRelation, UnitKind
+from tracker.indicators.models import (
+    Direction,
+    Frequency,
+    ProgressRule,
+    QuarterRollup,
+    SdgRelation,
+    UnitKind,
+)
 from tracker.plans.models import AlignmentRelation, PlanKind, PlanStatus
 
 
@@ -117,6 +124,19 @@ class Dimension(ApiModel):
     values: list[str]
 
 
+class ProgressSettings(ApiModel):
+    """How the indicator's progress status is decided (see /progress/methodology)."""
+
+    rule: ProgressRule = Field(description="headline (default), configured (options below) or "
+                                           "mean_of_breakdowns; configured whenever options "
+                                           "are given.")
+    options: list[dict[str, Any]] = Field(
+        description="Open SDG progress_calculation_options items, as written.")
+    auto: bool = Field(description="false: the status is manual_status (Open SDG's "
+                                   "auto_progress_calculation).")
+    manual_status: str
+
+
 class LocalIndicatorPublic(ApiModel):
     """A local indicator's definition, baseline, targets, breakdowns and links."""
 
@@ -133,6 +153,7 @@ class LocalIndicatorPublic(ApiModel):
     department: str
     baseline: Baseline
     natural_limit: DecimalText | None
+    progress: ProgressSettings
     is_retired: bool
     targets: list[TargetValue]
     dimensions: list[Dimension]

@@ -22,6 +22,7 @@ from tracker.cities.models import City
 from tracker.db import get_session
 from tracker.plans.models import PlanElement
 from tracker.plans.queries import code_key
+from tracker.progress.aggregate import SeriesOutcome
 from tracker.progress.result import STATUSES, json_number
 from tracker.progress.services import IndicatorProgress, Rollup, city_progress
 
@@ -33,12 +34,25 @@ def rollup_json(rollup: Rollup) -> dict[str, Any]:
             "counts": {status: rollup.counts.get(status, 0) for status in STATUSES}}
 
 
+def counted_json(outcome: SeriesOutcome) -> dict[str, Any]:
+    """A series that decides the status: how it was chosen and its result."""
+    found = outcome.result
+    return {"label": outcome.label, "breakdowns": list(outcome.keys), "error": outcome.error,
+            "warnings": list(outcome.warnings), "uses_progress": outcome.uses_progress,
+            "status": found.status if found else None,
+            "score": json_number(found.score) if found else None,
+            "progress_value": json_number(found.progress_value) if found else None}
+
+
 def indicator_json(item: IndicatorProgress) -> dict[str, Any]:
     """An indicator's status and score, its alignments and every series' inputs."""
     indicator = item.indicator
+    result = item.result
     return {"code": indicator.code, "name": indicator.name,
             "direction": indicator.direction.value, "status": item.status,
-            "score": json_number(item.score),
+            "score": json_number(item.score), "rule": result.rule,
+            "opensdg_status": result.opensdg_status, "not_computable": result.error,
+            "counted": [counted_json(outcome) for outcome in result.outcomes],
             "sdg_indicators": [link.code for link in item.data.view.sdg_links],
             "elements": [link.element.id for link in item.data.view.elements],
             "series": [{"breakdown": key, **result.as_dict()}
@@ -67,7 +81,8 @@ def elements_json(session: Session, elements: dict[int, Rollup]) -> list[dict[st
          errors=(401, 403, 404), params=[query_param(
              "drafts", "1 to count drafts, submitted and returned values",
              {"type": "string", "enum": ["1"]})],
-         description="Statuses follow the Open SDG method (see /progress/methodology). "
+         description="Statuses follow the Open SDG method; each indicator's rule says which "
+                     "series count (see /progress/methodology). "
                      "Readable by whoever may read the city. drafts=1 counts unapproved values "
                      "too, for those who may see the city's internals; for others it is ignored "
                      "(include_drafts says which values were counted).")

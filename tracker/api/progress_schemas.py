@@ -89,6 +89,19 @@ class ProgressSeries(ApiModel):
     year_reached: int | None
 
 
+class CountedSeries(ApiModel):
+    """A series that decides the status under the indicator's rule."""
+
+    label: str = Field(description='Its filters ("Sex = Female"); "" for the headline.')
+    breakdowns: list[str] = Field(description="The breakdown keys of the rows used.")
+    error: str = Field(description="Why its rows could not be chosen (Open SDG stops there).")
+    warnings: list[str] = Field(description="Filters not applied: no such column or value.")
+    uses_progress: bool = Field(description="The Progress column replaced the values.")
+    status: Status | None
+    score: Number
+    progress_value: Number
+
+
 class IndicatorProgress(ApiModel):
     """An indicator's status and score, its alignments and every series' inputs."""
 
@@ -97,9 +110,17 @@ class IndicatorProgress(ApiModel):
     direction: str
     status: Status
     score: Number
+    rule: Literal["headline", "configured", "mean_of_breakdowns", "manual"] = Field(
+        description="Which series decide the status (manual: set by hand).")
+    opensdg_status: str = Field(
+        description="The status Open SDG shows: blank where the tracker says not_available "
+                    "for want of any scored series, and a manual status as given.")
+    not_computable: str = Field(description="Why no status could be computed, else blank.")
+    counted: list[CountedSeries]
     sdg_indicators: list[str]
     elements: list[int]
-    series: list[ProgressSeries]
+    series: list[ProgressSeries] = Field(
+        description="Every breakdown assessed on its own with the indicator's settings.")
 
 
 class CityProgress(ApiModel):

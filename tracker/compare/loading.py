@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import raiseload, subqueryload
 from sqlmodel import Session, col
 
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.compare.selection import Selection
-from tracker.data.models import Observation
 from tracker.db import relation
 from tracker.indicators.models import (
     IndicatorAlignment,
@@ -23,7 +22,7 @@ from tracker.indicators.models import (
 )
 from tracker.indicators.queries import IndicatorView, SdgLink, _element_links
 from tracker.plans.models import Plan, PlanElement
-from tracker.progress.queries import IndicatorData, Point, counted_statuses
+from tracker.progress.queries import IndicatorData, load_counted_points
 
 
 def scope_filters(sel: Selection) -> list[Any]:
@@ -87,33 +86,15 @@ def load_views(session: Session, where: list[Any], with_elements: bool
     return views  # type: ignore[return-value]
 
 
-def load_points(session: Session, where: list[Any], include_drafts: bool
-                ) -> dict[int, dict[str, list[Point]]]:
-    """Return the counted values of the matching indicators by indicator and breakdown."""
-    query = (select(col(Observation.indicator_id), col(Observation.breakdown_key),
-                    col(Observation.year), col(Observation.quarter),
-                    cast(col(Observation.value), Float))
-             .join(LocalIndicator, col(LocalIndicator.id) == col(Observation.indicator_id))
-             .where(*where, col(Observation.is_deleted) == False,  # noqa: E712
-                    col(Observation.value).is_not(None),
-                    col(Observation.status).in_(counted_statuses(include_drafts)))
-             .order_by(col(Observation.indicator_id), col(Observation.year),
-                       col(Observation.quarter)))
-    values: dict[int, dict[str, list[Point]]] = {}
-    for indicator_id, key, year, quarter, value in session.execute(query):
-        values.setdefault(indicator_id, {}).setdefault(key, []).append((year, quarter, value))
-    return values
-
-
 def load_scoped(session: Session, city_ids: Sequence[int], sel: Selection,
                 include_drafts: bool) -> dict[int, list[IndicatorData]]:
     """Return each city's in-scope active indicators with their values (by city id)."""
     where = [col(LocalIndicator.city_id).in_(city_ids),
              LocalIndicator.is_retired == False, *scope_filters(sel)]  # noqa: E712
     views = load_views(session, where, bool(sel.plan_kind))
-    values = load_points(session, where, include_drafts)
+    values, progress = load_counted_points(session, where, include_drafts)
     by_city: dict[int, list[IndicatorData]] = {city_id: [] for city_id in city_ids}
     for indicator_id, view in views.items():
-        by_city[view.indicator.city_id].append(
-            IndicatorData(view, dict(values.get(indicator_id, {}))))
+        by_city[view.indicator.city_id].append(IndicatorData(
+            view, dict(values.get(indicator_id, {})), dict(progress.get(indicator_id, {}))))
     return by_city

@@ -36,6 +36,7 @@ from wtforms.validators import (
 )
 
 from tracker.forms import TrackerForm, TrackerSubform, choices
+from tracker.indicators import progress_rows as progress
 from tracker.indicators.models import (
     CODE_PATTERN,
     LocalIndicator,
@@ -64,7 +65,9 @@ CALENDARS = [("", _l("As the city")), ("calendar", _l("Calendar year")),
              ("fiscal", _l("Fiscal year (the city's)"))]
 LABELS = {"unit_kind": dict(UNIT_KINDS), "direction": dict(DIRECTIONS),
           "frequency": dict(FREQUENCIES), "quarterly_rollup": dict(ROLLUPS),
-          "relation": dict(RELATIONS), "calendar": dict(CALENDARS)}
+          "relation": dict(RELATIONS), "calendar": dict(CALENDARS),
+          "progress_rule": dict(progress.PROGRESS_RULES),
+          "manual_progress_status": dict(progress.MANUAL_STATUSES)}
 
 TEXT_FIELDS = ["code", "name", "definition", "unit_label", "data_source", "department",
                "baseline_note"]
@@ -200,6 +203,15 @@ class IndicatorForm(TrackerForm):
     targets = FieldList(FormField(TargetRow), label=_l("Targets"), min_entries=4, max_entries=40)
     dimensions = FieldList(FormField(DimensionRow), label=_l("Disaggregation"), min_entries=3,
                            max_entries=20)
+    progress_rule = SelectField(_l("Progress status from"), default="headline",
+                                choices=choices(progress.PROGRESS_RULES),
+                                validators=[progress.configured_needs_rows])
+    manual_progress = BooleanField(_l("Set the status by hand"), description=_l(
+        "Open SDG’s automatic progress calculation off: the status below is shown as it is."))
+    manual_progress_status = SelectField(_l("Status set by hand"),
+                                         choices=choices(progress.MANUAL_STATUSES), default="")
+    progress_options = FieldList(FormField(progress.ProgressOptionRow), min_entries=1,
+                                 label=_l("Configured series"), max_entries=20)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -208,7 +220,8 @@ class IndicatorForm(TrackerForm):
     @property
     def has_errors(self) -> bool:
         """Is any message to show, including those placed in rows after validation?"""
-        cells = (cell for rows in (self.targets, self.dimensions) for e in rows for cell in e.form)
+        cells = (cell for rows in (self.targets, self.dimensions, self.progress_options)
+                 for e in rows for cell in e.form)
         return bool(self.errors or self.rule_errors or any(cell.errors for cell in cells))
 
     def validated_definition(self) -> LocalIndicatorCreate | None:
@@ -249,6 +262,9 @@ def read_definition(form: IndicatorForm) -> Submission:
                           "label": (r.label.data or "").strip()} for _, r in targets]
     values["dimensions"] = [{"name": (r.name.data or "").strip(),
                              "values": split_values(r.values.data)} for _, r in dimensions]
+    values |= progress.progress_values(form.progress_rule.data, form.manual_progress.data,
+                                       form.manual_progress_status.data,
+                                       [e.form for e in form.progress_options])
     return Submission(values, [i for i, _ in targets], [i for i, _ in dimensions])
 
 
@@ -329,7 +345,7 @@ def initial_data(indicator: LocalIndicator) -> dict[str, Any]:
     dimensions = [{"name": d.name, "values": ", ".join(d.values)} for d in indicator.dimensions]
     data["targets"] = targets + [{}] * max(2, 4 - len(targets))
     data["dimensions"] = dimensions + [{}] * max(1, 3 - len(dimensions))
-    return data
+    return data | progress.progress_data(indicator)
 
 
 class AlignmentForm(TrackerForm):
@@ -377,7 +393,7 @@ def _shown(field: Any) -> str:
                 for entry in field]
         return "; ".join(row for row in rows if row)
     if field.type == "SelectField":
-        return choice_label(field.name, field.data) if field.data else ""
+        return choice_label(field.short_name, field.data) if field.data else ""
     if field.type == "BooleanField":
         return _("Yes") if field.data else _("No")
     text = "" if field.data is None else str(field.data).strip()

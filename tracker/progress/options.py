@@ -98,21 +98,18 @@ def read_thresholds(raw: Any, where: str) -> dict[str, float] | None:
         return None
     if not isinstance(raw, Mapping):
         raise ProgressInputError(f"{where}: progress_thresholds must give high, med or low")
-    unknown = sorted(set(map(str, raw)) - set(THRESHOLD_KEYS))
-    if unknown:
-        raise ProgressInputError(f"{where}: unknown threshold {unknown[0]!r}; use high, med, low")
-    found = {key: number(raw[key], f"{where}: threshold {key}") for key in raw}
+    # Like Open SDG, other keys are ignored.
+    found = {key: number(raw[key], f"{where}: threshold {key}") for key in THRESHOLD_KEYS
+             if key in raw}
     return {key: value for key, value in found.items() if value is not None} or None
 
 
 def read_option(raw: Any, index: int = 0) -> SeriesOption:
-    """Read one progress_calculation_options item (index counts from 0, messages from 1)."""
+    """Read one progress_calculation_options item (index counts from 0, messages from 1);
+    other keys are ignored, as Open SDG ignores them."""
     where = f"progress option {index + 1}"
     if not isinstance(raw, Mapping):
         raise ProgressInputError(f"{where} must be a mapping of Open SDG settings")
-    unknown = sorted(set(map(str, raw)) - set(KEYS))
-    if unknown:
-        raise ProgressInputError(f"{where}: unknown setting {unknown[0]!r}")
     series, unit = raw.get("series"), raw.get("unit")
     return SeriesOption(
         series=None if series is None else text_of(series),

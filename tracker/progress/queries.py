@@ -5,12 +5,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Float, cast, func, or_, select
+from sqlalchemy import ColumnElement, Float, cast, func, or_, select
 from sqlalchemy.orm import raiseload, subqueryload
 from sqlmodel import Session, col
 
 from tracker.cities.models import City
 from tracker.data.models import Observation, ObservationStatus
+from tracker.db import relation, saved_id
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import IndicatorView, _element_links, _sdg_links
 from tracker.plans.models import Plan, PlanElement
@@ -42,41 +43,45 @@ def counted_statuses(include_drafts: bool) -> list[ObservationStatus]:
 
 def load_indicators(session: Session, city_ids: Sequence[int]) -> dict[int, IndicatorView]:
     """Return the active indicators of these cities with their links, in four queries."""
-    where = [col(LocalIndicator.city_id).in_(city_ids),
-             LocalIndicator.is_retired == False]  # noqa: E712
+    where: list[ColumnElement[bool]] = [col(LocalIndicator.city_id).in_(city_ids),
+                                        col(LocalIndicator.is_retired) == False]  # noqa: E712
     # subqueryload: one query however many indicators (selectinload sends one per 500).
     # Progress needs no dimensions (the series carry their breakdown keys): never load them.
     query = (select(LocalIndicator).where(*where)
-             .options(subqueryload(LocalIndicator.targets),  # type: ignore[arg-type]
-                      raiseload(LocalIndicator.dimensions))  # type: ignore[arg-type]
-             .order_by(LocalIndicator.city_id, func.lower(LocalIndicator.code)))
-    views = {ind.id: IndicatorView(ind) for ind in session.scalars(query)}
+             .options(subqueryload(relation(LocalIndicator.targets)),
+                      raiseload(relation(LocalIndicator.dimensions)))
+             .order_by(col(LocalIndicator.city_id), func.lower(LocalIndicator.code)))
+    views = {saved_id(ind): IndicatorView(ind) for ind in session.scalars(query)}
     for indicator_id, sdg in _sdg_links(session, *where):
         views[indicator_id].sdg_links.append(sdg)
     for indicator_id, element in _element_links(session, *where):
         views[indicator_id].elements.append(element)
-    return views  # type: ignore[return-value]
+    return views
 
 
-def load_values(session: Session, city_ids: Sequence[int], include_drafts: bool
-                ) -> tuple[dict[int, dict[str, list[Point]]], dict[int, dict[str, list[Point]]]]:
-    """Return the counted values (and Progress-column values) of these cities' active
-    indicators by indicator and breakdown, in one query; deleted values never count."""
+ValuesByKey = dict[int, dict[str, list[Point]]]
+
+
+def load_counted_points(session: Session, where: Sequence[ColumnElement[bool]],
+                        include_drafts: bool
+                        ) -> tuple[ValuesByKey, ValuesByKey]:
+    """Return the counted values, and the values of Open SDG's Progress column, of the
+    indicators matching `where`, by indicator and breakdown, in one query; deleted values
+    never count."""
     # The engine computes in floats: let the database convert (exact decimals would cost
     # a Decimal per value only to be turned into a float).
-    query = (select(Observation.indicator_id, Observation.breakdown_key, Observation.year,
-                    Observation.quarter, cast(Observation.value, Float),
-                    cast(Observation.progress_value, Float))
-             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
-             .where(col(LocalIndicator.city_id).in_(city_ids),
-                    LocalIndicator.is_retired == False,  # noqa: E712
-                    Observation.is_deleted == False,  # noqa: E712
+    query = (select(col(Observation.indicator_id), col(Observation.breakdown_key),
+                    col(Observation.year), col(Observation.quarter),
+                    cast(Observation.value, Float), cast(Observation.progress_value, Float))
+             .join(LocalIndicator, col(LocalIndicator.id) == Observation.indicator_id)
+             .where(*where, col(Observation.is_deleted) == False,  # noqa: E712
                     or_(col(Observation.value).is_not(None),
                         col(Observation.progress_value).is_not(None)),
                     col(Observation.status).in_(counted_statuses(include_drafts)))
-             .order_by(Observation.indicator_id, Observation.year, Observation.quarter))
-    values: dict[int, dict[str, list[Point]]] = {}
-    progress: dict[int, dict[str, list[Point]]] = {}
+             .order_by(col(Observation.indicator_id), col(Observation.year),
+                       col(Observation.quarter)))
+    values: ValuesByKey = {}
+    progress: ValuesByKey = {}
     for indicator_id, key, year, quarter, value, progress_value in session.execute(query):
         series = values.setdefault(indicator_id, {}).setdefault(key, [])
         if value is not None:
@@ -87,13 +92,21 @@ def load_values(session: Session, city_ids: Sequence[int], include_drafts: bool
     return values, progress
 
 
+def load_values(session: Session, city_ids: Sequence[int], include_drafts: bool
+                ) -> tuple[ValuesByKey, ValuesByKey]:
+    """Return the counted values (and Progress values) of these cities' active indicators."""
+    where = [col(LocalIndicator.city_id).in_(city_ids),
+             col(LocalIndicator.is_retired) == False]  # noqa: E712
+    return load_counted_points(session, where, include_drafts)
+
+
 def load_progress_data(session: Session, cities: Sequence[City], include_drafts: bool = False
                        ) -> dict[int, list[IndicatorData]]:
     """Return each city's indicators with their values (keyed by city id), in five queries."""
     city_ids = [c.id for c in cities if c.id is not None]
     views = load_indicators(session, city_ids)
     values, progress = load_values(session, city_ids, include_drafts) if views else ({}, {})
-    by_city: dict[int, list[IndicatorData]] = {c.id: [] for c in cities}  # type: ignore[misc]
+    by_city: dict[int, list[IndicatorData]] = {city_id: [] for city_id in city_ids}
     for indicator_id, view in views.items():
         series: dict[str, Any] = values.get(indicator_id, {})
         by_city[view.indicator.city_id].append(
@@ -103,7 +116,7 @@ def load_progress_data(session: Session, cities: Sequence[City], include_drafts:
 
 def load_element_parents(session: Session, city_ids: Sequence[int]) -> dict[int, int | None]:
     """Return every plan element's parent (None at the top) for these cities, in one query."""
-    query = (select(PlanElement.id, PlanElement.parent_id).join(Plan)
+    query = (select(col(PlanElement.id), col(PlanElement.parent_id)).join(Plan)
              .where(col(Plan.city_id).in_(city_ids)))
     # .all(): a Result has keys(), so dict() would take the Result itself for a mapping.
     return dict(session.execute(query).all())

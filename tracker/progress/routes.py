@@ -22,7 +22,7 @@ from tracker.cities.queries import list_network_cities
 from tracker.db import get_session
 from tracker.indicators.presenters import unit_text
 from tracker.plans import queries as plan_queries
-from tracker.progress import views
+from tracker.progress import rule_views, views
 from tracker.progress.presenters import breakdown_label, decimal_text, number_text, year_text
 from tracker.progress.result import STATUSES
 from tracker.progress.services import (
@@ -44,7 +44,9 @@ def progress_helpers() -> dict[str, Any]:
             "count_list": count_list, "year_text": year_text,
             "number_text": number_text, "shown_target": views.shown_target,
             "breakdown_label": breakdown_label, "engine_text": views.engine_text,
-            "insufficient": INSUFFICIENT, "status_labels": views.status_labels()}
+            "insufficient": INSUFFICIENT, "status_labels": views.status_labels(),
+            "rule_name": rule_views.rule_name, "rule_summary": rule_views.rule_summary,
+            "error_text": rule_views.error_text, "rule_line": rule_views.rule_line}
 
 
 def wants_drafts(city: City) -> bool:
@@ -68,6 +70,15 @@ def page_context(city: City, drafts: bool) -> dict[str, Any]:
 def methodology() -> str:
     """Explain how statuses and roll-ups are worked out."""
     return render_template("progress/methodology.html")
+
+
+@bp.get(f"{CITY}/progress/methodology")
+@city_route("read_public")
+def city_methodology(city: City) -> str:
+    """The methodology, with the rule each of the city's indicators is assessed by."""
+    progress, drafts = load_progress(city)
+    return render_template("progress/methodology.html", items=progress.items,
+                           **page_context(city, drafts))
 
 
 @bp.get(f"{CITY}/progress")
@@ -132,6 +143,7 @@ def show_indicator(city: City, code: str) -> str:
                            why=views.why_rows(item.total, fiscal) if item.total else [],
                            projected=views.projection(item.total) is not None,
                            breakdowns=sorted(item.results.items()),
+                           counted=rule_views.series_rows(item),
                            **page_context(city, drafts))
 
 

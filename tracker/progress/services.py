@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from tracker.cities.models import City
+from tracker.db import saved_id
 from tracker.indicators.models import LocalIndicator, ProgressRule
 from tracker.memory import gc_paused
 from tracker.progress.aggregate import IndicatorResult, status_from_score
@@ -75,14 +76,14 @@ class Rollup:
         return sum(n for status, n in self.counts.items() if status != NOT_AVAILABLE)
 
 
-def breakdown_results(data: IndicatorData, rule: str) -> dict[str, SeriesResult]:
-    """Each breakdown assessed on its own with the indicator's settings (the total with the
-    baseline point); the total is listed even without values when it may count."""
-    indicator = data.indicator
-    years = breakdown_years(data, any(data.progress.values()))
+def breakdown_points(data: IndicatorData, rule: str, uses_progress: bool
+                     ) -> dict[str, YearPoints]:
+    """Each breakdown's fiscal-year points (the total with the baseline point); the total is
+    listed even without values when it may count."""
+    years = breakdown_years(data, uses_progress)
     if "" in years or not years or rule == ProgressRule.MEAN.value:
-        years[""] = with_baseline(indicator, years.get("", []))
-    return {key: safe_assess(indicator, points) for key, points in years.items()}
+        years[""] = with_baseline(data.indicator, years.get("", []))
+    return years
 
 
 def main_series(result: IndicatorResult, results: dict[str, SeriesResult]
@@ -99,13 +100,14 @@ def main_series(result: IndicatorResult, results: dict[str, SeriesResult]
 def indicator_progress(data: IndicatorData) -> IndicatorProgress:
     """Assess an indicator under its progress rule (tracker.progress.rules); every breakdown
     is also assessed on its own, shown for information where the rule does not count it."""
-    indicator = data.indicator
-    rule = effective_rule(indicator)
-    results = breakdown_results(data, rule)
+    indicator, rule = data.indicator, effective_rule(data.indicator)
+    uses_progress = any(data.progress.values())
+    assessed = breakdown_points(data, rule, uses_progress)
+    results = {key: safe_assess(indicator, points) for key, points in assessed.items()}
     result = indicator_result(data, results)
-    years = breakdown_years(data, False)
-    if "" in results:
-        years[""] = with_baseline(indicator, years.get("", []))
+    # The chart shows the values themselves, even where the Progress column was assessed.
+    years = breakdown_points(data, rule, False) if uses_progress else assessed
+    years.setdefault("", [])  # readers of the total's line (reports, comparison) expect it
     total, key = main_series(result, results)
     return IndicatorProgress(data, result, total, years, results, key)
 
@@ -149,10 +151,11 @@ class CityProgress:
 
     def moving(self, count: int = 3) -> tuple[list[IndicatorProgress], list[IndicatorProgress]]:
         """Return the best and the worst moving indicators by score."""
-        scored = sorted((i for i in self.items if i.score is not None
-                         and math.isfinite(i.score)), key=lambda i: (-i.score, i.indicator.code))  # type: ignore[operator]
-        best = scored[:count]
-        worst = [i for i in reversed(scored) if i not in best][:count]
+        scored = sorted(((i.score, i) for i in self.items if i.score is not None
+                         and math.isfinite(i.score)), key=lambda p: (-p[0], p[1].indicator.code))
+        ranked = [item for _score, item in scored]
+        best = ranked[:count]
+        worst = [i for i in reversed(ranked) if i not in best][:count]
         return best, worst
 
 
@@ -170,7 +173,7 @@ def group_rollups(items: list[IndicatorProgress], parents: dict[int, int | None]
         for target in target_keys:
             targets[target].append(item)
         for link in item.data.view.elements:
-            for element_id in lineage(link.element.id, parents):  # type: ignore[arg-type]
+            for element_id in lineage(link.link.element_id, parents):
                 if item not in elements[element_id]:
                     elements[element_id].append(item)
     return ({k: rollup(str(k), v) for k, v in sorted(goals.items())},
@@ -199,8 +202,8 @@ def city_progress(session: Session, city: City, include_drafts: bool = False
     """Return a city's progress, read in a fixed number of queries."""
     with gc_paused():
         data = load_progress_data(session, [city], include_drafts)
-        parents = load_element_parents(session, [city.id])  # type: ignore[list-item]
-        return build_city_progress(city, data[city.id], parents)  # type: ignore[index]
+        parents = load_element_parents(session, [saved_id(city)])
+        return build_city_progress(city, data[saved_id(city)], parents)
 
 
 def cities_progress(session: Session, cities: Sequence[City], include_drafts: bool = False
@@ -208,6 +211,7 @@ def cities_progress(session: Session, cities: Sequence[City], include_drafts: bo
     """Return several cities' progress (a network overview), in the same fixed queries."""
     with gc_paused():
         data = load_progress_data(session, cities, include_drafts)
-        parents = load_element_parents(session, [c.id for c in cities])  # type: ignore[misc]
-        return [build_city_progress(city, data[city.id], parents)  # type: ignore[index]
-                for city in cities]
+        ids = [saved_id(c) for c in cities]
+        parents = load_element_parents(session, ids)
+        return [build_city_progress(city, data[city_id], parents)
+                for city, city_id in zip(cities, ids, strict=True)]

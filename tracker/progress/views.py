@@ -30,6 +30,7 @@ from tracker.progress.presenters import (
     year_text,
 )
 from tracker.progress.result import CAGR, LINEAR, NOT_AVAILABLE, SeriesResult, target_for_shares
+from tracker.progress.rule_views import error_text
 from tracker.progress.services import (
     CityProgress,
     IndicatorProgress,
@@ -130,14 +131,14 @@ def shown_target(result: SeriesResult) -> float | None:
 
 def latest_point(item: IndicatorProgress) -> tuple[int, float] | None:
     """The latest value of the total series."""
-    points = item.years.get("", [])
+    points = item.main_points
     return points[-1] if points else None
 
 
 def spark(item: IndicatorProgress, prefix: str) -> Markup:
     """The sparkline of an indicator's total series (its SVG title and description say the
     values; the table row beside it has the latest value, so no data table is built)."""
-    return render_sparkline(item.years.get("", []), prefix=prefix,
+    return render_sparkline(item.main_points, prefix=prefix,
                             title=f"{item.indicator.code} {item.indicator.name}")
 
 
@@ -175,10 +176,19 @@ def indicator_rows(items: Iterable[IndicatorProgress], city_slug: str, fiscal_st
             year_text(latest[0], fiscal_start) if latest else "",
             number_text(target) if target is not None else "—",
             year_text(target_year, fiscal_start) if target is not None else "",
-            engine_text(result.reason) if result and item.status == NOT_AVAILABLE else "",
+            not_available_text(item),
             spark(item, f"spark-{item.indicator.id}")))
     return rows
 
+
+
+def not_available_text(item: IndicatorProgress) -> str:
+    """Why an indicator has no status: the rule's refusal, else its main series' reason."""
+    if item.status != NOT_AVAILABLE:
+        return ""
+    if item.result.error:
+        return error_text(item.result.error)
+    return engine_text(item.total.reason) if item.total else ""
 
 
 def projection(result: SeriesResult | None) -> tuple[int, float] | None:
@@ -207,15 +217,15 @@ def trend(item: IndicatorProgress, unit: str) -> Figure:
     """The trend chart: total, breakdown lines, baseline, targets and projection."""
     indicator = item.indicator
     extra = [Series(breakdown_label(key), points) for key, points in sorted(item.years.items())
-             if key]
+             if key and key != item.main_key]
     baseline = None
     if indicator.baseline_year is not None and indicator.baseline_value is not None:
         baseline = (indicator.baseline_year, indicator.baseline_value)
     targets = [(t.year, t.value, t.label) for t in indicator.targets]
-    return trend_figure(item.years.get("", []), prefix=f"trend-{indicator.id}",
+    return trend_figure(item.main_points, prefix=f"trend-{indicator.id}",
                         title=f"{indicator.code} {indicator.name}", unit=unit,
-                        name=_("Total"), disaggregations=extra, baseline=baseline,
-                        targets=targets, projection=projection(item.total))
+                        name=breakdown_label(item.main_key), disaggregations=extra,
+                        baseline=baseline, targets=targets, projection=projection(item.total))
 
 
 

@@ -37,7 +37,9 @@ META_KEYS = ("meta",)  # who and when: not data, so not in the hash
 def until_year(data: list[IndicatorData], year: int) -> list[IndicatorData]:
     """Keep only the values up to the reporting year (a 2024 report ignores 2025 values)."""
     return [IndicatorData(d.view, {key: [p for p in points if p[0] <= year]
-                                   for key, points in d.series.items()}) for d in data]
+                                   for key, points in d.series.items()},
+                          {key: [p for p in points if p[0] <= year]
+                           for key, points in d.progress.items()}) for d in data]
 
 
 def finite(value: float | None) -> float | None:
