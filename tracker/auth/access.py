@@ -6,7 +6,8 @@ from typing import Any, NoReturn
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, true
+from sqlmodel import col, select
 
 from tracker.auth.models import Role, User
 from tracker.cities.models import City, Network, NetworkMembership
@@ -15,24 +16,32 @@ from tracker.db import get_session
 
 def signed_in_user() -> User | None:
     """Return the signed-in user, or None for visitors."""
-    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+    return current_user if current_user.is_authenticated else None
+
+
+def required_user() -> User:
+    """Return the signed-in user of a view only signed-in users reach (deny() otherwise)."""
+    user = signed_in_user()
+    if user is None:
+        deny()
+    return user
 
 
 def _in_network(network_id: int | None) -> ColumnElement[bool]:
     """Match cities that belong to the given network."""
     members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network_id)
-    return City.id.in_(members)  # type: ignore[union-attr]
+    return col(City.id).in_(members)
 
 
 def readable_cities_clause(user: User | None) -> ColumnElement[bool]:
     """Return a filter on City for the cities this user may read."""
     if user is None:
-        return City.is_published == true()  # type: ignore[return-value]
+        return col(City.is_published) == true()
     if user.role == Role.ADMIN:
         return true()
     if user.role == Role.OFFICER:
-        return or_(City.is_published == true(), City.id == user.city_id)  # type: ignore[arg-type]
-    return or_(City.is_published == true(), _in_network(user.network_id))  # type: ignore[arg-type]
+        return or_(col(City.is_published) == true(), col(City.id) == user.city_id)
+    return or_(col(City.is_published) == true(), _in_network(user.network_id))
 
 
 def editable_cities_clause(user: User | None) -> ColumnElement[bool]:
@@ -42,14 +51,14 @@ def editable_cities_clause(user: User | None) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     if user.role == Role.OFFICER:
-        return City.id == user.city_id  # type: ignore[return-value]
+        return col(City.id) == user.city_id
     return _in_network(user.network_id)
 
 
 def _city_matches(city: City, clause: ColumnElement[bool]) -> bool:
     """Check one city against a visibility clause in the database."""
-    query = select(City.id).where(City.id == city.id, clause)
-    return get_session().exec(query).first() is not None  # type: ignore[call-overload]
+    query = select(col(City.id)).where(City.id == city.id, clause)
+    return get_session().exec(query).first() is not None
 
 
 def can_read_city(user: User | None, city: City) -> bool:

@@ -72,7 +72,7 @@ def edit_or_review(action: str, **_kwargs: Any) -> str:
 
 def level_of(view: View, **view_args: Any) -> str:
     """Return the access level a decorated view applies to a request with these arguments."""
-    level: Level = view.access_level  # type: ignore[attr-defined]
+    level: Level = view.__dict__["access_level"]
     return level(**view_args) if callable(level) else level
 
 

@@ -74,14 +74,14 @@ def password() -> tuple[str, int] | Response:
         try:
             change_password(
                 session=get_session(),
-                user=current_user,  # type: ignore[arg-type]
+                user=current_user,
                 current=form.current_password.data or "",
                 new=form.new_password.data or "",
             )
         except UserError as error:
             form.current_password.errors.append(str(error))
         else:
-            keep_session(current_user)  # type: ignore[arg-type]  # other sessions have ended
+            keep_session(current_user)  # other sessions have ended
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_form("auth/password.html", form)

@@ -42,7 +42,7 @@ def forget_session() -> None:
 def end_all_sessions(*, session: Session, user: User) -> None:
     """Move the user's generation on, ending every session signed in before (flush only)."""
     # Incremented in SQL: two concurrent moves both count, and neither can be lost.
-    user.session_generation = User.session_generation + 1  # type: ignore[assignment]
+    user.session_generation = User.session_generation + 1
     session.add(user)
     session.flush()
     session.refresh(user, ["session_generation"])

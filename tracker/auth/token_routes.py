@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import deny, signed_in_user
-from tracker.auth.models import User
+from tracker.auth.access import deny, required_user
 from tracker.auth.token_forms import TokenForm
 from tracker.auth.tokens import (
     can_revoke,
@@ -25,7 +24,7 @@ bp = Blueprint("tokens", __name__)
 
 def render_tokens(form: TokenForm, plain: str | None = None) -> ResponseReturnValue:
     """Render the token page; a new plain token is shown once and never cached."""
-    user: User = signed_in_user()  # type: ignore[assignment]
+    user = required_user()
     page, status = render_page("auth/tokens.html", 200 if plain else form_status(form),
                                form=form, plain=plain, is_expired=is_expired,
                                tokens=list_tokens(get_session(), user))
@@ -39,7 +38,7 @@ def list_and_create() -> ResponseReturnValue:
     form = TokenForm()
     if not form.validate_on_submit():
         return render_tokens(form)
-    _token, plain = create_token(session=get_session(), user=signed_in_user(),  # type: ignore[arg-type]
+    _token, plain = create_token(session=get_session(), user=required_user(),
                                  name=form.name.data or "", lifetime=form.lifetime_delta())
     flash(_("Token created. Copy it now: it will not be shown again."), "success")
     return render_tokens(TokenForm(formdata=None), plain)
@@ -49,10 +48,10 @@ def list_and_create() -> ResponseReturnValue:
 @login_required
 def revoke(token_id: int) -> Response:
     """Revoke one of one's tokens (admins may revoke anyone's)."""
-    session, user = get_session(), signed_in_user()
+    session, user = get_session(), required_user()
     token = get_token(session, token_id) or abort(404)
     if not can_revoke(user, token):
         deny()
-    revoke_token(session=session, token=token, user=user)  # type: ignore[arg-type]
+    revoke_token(session=session, token=token, user=user)
     flash(_("Token %(name)s revoked.", name=token.name), "success")
     return redirect(url_for("tokens.list_and_create"))

@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.auth.models import ApiToken, Role, User
-from tracker.db import get_session
+from tracker.db import get_session, saved_id
 from tracker.errors import DomainError
 from tracker.extensions import csrf
 from tracker.timeutil import utcnow
@@ -48,7 +48,7 @@ def create_token(*, session: Session, user: User, name: str,
         raise TokenError(_("A token must be valid for some time."))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = utcnow() + lifetime if lifetime is not None else None
-    token = ApiToken(user_id=user.id, name=name[:100], prefix=plain[:SHOWN_PREFIX_LENGTH],  # type: ignore[arg-type]
+    token = ApiToken(user_id=saved_id(user), name=name[:100], prefix=plain[:SHOWN_PREFIX_LENGTH],
                      token_hash=hash_token(plain), expires_at=expires_at)
     session.add(token)
     session.flush()
@@ -78,7 +78,7 @@ def revoke_token(*, session: Session, token: ApiToken, user: User) -> None:
 def list_tokens(session: Session, user: User) -> list[ApiToken]:
     """List the user's tokens, newest first."""
     query = (select(ApiToken).where(ApiToken.user_id == user.id)
-             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))  # type: ignore[attr-defined,union-attr]
+             .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc()))
     return list(session.exec(query))
 
 

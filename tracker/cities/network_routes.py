@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from tracker.auth.access import (
     can_manage_network,
@@ -29,7 +30,7 @@ from tracker.forms import choices
 from tracker.pages import render_form
 
 
-def member_choices(network: Network) -> list:  # type: ignore[type-arg]
+def member_choices(network: Network) -> list[SelectChoice]:
     """Offer the cities that are not yet members of the network."""
     cities = queries.list_non_member_cities(get_session(), network)
     return choices((c.slug, c.name) for c in cities)

@@ -1,17 +1,20 @@
 """Reads of networks and cities, filtered by who is asking and eager-loaded for templates."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session
+from sqlalchemy.orm.interfaces import LoaderOption
+from sqlmodel import Session, col, select
 
 from tracker.auth.access import readable_cities_clause
 from tracker.auth.models import User
 from tracker.cities.models import City, Network, NetworkMembership
+from tracker.db import relation
 
 
-def _with_networks():  # type: ignore[no-untyped-def]
+def _with_networks() -> LoaderOption:
     """Loader option: each city's memberships and their networks, in one extra query each."""
-    return selectinload(City.memberships).selectinload(NetworkMembership.network)  # type: ignore[arg-type]
+    return selectinload(relation(City.memberships)).selectinload(
+        relation(NetworkMembership.network))
 
 
 def list_cities(session: Session, user: User | None) -> list[City]:
@@ -19,7 +22,7 @@ def list_cities(session: Session, user: User | None) -> list[City]:
     query = (
         select(City)
         .where(readable_cities_clause(user))
-        .options(_with_networks(), selectinload(City.parent))  # type: ignore[arg-type]
+        .options(_with_networks(), selectinload(relation(City.parent)))
         .order_by(func.lower(City.name))
     )
     return list(session.scalars(query))
@@ -38,11 +41,11 @@ def list_child_areas(session: Session, city: City, user: User | None) -> list[Ci
 
 def list_networks(session: Session) -> list[tuple[Network, int]]:
     """List networks with their number of member cities."""
-    count = func.count(NetworkMembership.id)
+    count = func.count(col(NetworkMembership.id))
     query = (
         select(Network, count)
-        .outerjoin(NetworkMembership, NetworkMembership.network_id == Network.id)  # type: ignore[arg-type]
-        .group_by(Network.id)  # type: ignore[arg-type]
+        .outerjoin(NetworkMembership, col(NetworkMembership.network_id) == Network.id)
+        .group_by(col(Network.id))
         .order_by(Network.name)
     )
     return [(network, n) for network, n in session.execute(query)]
@@ -58,8 +61,8 @@ def list_network_cities(session: Session, network: Network, user: User | None) -
     members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network.id)
     query = (
         select(City)
-        .where(City.id.in_(members), readable_cities_clause(user))  # type: ignore[union-attr]
-        .options(selectinload(City.parent))  # type: ignore[arg-type]
+        .where(col(City.id).in_(members), readable_cities_clause(user))
+        .options(selectinload(relation(City.parent)))
         .order_by(func.lower(City.name))
     )
     return list(session.scalars(query))
@@ -68,5 +71,5 @@ def list_network_cities(session: Session, network: Network, user: User | None) -
 def list_non_member_cities(session: Session, network: Network) -> list[City]:
     """List cities that are not members of the network (for the admin's add form)."""
     members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network.id)
-    query = select(City).where(City.id.not_in(members)).order_by(func.lower(City.name))  # type: ignore[union-attr]
+    query = select(City).where(col(City.id).not_in(members)).order_by(func.lower(City.name))
     return list(session.scalars(query))

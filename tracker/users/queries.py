@@ -1,11 +1,12 @@
 """Reads of user accounts, scoped to who is asking."""
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tracker.auth.models import Role, User
 from tracker.cities.models import NetworkMembership
+from tracker.db import relation
 
 
 def managed_users_clause(manager: User) -> ColumnElement[bool]:
@@ -16,8 +17,8 @@ def managed_users_clause(manager: User) -> ColumnElement[bool]:
         NetworkMembership.network_id == manager.network_id
     )
     return or_(
-        User.network_id == manager.network_id,  # type: ignore[arg-type]
-        User.city_id.in_(cities),  # type: ignore[union-attr]
+        col(User.network_id) == manager.network_id,
+        col(User.city_id).in_(cities),
     )
 
 
@@ -26,7 +27,7 @@ def list_managed_users(session: Session, manager: User) -> list[User]:
     query = (
         select(User)
         .where(managed_users_clause(manager))
-        .options(selectinload(User.city), selectinload(User.network))  # type: ignore[arg-type]
+        .options(selectinload(relation(User.city)), selectinload(relation(User.network)))
         .order_by(User.role, User.email)
     )
     return list(session.scalars(query))
@@ -36,5 +37,5 @@ def can_manage_user(session: Session, manager: User, user: User) -> bool:
     """May the manager disable or enable this account?"""
     if manager.id == user.id:
         return False
-    query = select(User.id).where(User.id == user.id, managed_users_clause(manager))
+    query = select(col(User.id)).where(User.id == user.id, managed_users_clause(manager))
     return session.scalars(query).first() is not None

@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import deny, editable_cities_clause, require_roles, signed_in_user
+from tracker.auth.access import deny, editable_cities_clause, require_roles, required_user
 from tracker.auth.models import Role, User
 from tracker.auth.services import UserError, create_user, set_active
 from tracker.cities.models import City, Network
@@ -24,8 +24,7 @@ MANAGERS = (Role.ADMIN, Role.SECRETARIAT)
 @require_roles(*MANAGERS)
 def list_users() -> str:
     """List the accounts the signed-in manager may manage."""
-    manager = signed_in_user()
-    users = list_managed_users(get_session(), manager)  # type: ignore[arg-type]
+    users = list_managed_users(get_session(), required_user())
     return render_template("users/list.html", users=users, role_labels=ROLE_LABELS)
 
 
@@ -49,8 +48,7 @@ def fill_choices(form: UserForm, manager: User) -> None:
 @require_roles(*MANAGERS)
 def new_user() -> tuple[str, int] | Response:
     """Add a user within the manager's reach."""
-    manager = signed_in_user()
-    assert manager is not None
+    manager = required_user()
     form = UserForm()
     fill_choices(form, manager)
     if form.validate_on_submit():
@@ -75,7 +73,7 @@ def toggle_user(user_id: int, is_active: bool) -> Response:
     """Enable or disable an account the manager may manage."""
     session = get_session()
     user = session.get(User, user_id) or abort(404)
-    if not can_manage_user(session, signed_in_user(), user):  # type: ignore[arg-type]
+    if not can_manage_user(session, required_user(), user):
         deny()
     set_active(session=session, user=user, is_active=is_active)
     message = _("%(email)s enabled.") if is_active else _("%(email)s disabled.")
