@@ -183,7 +183,8 @@ DOMAIN_MATRICES = ["tests.plans.test_plan_routes", "tests.plans.test_indicator_r
                    "tests.progress.test_progress_routes", "tests.climate.test_climate_routes",
                    "tests.climate.test_climate_api", "tests.reports.test_report_routes",
                    "tests.compare.test_compare_routes", "tests.test_open_data",
-                   "tests.data_entry.test_bulk_approval", "tests.opensdg.test_web"]
+                   "tests.data_entry.test_bulk_approval", "tests.opensdg.test_web",
+                   "tests.opensdg_export.test_access_matrix"]
 
 
 def all_matrix_rows() -> list[tuple[str, str, Any, Any, dict[str, Any]]]:

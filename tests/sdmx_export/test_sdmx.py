@@ -17,6 +17,8 @@ from sqlmodel import Session
 from tests.factories import boundary
 from tests.opensdg_export.support import add_cell, align
 from tests.sdmx_export.dsd import CODES, DIMENSIONS, sdg_dsd
+from tests.test_access import city_form
+from tracker.auth.models import Role
 from tracker.cities.models import City
 from tracker.data.models import ObservationStatus
 from tracker.sdmx.cli import sdmx_cli
@@ -153,3 +155,16 @@ def test_unpublished_city_is_not_found(app: Flask, db: Session, client: FlaskCli
         city.is_published = False
         db.add(city)
     assert client.get(f"/cities/{city.slug}/sdmx.csv").status_code == 404
+
+
+@pytest.mark.parametrize(("code", "status", "saved"), [
+    ("ZA_CPT", 302, "ZA_CPT"), ("", 302, ""), ("cape town", 422, "710")])
+def test_city_form_edits_the_ref_area(db: Session, client: FlaskClient, auth: Any,
+                                      make_user: Callable[..., Any], city: City, code: str,
+                                      status: int, saved: str) -> None:
+    auth.login(make_user(Role.ADMIN))
+    response = client.post(f"/cities/{city.slug}/edit",
+                           data=city_form(city, ref_area_code=code))
+    assert response.status_code == status
+    db.refresh(city)
+    assert city.ref_area_code == saved

@@ -9,7 +9,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
-from tracker.cities.models import SLUG_PATTERN
+from tracker.cities.models import REF_AREA_PATTERN, SLUG_PATTERN
 from tracker.forms import TrackerForm, choices
 from tracker.text_rules import whole_number
 
@@ -81,6 +81,14 @@ class CityForm(TrackerForm):
     is_published = BooleanField(
         _l("Published"),
         description=_l("Anyone may read a published city's profile, plans and approved data."),
+    )
+    ref_area_code = StringField(
+        _l("SDMX reference area (REF_AREA)"),
+        filters=[lambda text: (text or "").strip()],  # absent from a form: none
+        validators=[Length(max=40), Regexp(REF_AREA_PATTERN, message=_l(
+            "Use capital letters, digits and underscores, e.g. 710 or ZA_CPT."))],
+        description=_l("The code the city's values carry in SDMX exports, e.g. the national "
+                       "statistics office's code for the city. SDMX exports need one."),
     )
 
 

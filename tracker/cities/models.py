@@ -9,6 +9,7 @@ from tracker.locking import Versioned
 from tracker.timeutil import utcnow
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+REF_AREA_PATTERN = r"^[A-Z0-9_]*$"  # an SDMX code (M49 "710", or a national code), or none
 
 
 class NetworkBase(SQLModel):
@@ -56,6 +57,7 @@ class CityBase(SQLModel):
     website: str = Field(default="", max_length=300)
     description: str = Field(default="", max_length=4000)
     is_published: bool = Field(default=False)
+    ref_area_code: str = Field(default="", max_length=40, regex=REF_AREA_PATTERN)  # SDMX REF_AREA
 
 
 class CityCreate(CityBase):
@@ -75,7 +77,6 @@ class City(CityBase, Versioned, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("cities.id"), nullable=True, index=True),
     )
-    ref_area_code: str = Field(default="", max_length=40)  # SDMX REF_AREA for this city
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -7,13 +7,13 @@ from sqlmodel import Session, select
 
 from tracker.audit.services import diff, record_change, snapshot, tracked_update
 from tracker.cities.models import City, CityCreate, Network, NetworkCreate, NetworkMembership
-from tracker.db import saved_id
 from tracker.errors import DomainError
 from tracker.timeutil import utcnow
 
 CITY_FIELDS = [
     "name", "country_code", "level", "parent_id", "population", "population_year",
     "population_source", "fiscal_year_start_month", "website", "description", "is_published",
+    "ref_area_code",
 ]
 NETWORK_FIELDS = ["name", "description", "website"]
 
@@ -90,7 +90,7 @@ def add_member(
     )
     if existing := session.exec(query).first():
         return existing
-    membership = NetworkMembership(network_id=saved_id(network), city_id=saved_id(city),
+    membership = NetworkMembership(network_id=network.id, city_id=city.id,
                                    joined_on=utcnow().date(), note=note)
     session.add(membership)
     session.flush()

@@ -5,6 +5,7 @@ to a folder or a zip archive."""
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -15,19 +16,19 @@ from typing import Any, Protocol, TextIO
 
 import yaml
 from flask_babel import gettext as _
-from sqlalchemy import false
+from sqlalchemy import String, cast
 from sqlmodel import Session, col, select
 
 from tracker.bulk.cells import format_decimal
 from tracker.cities.models import City
-from tracker.data.models import Observation, ObservationStatus
+from tracker.data.models import Observation
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.presenters import unit_text
 from tracker.opensdg.export_rows import (
-    BATCH,
     Cell,
     ExportIndicator,
     approved_cells,
+    approved_only,
     breakdown_row,
     cell_period,
     dimension_columns,
@@ -143,17 +144,15 @@ def file_dimensions(indicator: LocalIndicator) -> list[tuple[str, str | None]]:
 
 def scan_extras(session: Session, indicator_id: int) -> tuple[set[str], bool]:
     """The attribute names the indicator's approved cells carry and whether any has a
-    Progress value (a first, light pass: the header needs them before the rows)."""
-    query = (select(col(Observation.attributes), col(Observation.progress_value))
-             .where(Observation.indicator_id == indicator_id,
-                    Observation.status == ObservationStatus.APPROVED,
-                    Observation.is_deleted == false())
-             .execution_options(yield_per=BATCH))
+    Progress value: the header needs them before the rows (two light queries)."""
+    texts = session.execute(select(cast(col(Observation.attributes), String)).distinct()
+                            .where(*approved_only(indicator_id))).scalars()
     names: set[str] = set()
-    progress = False
-    for attributes, progress_value in session.execute(query):
-        names.update(attributes or {})
-        progress = progress or progress_value is not None
+    for text in texts:
+        names.update(json.loads(text) if text else {})
+    progress = session.execute(select(col(Observation.id)).where(
+        *approved_only(indicator_id), col(Observation.progress_value).is_not(None)).limit(1)
+    ).first() is not None
     return names, progress
 
 

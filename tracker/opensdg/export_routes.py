@@ -1,7 +1,9 @@
 """Download a city's approved values as a zipped Open SDG data repository: open data for a
 published city, internals-only (404 to everyone else) for an unpublished one."""
 
+import io
 import tempfile
+from typing import IO
 
 from flask import Blueprint, abort, send_file
 from werkzeug.wrappers import Response
@@ -23,17 +25,29 @@ def require_export_access(city: City) -> None:
         abort(404)
 
 
+def send_export(spool: IO[bytes], mimetype: str, name: str, stamp: str) -> Response:
+    """Send a written export: from memory when small (its spool closed at once), else from
+    its temporary file, which closes with the response."""
+    size = spool.tell()
+    spool.seek(0)
+    body = spool
+    if size <= IN_MEMORY:
+        body = io.BytesIO(spool.read())
+        spool.close()
+    response = send_file(body, mimetype=mimetype, as_attachment=True, download_name=name,
+                         max_age=0)
+    if body is spool:
+        response.call_on_close(spool.close)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Approved-As-Of"] = stamp
+    return response
+
+
 @bp.get("/cities/<slug>/open-sdg.zip")
 @city_route("read_public", conceal=True)
 def download_repository(city: City) -> Response:
     """Send the city's approved values as an Open SDG data repository (zip)."""
     require_export_access(city)
-    spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115 (send_file closes it)
+    spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115 (send_export closes it)
     summary = export_zip(get_session(), city, spool)
-    spool.seek(0)
-    response = send_file(spool, mimetype="application/zip", as_attachment=True,
-                         download_name=f"{city.slug}-open-sdg.zip", max_age=0)
-    response.call_on_close(spool.close)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Approved-As-Of"] = summary.stamp
-    return response
+    return send_export(spool, "application/zip", f"{city.slug}-open-sdg.zip", summary.stamp)

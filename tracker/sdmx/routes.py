@@ -4,13 +4,13 @@ internals-only (404 to everyone else) for an unpublished one."""
 import io
 import tempfile
 
-from flask import Blueprint, request, send_file
+from flask import Blueprint, request
 from werkzeug.wrappers import Response
 
 from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
 from tracker.db import get_session
-from tracker.opensdg.export_routes import IN_MEMORY, require_export_access
+from tracker.opensdg.export_routes import IN_MEMORY, require_export_access, send_export
 from tracker.sdmx.export import SdmxError
 from tracker.sdmx.writers import export_sdmx
 
@@ -25,7 +25,7 @@ def download_sdmx(city: City, ext: str) -> Response:
     require_export_access(city)
     fmt = "ml" if ext == "xml" else "csv"
     reporting_type = request.args.get("reporting_type", "L")
-    spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115 (closed on close)
+    spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115 (send_export closes it)
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     try:
         report = export_sdmx(get_session(), city, fmt, reporting_type, text)
@@ -34,12 +34,7 @@ def download_sdmx(city: City, ext: str) -> Response:
         return Response(str(error), status=422, mimetype="text/plain")
     text.flush()
     text.detach()
-    spool.seek(0)
     media, suffix = MEDIA[fmt]
-    response = send_file(spool, mimetype=media, as_attachment=True,
-                         download_name=f"{city.slug}-sdmx.{suffix}", max_age=0)
-    response.call_on_close(spool.close)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Approved-As-Of"] = report.stamp
+    response = send_export(spool, media, f"{city.slug}-sdmx.{suffix}", report.stamp)
     response.headers["X-Values-Left-Out"] = str(sum(report.left_out.values()))
     return response

@@ -3,6 +3,7 @@ dimension at the observation, so nothing is grouped in memory) and SDMX-CSV 1.0.
 
 import csv
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TextIO
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -41,12 +42,18 @@ def ml_header(city: City, report: SdmxReport) -> str:
             f'<message:DataSet structureRef="SDG_DSD">\n')
 
 
+@lru_cache(maxsize=8192)
+def value_element(concept: str, value: str) -> str:
+    """One concept's value; codes repeat from one observation to the next, so each is
+    escaped once."""
+    return f'<generic:Value id="{concept}" value={quoteattr(value)}/>'
+
+
 def ml_observation(observation: SdmxObservation) -> str:
     """One generic observation: its whole key, its value and its attributes."""
-    values = "".join(f'<generic:Value id="{k}" value={quoteattr(v)}/>'
-                     for k, v in observation.key.items())
-    attributes = "".join(f'<generic:Value id="{k}" value={quoteattr(v)}/>'
-                         for k, v in observation.attributes.items() if v)
+    values = "".join([value_element(k, v) for k, v in observation.key.items()])
+    attributes = "".join([value_element(k, v) for k, v in observation.attributes.items()
+                          if v])
     return (f"<generic:Obs><generic:ObsKey>{values}</generic:ObsKey>"
             f"<generic:ObsValue value={quoteattr(observation.value)}/>"
             f"<generic:Attributes>{attributes}</generic:Attributes></generic:Obs>\n")
