@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from tracker.audit.services import diff, record_change, snapshot, tracked_update
 from tracker.cities.models import City, CityCreate, Network, NetworkCreate, NetworkMembership
+from tracker.db import saved_id
 from tracker.errors import DomainError
 from tracker.timeutil import utcnow
 
@@ -90,7 +91,7 @@ def add_member(
     )
     if existing := session.exec(query).first():
         return existing
-    membership = NetworkMembership(network_id=network.id, city_id=city.id,
+    membership = NetworkMembership(network_id=saved_id(network), city_id=saved_id(city),
                                    joined_on=utcnow().date(), note=note)
     session.add(membership)
     session.flush()
