@@ -19,6 +19,7 @@ from tracker.data.models import (
     ObservationStatus,
     PeriodKind,
 )
+from tracker.errors import StaleEditError
 from tracker.indicators.models import (
     Direction,
     IndicatorAlignment,
@@ -285,3 +286,27 @@ def test_a_file_that_is_not_utf8_is_not_taken_and_the_rest_is(db: Session, make_
     assert counts(report)["11.6.2"] == (8, 5, 5)
     assert [(w.row, w.column) for w in report.warnings
             if "UTF-8" in w.message] == [(0, "data/indicator_11-1-1-a.csv")]
+
+
+def test_a_second_data_file_of_one_indicator_is_not_read(db: Session, make_city: Any,
+                                                         repo: Repo) -> None:
+    folder = repo("v1")
+    (folder / "data/11-1-1-a.csv").write_text("Year,Value\n2015,99\n")
+    report = import_repository(db, make_city(), folder, None, dry_run=True)
+    assert counts(report)["11.1.1.a"] == (4, 4, 4)
+    assert [w.message for w in report.warnings if w.column == "data/11-1-1-a.csv"] == [
+        "Not read: data/indicator_11-1-1-a.csv holds the data of the same indicator."]
+
+
+def test_an_indicator_made_by_someone_else_meanwhile_refuses_the_import(
+        db: Session, make_city: Any, make_indicator: Any, repo: Repo) -> None:
+    city = make_city()
+
+    def meanwhile(percent: int, _step: str) -> None:
+        if percent == 85:  # every indicator read, nothing written yet
+            make_indicator(city, code="11.6.2")
+
+    with pytest.raises(StaleEditError, match="Nothing was saved"):
+        import_repository(db, city, repo("v1"), None, progress=meanwhile)
+    assert [i.code for i in db.scalars(select(LocalIndicator).where(
+        LocalIndicator.city_id == city.id))] == ["11.6.2"]

@@ -21,8 +21,10 @@ from tracker.auth.models import Role, User
 from tracker.bulk.report import Action, ImportReport, RowError, RowOutcome
 from tracker.cities.models import City, NetworkMembership
 from tracker.data.models import ObservationStatus
-from tracker.data.observation_store import load_indicators, lock_city
+from tracker.data.observation_store import load_indicators, lock_city, stale_import_message
+from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
+from tracker.locking import is_unique_violation
 from tracker.memory import gc_paused
 from tracker.opensdg import definition as definitions
 from tracker.opensdg.reader import Problem, Repository, open_repository, read_metadata
@@ -250,7 +252,10 @@ def save_all(session: Session, city: City, plans: list[Plan], user_id: int | Non
             assert indicator.id is not None
             write_cells(session, indicator.id, plan.data.cells, user_id, approve, now)
         session.flush()
-    except BaseException:
+    except BaseException as error:
         savepoint.rollback()
+        if isinstance(error, Exception) and not isinstance(error, StaleEditError) and \
+                is_unique_violation(error):  # an indicator someone else made meanwhile
+            raise StaleEditError(stale_import_message(None)) from error
         raise
     savepoint.commit()

@@ -110,10 +110,15 @@ def read_csv_meta(source: Source, name: str, mapping: dict[str, str]) -> dict[st
 def open_repository(source: Source) -> Repository:
     """List the data files and read the data configuration and metadata mapping."""
     repository = Repository(source, {}, set(), {})
-    for name in source.under("data"):
+    # indicator_<id>.csv (sdg-build's name) before a bare <id>.csv of the same indicator
+    for name in sorted(source.under("data"), key=lambda n: "/indicator_" not in n):
         match = DATA_RE.match(name)
-        if match and is_indicator_id(match[1]):
-            repository.data_files.setdefault(match[1], name)
+        if match and is_indicator_id(match[1]) and match[1] in repository.data_files:
+            repository.problems.append(Problem(name, 0, "", _(
+                "Not read: %(other)s holds the data of the same indicator.",
+                other=repository.data_files[match[1]])))
+        elif match and is_indicator_id(match[1]):
+            repository.data_files[match[1]] = name
         elif name.lower().endswith(".csv"):
             repository.problems.append(Problem(name, 0, "", _(
                 "Not read: the name is not indicator_<id>.csv with an Open SDG id.")))
