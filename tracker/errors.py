@@ -15,8 +15,9 @@ class StaleEditError(DomainError):
 
 def stale_record_message() -> str:
     """Say that someone else saved the record first."""
-    return _("Someone else saved this record while you were editing it. "
-             "Their version is shown; re-apply your changes.")
+    message: str = _("Someone else saved this record while you were editing it. "
+                     "Their version is shown; re-apply your changes.")
+    return message
 
 
 def check_version(record: Any, expected: int | None) -> None:

@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
 from tracker.text_rules import MAX_INTEGER, bad_character
@@ -47,12 +48,12 @@ def within_integer(_form: Any, field: Any) -> None:
                                label=field.label.text, low=-MAX_INTEGER, high=MAX_INTEGER))
 
 
-class GuardedFields:
+class GuardedFields(DefaultMeta):
     """Form meta that puts the character and range checks before each field's validators."""
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         """Bind the field as usual, then prepend the check its kind needs."""
-        field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+        field = super().bind_field(form, unbound_field, options)
         if isinstance(field, StringField):
             single = not isinstance(field, TextAreaField | PasswordField)
             field.validators = [CleanText(single), *field.validators]

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from typing import cast
 
 from flask import Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
@@ -74,14 +75,14 @@ def _health_engine(app: Flask) -> Engine:
     """Return the app's engine for health checks, built on first use."""
     if "tracker_health_engine" not in app.extensions:
         app.extensions["tracker_health_engine"] = check_engine(app.config["DATABASE_URL"])
-    return app.extensions["tracker_health_engine"]
+    return cast(Engine, app.extensions["tracker_health_engine"])
 
 
 def health_response() -> ResponseReturnValue:
     """Answer `{"status": "ok", "database": "ok"}`, or 503 with why the database is down."""
     url = current_app.config["DATABASE_URL"]
     try:
-        ping(_health_engine(current_app))  # type: ignore[arg-type]
+        ping(_health_engine(current_app))
     except (SQLAlchemyError, OSError) as error:
         logger.warning("Health check: database at %s is down: %s", shown_url(url),
                        error_reason(error, url))

@@ -8,7 +8,7 @@ surrogate, and no parser recurses until it overflows the stack.
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import (
     BadRequest,
+    HTTPException,
     RequestEntityTooLarge,
     UnprocessableEntity,
     UnsupportedMediaType,
@@ -38,11 +39,13 @@ STEP[ord("[")] = STEP[ord("{")] = 1
 STEP[ord("]")] = STEP[ord("}")] = -1
 
 
-class Refusal:
+class Refusal(HTTPException):
     """A refused input; `field` names the parameter or field at fault."""
 
+    code: int  # set by the werkzeug exception each kind below derives from
+
     def __init__(self, field: str, description: str) -> None:
-        super().__init__(description=description)  # type: ignore[call-arg]
+        super().__init__(description=description)
         self.field = field
 
 
@@ -90,7 +93,7 @@ def check_json_shape(data: bytes) -> None:
 class GuardedRequest(Request):
     """A request whose JSON body is checked for size and depth before it is parsed."""
 
-    def get_json(self, force: bool = False, silent: bool = False,  # type: ignore[override]
+    def get_json(self, force: bool = False, silent: bool = False,
                  cache: bool = True) -> Any:
         """Parse the JSON body after the shape check (which is never silent)."""
         if force or self.is_json:
@@ -111,10 +114,10 @@ def refuse_text(kind: type[Refusal], where: str, name: str, text: str) -> None:
         "form": _("The field “%(field)s” contains a character that is not allowed (%(char)s).",
                   field=field, char=char),
     }
-    raise kind(field, messages[where])  # type: ignore[call-arg]
+    raise kind(field, messages[where])
 
 
-def check_pairs(pairs: Iterator[tuple[str, str]], kind: type[Refusal], where: str) -> None:
+def check_pairs(pairs: Iterable[tuple[str, str]], kind: type[Refusal], where: str) -> None:
     """Check the names and the values of a multi-dict's items."""
     for name, value in pairs:
         refuse_text(kind, where, name, name)
@@ -171,10 +174,10 @@ def guard_request() -> None:
 
 def render_refusal(error: Refusal) -> ResponseReturnValue:
     """Answer a refused input: JSON on the API, the error page elsewhere, naming the field."""
-    code = error.code  # type: ignore[attr-defined]
-    message = error.description  # type: ignore[attr-defined]
+    code = error.code
+    message = error.description
     if request.path.startswith("/api/"):
-        return jsonify(error=error.name, message=message,  # type: ignore[attr-defined]
+        return jsonify(error=error.name, message=message,
                        field=error.field, status=code), code
     return render_template("errors/error.html", code=code, message=message), code
 

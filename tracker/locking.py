@@ -27,9 +27,10 @@ class Versioned:
     """Mixin for a table model with a `version` column: the UPDATE itself checks it."""
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805  (a declared attribute)
+    def __mapper_args__(cls: Any) -> dict[str, Any]:  # noqa: N805  (a declared attribute)
         """Map `version` as the version counter the services increment."""
-        return {"version_id_col": cls.__table__.c.version,  # type: ignore[attr-defined]
+        # `cls` is the table model being mapped (not this mixin): it has a __table__.
+        return {"version_id_col": cls.__table__.c.version,
                 "version_id_generator": False}
 
 

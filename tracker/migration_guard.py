@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import column, func, inspect, select, table, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
 
 DROP_TABLE = re.compile(r"^DROP TABLE (?:IF EXISTS )?\"?(\w+)\"?", re.I | re.M)
 DROP_COLUMN = re.compile(r"^ALTER TABLE \"?(\w+)\"? DROP COLUMN \"?(\w+)\"?", re.I | re.M)
@@ -35,13 +36,13 @@ def revisions_to_undo(script: ScriptDirectory, heads: tuple[str, ...], target: s
     """Return the revisions a downgrade from `heads` to `target` undoes, newest first."""
     if len(heads) != 1:
         return []
-    return [r.revision for r in script.iterate_revisions(heads[0], target)]  # type: ignore[union-attr]
+    return [r.revision for r in script.iterate_revisions(heads[0], target)]
 
 
 def downgrade_sql(cfg_for: AlembicConfig, script: ScriptDirectory, head: str,
                   undone: list[str]) -> str:
     """Render the downgrade from `head` undoing `undone` as PostgreSQL statements."""
-    lower = script.get_revision(undone[-1]).down_revision  # type: ignore[union-attr]
+    lower = script.get_revision(undone[-1]).down_revision
     if isinstance(lower, tuple | list):
         raise ValueError("cannot render a downgrade across a merge")
     buffer = io.StringIO()
@@ -78,7 +79,7 @@ def count_losses(connection: Connection, sql: str) -> list[Loss]:
     return [loss for loss in losses if loss.count > 0]
 
 
-def _scalar(connection: Connection, query) -> int:  # type: ignore[no-untyped-def]
+def _scalar(connection: Connection, query: Executable) -> int:
     """Run a count."""
     return int(connection.execute(query).scalar_one())
 

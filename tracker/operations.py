@@ -20,6 +20,7 @@ def register_proxy_fix(app: Flask) -> None:
         raise ValueError("TRACKER_PROXY_FIX must be 0 or a number of trusted proxies")
     if trusted:
         # Without it every client has the proxy's address: one login limit for all.
+        # Flask's documented way to add WSGI middleware; mypy refuses assigning to a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted,  # type: ignore[method-assign]
                                 x_host=trusted)
 

@@ -163,9 +163,11 @@ def character_error(text: str, name: bool) -> str | None:
     if (char := bad_character(text, name=name)) is None:
         return None
     if name:
-        return _("Remove the character %(char)s: a name or a code holds no control "
-                 "characters, line breaks or text-direction controls.", char=char)
-    return _("Remove the control character %(char)s; it cannot be stored.", char=char)
+        message: str = _("Remove the character %(char)s: a name or a code holds no control "
+                         "characters, line breaks or text-direction controls.", char=char)
+        return message
+    message = _("Remove the control character %(char)s; it cannot be stored.", char=char)
+    return message
 
 
 def check_characters(reader: RowReader, names: set[str] = NAME_COLUMNS) -> None:

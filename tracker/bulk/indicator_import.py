@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.bulk.indicator_sheet import CityElements, IndicatorRow
 from tracker.bulk.lookups import list_city_plans, list_elements, plan_keys
@@ -13,6 +13,7 @@ from tracker.bulk.plan_import import RowFailure
 from tracker.bulk.report import Action, RowError, RowOutcome
 from tracker.catalogue.models import SdgIndicator
 from tracker.cities.models import City
+from tracker.db import relation, saved_id
 from tracker.errors import DomainError
 from tracker.indicators.models import (
     IndicatorAlignment,
@@ -50,22 +51,22 @@ def load_city_elements(session: Session, city: City) -> CityElements:
     elements = list_elements(session, list(keys))
     return CityElements(plans={key.lower(): plan_id for plan_id, key in keys.items()}, keys=keys,
                         elements={(e.plan_id, e.code.lower()): e for e in elements},
-                        by_id={e.id: e for e in elements})  # type: ignore[misc]
+                        by_id={saved_id(e): e for e in elements})
 
 
 def load_city_state(session: Session, city: City) -> CityState:
     """Load everything an import compares with, in a fixed number of queries."""
     state = CityState(city, load_city_elements(session, city))
     query = (select(LocalIndicator).where(LocalIndicator.city_id == city.id)
-             .options(selectinload(LocalIndicator.targets),  # type: ignore[arg-type]
-                      selectinload(LocalIndicator.dimensions)))  # type: ignore[arg-type]
+             .options(selectinload(relation(LocalIndicator.targets)),
+                      selectinload(relation(LocalIndicator.dimensions))))
     state.indicators = {i.code.lower(): i for i in session.exec(query)}
     ids = [i.id for i in state.indicators.values()]
     for link in session.exec(select(IndicatorAlignment).where(
-            IndicatorAlignment.indicator_id.in_(ids))):  # type: ignore[attr-defined]
+            col(IndicatorAlignment.indicator_id).in_(ids))):
         state.sdg_links.setdefault(link.indicator_id, []).append(link)
     for element_link in session.exec(select(IndicatorElementLink).where(
-            IndicatorElementLink.indicator_id.in_(ids))):  # type: ignore[attr-defined]
+            col(IndicatorElementLink.indicator_id).in_(ids))):
         state.element_links.setdefault(element_link.indicator_id, []).append(element_link)
     return state
 
@@ -152,7 +153,8 @@ SdgDiff = tuple[list[IndicatorAlignment], list[tuple[int, SdgRelation, str]]]
 
 def sdg_diff(state: CityState, indicator: LocalIndicator, row: IndicatorRow) -> SdgDiff:
     """Return the SDG alignments to remove and those to set (id, relation, kept rationale)."""
-    current = {link.sdg_indicator_id: link for link in state.sdg_links.get(indicator.id, [])}  # type: ignore[arg-type]
+    current = {link.sdg_indicator_id: link
+               for link in state.sdg_links.get(saved_id(indicator), [])}
     removed = [link for sdg_id, link in current.items() if sdg_id not in row.sdg]
     aligned = [(sdg_id, relation, current[sdg_id].rationale if sdg_id in current else "")
                for sdg_id, (_code, relation) in row.sdg.items()
@@ -166,17 +168,18 @@ def apply_sdg(session: Session, state: CityState, indicator: LocalIndicator, row
     removed, aligned = sdg_diff(state, indicator, row)
     for link in removed:
         remove_sdg_alignment(session=session, link=link, user_id=user_id)
-    for sdg_id, relation, rationale in aligned:
+    for sdg_id, kind, rationale in aligned:
         sdg = session.get(SdgIndicator, sdg_id)
         assert sdg is not None
-        align_to_sdg(session=session, indicator=indicator, sdg_indicator=sdg, relation=relation,
+        align_to_sdg(session=session, indicator=indicator, sdg_indicator=sdg, relation=kind,
                      rationale=rationale, user_id=user_id)
 
 
 def element_diff(state: CityState, indicator: LocalIndicator, row: IndicatorRow
                  ) -> tuple[list[IndicatorElementLink], list[int]]:
     """Return the links to current elements to remove, and the elements to link."""
-    current = {link.element_id: link for link in state.element_links.get(indicator.id, [])}  # type: ignore[arg-type]
+    current = {link.element_id: link
+               for link in state.element_links.get(saved_id(indicator), [])}
     elements = state.places.by_id
     unlinked = [link for element_id, link in current.items() if element_id not in row.element_ids
                 and element_id in elements and not elements[element_id].is_retired]

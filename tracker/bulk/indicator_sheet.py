@@ -47,6 +47,7 @@ from tracker.bulk.cells import (
 from tracker.bulk.formats import Table
 from tracker.bulk.lookups import SdgCodes
 from tracker.bulk.report import RowError
+from tracker.db import saved_id
 from tracker.indicators.models import (
     DimensionIn,
     Direction,
@@ -192,7 +193,7 @@ def read_indicator(reader: RowReader, codes: SdgCodes, places: CityElements
     data |= {name: reader.read(name, parse_decimal) for name in NUMBERS}
     data["baseline_year"] = reader.read("baseline_year", parse_int)
     data["is_cumulative"] = bool(reader.read("is_cumulative", parse_bool))
-    parts = {"targets": read_items(reader, "targets", read_target),
+    parts: dict[str, Any] = {"targets": read_items(reader, "targets", read_target),
              "dimensions": read_items(reader, "dimensions", read_dimension)}
     sdg = read_sdg(reader, codes)
     element_ids = read_elements(reader, places)
@@ -244,8 +245,9 @@ def read_target(item: str) -> TargetIn:
     value, _sep, label = rest.partition(":")
     if not value.strip():
         raise CellError(_("write a target as year:value or year:value:label."))
-    return TargetIn(year=parse_int(year.strip()), value=parse_decimal(value.strip()),
-                    label=label.strip())
+    # A blank year or value fails the model's validation, which names the item.
+    return TargetIn.model_validate({"year": parse_int(year.strip()),
+                                    "value": parse_decimal(value.strip()), "label": label.strip()})
 
 
 def read_dimension(item: str) -> DimensionIn:
@@ -297,7 +299,7 @@ def read_elements(reader: RowReader, places: CityElements) -> list[int]:
         elif element.id in found:
             reader.error("element_codes", _("%(item)s is listed twice.", item=item))
         else:
-            found.append(element.id)  # type: ignore[arg-type]
+            found.append(saved_id(element))
     return found
 
 

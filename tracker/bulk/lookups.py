@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.catalogue.models import SdgIndicator, Target
 from tracker.cities.models import City
+from tracker.db import saved_id, stored_id
 from tracker.plans.models import Plan, PlanElement, PlanKind
 
 # A plan key is the kind's abbreviation and the start year ("IDP-2022"); a later revision adds
@@ -31,13 +32,13 @@ def load_sdg_codes(session: Session) -> SdgCodes:
     """Load every SDG target and indicator code (two queries)."""
     codes = SdgCodes()
     for node_id, code, sort_key in session.exec(select(Target.id, Target.code, Target.sort_key)):
-        codes.targets[code] = node_id  # type: ignore[assignment]
-        codes.target_codes[node_id] = code  # type: ignore[index]
+        codes.targets[code] = stored_id(node_id)
+        codes.target_codes[stored_id(node_id)] = code
         codes.sort_keys[code] = sort_key
     query = select(SdgIndicator.id, SdgIndicator.code, SdgIndicator.sort_key)
     for node_id, code, sort_key in session.exec(query):
-        codes.indicators[code] = node_id  # type: ignore[assignment]
-        codes.indicator_codes[node_id] = code  # type: ignore[index]
+        codes.indicators[code] = stored_id(node_id)
+        codes.indicator_codes[stored_id(node_id)] = code
         codes.sort_keys[code] = sort_key
     return codes
 
@@ -51,23 +52,24 @@ def plan_key(plan: Plan) -> str:
 def plan_keys(plans: list[Plan]) -> dict[int, str]:
     """Return a unique key for each of a city's plans."""
     seen: dict[str, int] = {}
-    keys = {}
+    keys: dict[int, str] = {}
     for plan in sorted(plans, key=lambda p: p.id or 0):
         base = plan_key(plan)
         seen[base] = seen.get(base, 0) + 1
-        keys[plan.id] = base if seen[base] == 1 else f"{base}-{seen[base]}"
-    return keys  # type: ignore[return-value]
+        keys[saved_id(plan)] = base if seen[base] == 1 else f"{base}-{seen[base]}"
+    return keys
 
 
 def list_city_plans(session: Session, city: City) -> list[Plan]:
     """Return a city's plans in the order they were registered."""
-    return list(session.exec(select(Plan).where(Plan.city_id == city.id).order_by(Plan.id)))
+    return list(session.exec(select(Plan).where(Plan.city_id == city.id)
+                             .order_by(col(Plan.id))))
 
 
 def list_elements(session: Session, plan_ids: list[int]) -> list[PlanElement]:
     """Return every element (current and retired) of these plans."""
     if not plan_ids:
         return []
-    query = select(PlanElement).where(PlanElement.plan_id.in_(plan_ids))  # type: ignore[attr-defined]
-    return list(session.exec(query.order_by(PlanElement.depth, PlanElement.position,
-                                            PlanElement.id)))
+    query = select(PlanElement).where(col(PlanElement.plan_id).in_(plan_ids))
+    return list(session.exec(query.order_by(col(PlanElement.depth), col(PlanElement.position),
+                                            col(PlanElement.id))))

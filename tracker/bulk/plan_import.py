@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.audit.services import record_change
 from tracker.bulk.plan_sheet import ElementRow, SdgLink
@@ -36,8 +36,8 @@ class PlanState:
 
     plan: Plan
     elements: dict[str, PlanElement] = field(default_factory=dict)
-    by_id: dict[int, PlanElement] = field(default_factory=dict)
-    alignments: dict[int, list[ElementAlignment]] = field(default_factory=dict)
+    by_id: dict[int | None, PlanElement] = field(default_factory=dict)
+    alignments: dict[int | None, list[ElementAlignment]] = field(default_factory=dict)
 
 
 def load_plan_state(session: Session, plan: Plan) -> PlanState:
@@ -45,9 +45,9 @@ def load_plan_state(session: Session, plan: Plan) -> PlanState:
     state = PlanState(plan)
     elements = session.exec(select(PlanElement).where(PlanElement.plan_id == plan.id)).all()
     state.elements = {e.code.lower(): e for e in elements}
-    state.by_id = {e.id: e for e in elements}  # type: ignore[misc]
+    state.by_id = {e.id: e for e in elements}
     query = (select(ElementAlignment).join(PlanElement)
-             .where(PlanElement.plan_id == plan.id).order_by(ElementAlignment.id))
+             .where(PlanElement.plan_id == plan.id).order_by(col(ElementAlignment.id)))
     for alignment in session.exec(query):
         state.alignments.setdefault(alignment.element_id, []).append(alignment)
     return state
@@ -115,7 +115,8 @@ def depths(parents: dict[str, str | None]) -> dict[str, int]:
     """Return each code's depth in the final tree (which has no cycles)."""
     found: dict[str, int] = {}
     for start in parents:
-        path, node = [], start
+        path: list[str] = []
+        node: str | None = start
         while node is not None and node not in found:
             path.append(node)
             node = parents.get(node)
@@ -188,7 +189,7 @@ def row_changes(state: PlanState, row: ElementRow) -> list[str] | None:
     parent = state.by_id.get(element.parent_id) if element.parent_id else None
     if (parent.code.lower() if parent else "") != row.parent_code.lower():
         changes.append("parent_code")
-    if alignment_diff(state.alignments.get(element.id, []), row):  # type: ignore[arg-type]
+    if alignment_diff(state.alignments.get(element.id, []), row):
         changes.append("sdg_alignment")
     return changes
 
@@ -228,7 +229,7 @@ def apply_row(session: Session, state: PlanState, row: ElementRow,
                               element_in=row.element_in.model_copy(
                                   update={"parent_id": parent.id if parent else None}))
         state.elements[row.code.lower()] = element
-        state.by_id[element.id] = element  # type: ignore[index]
+        state.by_id[element.id] = element
     elif changes:
         if set(changes) & set(ELEMENT_FIELDS):
             update_element(session=session, element=element, element_in=row.element_in,
@@ -236,7 +237,7 @@ def apply_row(session: Session, state: PlanState, row: ElementRow,
         if "parent_code" in changes:
             move_element(session=session, element=element, new_parent=parent, user_id=user_id)
     apply_alignments(session, state, element, alignment_diff(
-        state.alignments.get(element.id, []), row), user_id)  # type: ignore[arg-type]
+        state.alignments.get(element.id, []), row), user_id)
     return outcome(row, changes)
 
 

@@ -188,8 +188,10 @@ def mark_primary(reader: RowReader, links: list[SdgLink]) -> None:
 def alignment_cells(alignments: list[ElementAlignment], codes: SdgCodes) -> list[str]:
     """Write an element's alignments as the sdg_targets … rationale cells."""
     def code_of(a: ElementAlignment) -> str:
-        return codes.target_codes[a.target_id] if a.target_id is not None \
-            else codes.indicator_codes[a.sdg_indicator_id]  # type: ignore[index]
+        if a.target_id is not None:
+            return codes.target_codes[a.target_id]
+        assert a.sdg_indicator_id is not None, "an alignment names a target or an indicator"
+        return codes.indicator_codes[a.sdg_indicator_id]
 
     ordered = sorted(alignments, key=lambda a: codes.sort_keys.get(code_of(a), code_of(a)))
     counts = Counter(a.relation for a in ordered)
@@ -207,7 +209,8 @@ def alignment_cells(alignments: list[ElementAlignment], codes: SdgCodes) -> list
     return [targets, indicators, primary, relation.value if relation else "", rationale]
 
 
-def structure_rows(elements: list[PlanElement], alignments: dict[int, list[ElementAlignment]],
+def structure_rows(elements: list[PlanElement],
+                   alignments: dict[int | None, list[ElementAlignment]],
                    codes: SdgCodes) -> list[list[str]]:
     """Write the current elements depth-first in tree order, parents before children."""
     code_of = {e.id: e.code for e in elements}
@@ -223,6 +226,6 @@ def structure_rows(elements: list[PlanElement], alignments: dict[int, list[Eleme
         element = stack.pop()
         rows.append([element.code, code_of.get(element.parent_id, ""), element.title,
                      element.description, element.department, format_decimal(element.budget),
-                     *alignment_cells(alignments.get(element.id, []), codes)])  # type: ignore[arg-type]
+                     *alignment_cells(alignments.get(element.id, []), codes)])
         stack.extend(reversed(children.get(element.id, [])))
     return rows

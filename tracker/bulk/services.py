@@ -31,6 +31,7 @@ from tracker.bulk.plan_import import (
 )
 from tracker.bulk.report import ImportReport, RowError, RowOutcome
 from tracker.cities.models import City
+from tracker.db import saved_id
 from tracker.plans.models import Plan
 
 STRUCTURE, INDICATORS = "structure", "indicators"
@@ -127,10 +128,10 @@ def export_indicators(*, session: Session, city: City, fmt: str) -> bytes:
     for indicator in sorted((i for i in state.indicators.values() if not i.is_retired),
                             key=lambda i: i.code.lower()):
         sdg = [(codes.sort_keys[code], code, link.relation.value)
-               for link in state.sdg_links.get(indicator.id, [])  # type: ignore[arg-type]
+               for link in state.sdg_links.get(saved_id(indicator), [])
                if (code := codes.indicator_codes[link.sdg_indicator_id])]
         elements = [f"{state.places.keys[e.plan_id]}:{e.code}"
-                    for link in state.element_links.get(indicator.id, [])  # type: ignore[arg-type]
+                    for link in state.element_links.get(saved_id(indicator), [])
                     if (e := state.places.by_id.get(link.element_id)) and not e.is_retired]
         rows.append(indicator_sheet.indicator_cells(indicator, sdg, elements))
     return write(fmt, INDICATORS, rows)
@@ -140,12 +141,12 @@ def plan_reference(session: Session, plan: Plan) -> str:
     """Return the key that names a plan in indicator sheets (e.g. IDP-2022)."""
     city = session.get(City, plan.city_id)
     assert city is not None
-    return plan_keys(list_city_plans(session, city))[plan.id]  # type: ignore[index]
+    return plan_keys(list_city_plans(session, city))[saved_id(plan)]
 
 
 def city_plan_keys(session: Session, city: City) -> list[tuple[str, Plan]]:
     """Return the city's plans with their keys, for the import page."""
     plans = list_city_plans(session, city)
     keys = plan_keys(plans)
-    return [(keys[p.id], p) for p in plans]  # type: ignore[index]
+    return [(keys[saved_id(p)], p) for p in plans]
 

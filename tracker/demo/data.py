@@ -1,6 +1,8 @@
 """Demo networks, cities and people. Facts cite ../shared/reference/local-plans.md; anything
 invented for the demo says "Synthetic demo value" in the record itself."""
 
+from typing import Any
+
 SYNTHETIC = "Synthetic demo value"
 DEMO_PASSWORD = "tracker-demo-2026"
 
@@ -18,7 +20,7 @@ NETWORKS = [
 ]
 
 # Parents come before their children.
-CITIES = [
+CITIES: list[dict[str, Any]] = [
     {"slug": "ethekwini", "name": "eThekwini", "country_code": "ZA",
      "level": "metropolitan municipality", "population": 3_300_000, "population_year": None,
      "population_source": "About 3.3 million (Springer chapter on the IDP as an SDG-localisation "

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from tracker.cities.models import City
 from tracker.data.models import Observation, ObservationChange, ObservationStatus
+from tracker.db import saved_id
 from tracker.demo.observations_data import VALUES
 from tracker.indicators.models import LocalIndicator
 from tracker.timeutil import utcnow
@@ -33,7 +34,7 @@ def indicator_rows(city: City, indicator: LocalIndicator, source: str,
     """Return the demo observations of one indicator."""
     latest = max(year for points in series.values() for year, _, _ in points)
     now = utcnow()
-    return [Observation(indicator_id=indicator.id, year=year, quarter=quarter,  # type: ignore[arg-type]
+    return [Observation(indicator_id=saved_id(indicator), year=year, quarter=quarter,
                         breakdown=parse_breakdown(key), breakdown_key=key, value=Decimal(value),
                         source=source, status=latest_status(city, year, latest),
                         created_at=now, updated_at=now)

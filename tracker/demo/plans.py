@@ -8,7 +8,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.catalogue.models import SdgIndicator, Target
 from tracker.cities.models import City
@@ -84,7 +84,7 @@ def load_demo_plans(session: Session, cities: dict[str, City]) -> list[str]:
 def latest_revision(session: Session, city: City, title: str) -> Plan | None:
     """Return the latest revision of the city's plan with this title."""
     query = (select(Plan).where(Plan.city_id == city.id, Plan.title == title)
-             .order_by(Plan.revision.desc()))  # type: ignore[attr-defined]
+             .order_by(col(Plan.revision).desc()))
     return session.exec(query).first()
 
 
