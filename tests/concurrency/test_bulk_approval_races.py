@@ -13,31 +13,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from tests.concurrency.conftest import RaceWorld, race, signed_in
+from tests.concurrency.test_review_races import SEEN, TYPED, submitted_cell
 from tracker.data.models import Observation, ObservationChange
-from tracker.data.services import Entry, review_observation, save_observation
-from tracker.indicators.models import LocalIndicator
 
 ROUNDS = 12
 CELLS = 10  # values per approval
-SEEN, TYPED = "10", "99.9"
 
 
 def submitted_cells(app: Flask, engine: Engine, world: RaceWorld, round_: int
                     ) -> dict[int, tuple[int, int]]:
     """Save and submit CELLS values (one year each); return {year: (id, version)}."""
-    found = {}
-    with app.app_context(), Session(engine) as session:
-        indicator = session.get(LocalIndicator, world.indicator.id)
-        for year in range(1960 + round_ * CELLS, 1960 + (round_ + 1) * CELLS):
-            cell = save_observation(session=session, indicator=indicator, user_id=None,  # type: ignore[arg-type]
-                                    expected_version=None,
-                                    entry=Entry(year=year, value=Decimal(SEEN),
-                                                warning_note="race test"))
-            review_observation(session=session, cell=cell, action="submit", user_id=None,
-                               expected_version=cell.version)
-            found[year] = (cell.id, cell.version)
-        session.commit()
-    return found  # type: ignore[return-value]
+    first = 1960 + round_ * CELLS
+    return {year: submitted_cell(app, engine, world, year) for year in range(first, first + CELLS)}
 
 
 def approve_all(client: FlaskClient, world: RaceWorld, seen: dict[int, tuple[int, int]],

@@ -5,17 +5,15 @@ approval is kept in history, marked bulk."""
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from tests.conftest import app_settings
 from tests.data_entry.test_grid_routes import grid_world, observe  # noqa: F401  (fixture)
 from tests.factories import Auth, boundary
 from tests.test_access import (  # noqa: F401  (world is a fixture)
@@ -31,8 +29,7 @@ from tests.test_access import (  # noqa: F401  (world is a fixture)
     review_b,
     world,
 )
-from tests.test_api_observations import signed_in_client
-from tracker import create_app
+from tests.test_api_observations import csrf_app, signed_in_client  # noqa: F401  (fixture)
 from tracker.data.models import Observation, ObservationChange, ObservationStatus
 from tracker.data.services import review_observation
 
@@ -280,17 +277,7 @@ def test_the_review_pages_link_the_queue(queue: World, client: FlaskClient,
 
 # ---------------------------------------------------------------- CSRF
 
-@pytest.fixture
-def csrf_app(engine: Engine, db: Session) -> Iterator[Flask]:
-    """An app that checks CSRF tokens, as in production."""
-    app = create_app(app_settings(engine, WTF_CSRF_ENABLED=True))
-    database = app.extensions["tracker_db"]
-    database.session_factory = lambda: db
-    database.closes_sessions = False
-    yield app
-
-
-def test_posts_without_a_csrf_token_approve_nothing(csrf_app: Flask, queue: World,
+def test_posts_without_a_csrf_token_approve_nothing(csrf_app: Flask, queue: World,  # noqa: F811
                                                     db: Session) -> None:
     client = signed_in_client(csrf_app, queue.users["secretariat_a"])
     before = count_rows(db)
