@@ -292,3 +292,16 @@ def test_posts_without_a_csrf_token_approve_nothing(csrf_app: Flask, queue: Worl
     done = client.post("/cities/city-a/review/approve",
                        data={**form_of("a_submitted")(queue), "csrf_token": token.group(1)})
     assert done.status_code == 302 and count_rows(db)[0] == before[0] + 1
+
+
+def test_the_review_page_costs_a_fixed_number_of_queries(  # type: ignore[no-untyped-def]
+        queue: World, app: Flask, db: Session, client: FlaskClient, auth: Auth,
+        count_queries) -> None:
+    auth.login(queue.users["secretariat_a"])
+    with count_queries() as few:
+        assert len(listed_pairs(client, "year=2024")) == 4
+    for year in range(2030, 2040):
+        observe(app, db, queue.ids["a2"], year, "submit", sex="male")
+    with count_queries() as many:
+        assert len(listed_pairs(client, "")) == len(SUBMITTED) + 10
+    assert few() == many()
