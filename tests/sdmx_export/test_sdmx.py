@@ -168,3 +168,15 @@ def test_city_form_edits_the_ref_area(db: Session, client: FlaskClient, auth: An
     assert response.status_code == status
     db.refresh(city)
     assert city.ref_area_code == saved
+
+
+@pytest.mark.parametrize("code", ["710", ""])
+def test_city_page_links_the_exports(app: Flask, db: Session, client: FlaskClient, city: City,
+                                     code: str) -> None:
+    with boundary(app, db):
+        city.ref_area_code = code
+        db.add(city)
+    page = client.get(f"/cities/{city.slug}").get_data(as_text=True)
+    assert f"/cities/{city.slug}/open-sdg.zip" in page
+    assert (f"/cities/{city.slug}/sdmx.xml" in page) is bool(code)
+    assert (f"/cities/{city.slug}/sdmx.csv" in page) is bool(code)
