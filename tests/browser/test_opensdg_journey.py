@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 from sqlmodel import Session, select
 
 from tests.browser.conftest import VIEWPORT, LiveServer, Tab
@@ -75,7 +75,9 @@ def test_a_secretariat_imports_and_approves_a_repository_and_a_visitor_downloads
     expect(main).to_contain_text("9 created, 0 updated", timeout=JOB_MS)
     assert set(statuses(live_server, journey_city)) == {ObservationStatus.APPROVED}
 
-    visitor = chromium_browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
+    visitor = chromium_browser.new_context(
+        viewport=ViewportSize(width=VIEWPORT["width"], height=VIEWPORT["height"]),
+        base_url=live_server.url)
     try:
         anonymous = visitor.new_page()
         anonymous.goto(live_server(f"/cities/{SLUG}"))
