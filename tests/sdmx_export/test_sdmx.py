@@ -180,3 +180,19 @@ def test_city_page_links_the_exports(app: Flask, db: Session, client: FlaskClien
     assert f"/cities/{city.slug}/open-sdg.zip" in page
     assert (f"/cities/{city.slug}/sdmx.xml" in page) is bool(code)
     assert (f"/cities/{city.slug}/sdmx.csv" in page) is bool(code)
+
+
+def test_series_command_configures_an_indicator(runner: FlaskCliRunner, city: City,
+                                                tmp_path: Path) -> None:
+    result = runner.invoke(sdmx_cli, ["series", "--city", city.slug, "--indicator", "POV-1",
+                                      "SH_STA_MORT"])
+    assert result.exit_code == 0, result.output
+    assert export(runner, city, tmp_path / "s.csv", "csv").exit_code == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text("utf-8"))))
+    assert {r["SERIES"] for r in rows} == {"SH_STA_MORT"}  # both indicators now
+    bad = runner.invoke(sdmx_cli, ["series", "--city", city.slug, "--indicator", "POV-1",
+                                   "poverty"])
+    assert bad.exit_code != 0 and "not poverty" in bad.output
+    missing = runner.invoke(sdmx_cli, ["series", "--city", city.slug, "--indicator", "NOPE",
+                                       "X"])
+    assert missing.exit_code != 0 and "No indicator NOPE" in missing.output

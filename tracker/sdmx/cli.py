@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from tracker.bulk.cli import OUT, find_city
 from tracker.db import get_session
+from tracker.indicators.queries import get_indicator
 from tracker.sdmx.codes import CODE, REPORTING_TYPES
 from tracker.sdmx.export import SdmxError
 from tracker.sdmx.writers import FORMATS, export_sdmx
@@ -56,3 +57,24 @@ def ref_area_command(slug: str, code: str) -> None:
     session.commit()
     click.echo(_("%(city)s reports as REF_AREA %(code)s.", city=city.name,
                  code=city.ref_area_code), err=True)
+
+
+@sdmx_cli.command("series")
+@click.option("--city", "slug", required=True, help="The city's address name.")
+@click.option("--indicator", "code", required=True, help="The local indicator's code.")
+@click.argument("series")
+def series_command(slug: str, code: str, series: str) -> None:
+    """Set the SDMX SERIES code of an indicator's values that have no Series code of their
+    own (kept as SERIES in its Open SDG metadata)."""
+    session = get_session()
+    indicator = get_indicator(session, find_city(session, slug), code)
+    if indicator is None:
+        raise click.ClickException(_("No indicator %(code)s.", code=code))
+    if not CODE.match(series.strip()):
+        raise click.ClickException(_("A SERIES code is 1–50 capital letters, digits or "
+                                     "underscores, not %(code)s.", code=series))
+    indicator.source_meta = {**(indicator.source_meta or {}), "SERIES": series.strip()}
+    session.add(indicator)
+    session.commit()
+    click.echo(_("%(code)s reports as SERIES %(series)s.", code=indicator.code,
+                 series=series.strip()), err=True)
