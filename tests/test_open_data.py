@@ -185,6 +185,7 @@ def test_downloads_hold_approved_values_for_outsiders_and_mark_drafts_for_inside
         assert "private" in response.headers["Cache-Control"]
     else:
         assert len(body) == 1 and len(body[0]) == 8  # the approved value alone, no status
+        assert body[0][:4] == [f"{key.upper()}-1", f"Indicator {key.upper()}-1", "2022", ""]
         assert "public" in response.headers["Cache-Control"]
 
 

@@ -25,7 +25,7 @@ from tracker.data.observation_io import (
     write_xlsx,
 )
 from tracker.data.observation_store import load_indicators
-from tracker.data.queries import period_name
+from tracker.data.period_names import cell_period
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.presenters import unit_text
 
@@ -90,7 +90,7 @@ def open_rows(city: City, indicators: Sequence[LocalIndicator], cells: list[Obse
     for cell in cells:
         indicator = by_id[cell.indicator_id]
         row: Row = [indicator.code, indicator.name,
-                    cell.period_label or period_name(city, cell.year, cell.quarter),
+                    cell_period(city, indicator, cell),
                     breakdown_text(cell), "" if cell.value is None else Decimal(cell.value),
                     cell.missing_reason.value if cell.missing_reason else "",
                     units[cell.indicator_id], cell.source]
