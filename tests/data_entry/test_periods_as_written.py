@@ -33,6 +33,7 @@ from tracker.data.observation_io import (
 from tracker.data.period_labels import MAX_YEAR, PeriodRef, parse_period_label, period_text
 from tracker.data.queries import list_periods
 from tracker.data.services import Entry, review_observation, save_observation
+from tracker.progress.services import city_progress
 from tracker.reports.content import period_names
 from tracker.reports.content_quality import load_observations, quality_data
 
@@ -249,7 +250,8 @@ def test_the_report_annex_names_each_period_as_its_indicator_does(
     enter(app, db, april["fis"], 2016)
     with boundary(app, db):
         rows = load_observations(db, [april["city"].id], 2030)
-        quality = quality_data(rows, {}, period_names(db, april["city"]))
+        progress = city_progress(db, april["city"])
+        quality = quality_data(rows, {}, period_names(april["city"], progress))
     assert sorted(r["period"] for r in quality["excluded"]) == ["2015", "2016/17", "2017-2019"]
 
 

@@ -12,7 +12,6 @@ from sqlmodel import Session
 from tracker.cities.models import City, Network
 from tracker.climate.queries import load_city_climate
 from tracker.data.completeness import list_member_cities
-from tracker.data.observation_store import load_indicators
 from tracker.data.period_names import cell_period
 from tracker.plans.models import period_label
 from tracker.plans.queries import list_plans
@@ -143,7 +142,7 @@ def build_city_context(session: Session, city: City, year: int, progress: CityPr
                        network: Network | None) -> dict[str, Any]:
     """Assemble one city's report data from what was loaded."""
     climate, infos = load_city_climate(session, city), load_goals(session)
-    periods = period_names(session, city)
+    periods = period_names(city, progress)
     context: dict[str, Any] = {
         "kind": "city", "year": year, "city": city_data(city),
         "network": {"slug": network.slug, "name": network.name} if network else None,
@@ -156,9 +155,10 @@ def build_city_context(session: Session, city: City, year: int, progress: CityPr
     return context
 
 
-def period_names(session: Session, city: City) -> PeriodNames:
-    """Name a value's period as every page does (tracker.data.period_names.cell_period)."""
-    by_code = {i.code: i for i in load_indicators(session, city)}
+def period_names(city: City, progress: CityProgress) -> PeriodNames:
+    """Name a value's period as every page does (tracker.data.period_names.cell_period), with
+    the indicators the progress already holds (every active one: no query)."""
+    by_code = {item.indicator.code: item.indicator for item in progress.items}
     return lambda obs, code: cell_period(city, by_code[code], obs)
 
 
