@@ -49,8 +49,9 @@ def rule_summary(item: IndicatorProgress) -> str:
                      "one set by hand, without a score. Where none is set, Open SDG shows no "
                      "status and the tracker says not available."))
     return str(_("The status comes from the headline series: the values without any breakdown "
-                 "(other than Series and Units), assessed with this indicator’s direction, "
-                 "baseline, targets and limit, as Open SDG does when no series are configured. "
+                 "(other than Series and Units), the series Open SDG uses when none are "
+                 "configured. It is assessed with this indicator’s direction, baseline, "
+                 "targets and limit, and the tracker’s rules where Open SDG gives no answer. "
                  "Breakdowns are shown for information; they do not count."))
 
 
