@@ -139,7 +139,7 @@ def write_approvals(session: Session, pairs: list[tuple[int, int]]) -> int:
                              version=col(Observation.version) + 1,
                              return_reason="")
                      .execution_options(synchronize_session=False))
-        done += session.execute(statement).rowcount  # type: ignore[attr-defined]
+        done += session.exec(statement).rowcount
     return done
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.data import quality
 from tracker.data.models import Observation, ReportingWindow
@@ -39,13 +39,13 @@ def cell_history(session: Session, indicator: LocalIndicator, period: tuple[int,
     """Return the cell's values in other years (same quarter, span and breakdown), newest
     first."""
     year, quarter, span = period
-    rows = session.exec(select(Observation.value).where(
+    rows = session.exec(select(col(Observation.value)).where(
         Observation.indicator_id == indicator.id, Observation.quarter == quarter,
         Observation.span_years == span,
         Observation.breakdown_key == key, Observation.year != year,
         Observation.is_deleted == False,  # noqa: E712  (SQL, not Python)
-        Observation.value.is_not(None))  # type: ignore[union-attr]
-        .order_by(Observation.year.desc()).limit(HISTORY_YEARS)).all()  # type: ignore[attr-defined]
+        col(Observation.value).is_not(None))
+        .order_by(col(Observation.year).desc()).limit(HISTORY_YEARS)).all()
     return list(rows)
 
 
@@ -71,7 +71,7 @@ def period_values(session: Session, indicator: LocalIndicator, period: tuple[int
                   ) -> dict[str, Decimal | None]:
     """Return the period's current values by breakdown key."""
     year, quarter, span = period
-    rows = session.exec(select(Observation.breakdown_key, Observation.value).where(
+    rows = session.exec(select(Observation.breakdown_key, col(Observation.value)).where(
         Observation.indicator_id == indicator.id, Observation.year == year,
         Observation.quarter == quarter, Observation.span_years == span,
         Observation.is_deleted == False)).all()  # noqa: E712

@@ -6,13 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from tracker.cities.models import City, Network, NetworkMembership
 from tracker.data.models import WHOLE_YEAR, Observation, ObservationStatus, ReportingWindow
 from tracker.data.periods import due_indicators
 from tracker.data.queries import current_fiscal_year, period_name
+from tracker.db import saved_id
 from tracker.indicators.models import LocalIndicator
 from tracker.timeutil import utcnow
 
@@ -84,7 +85,7 @@ def is_overdue(window: ReportingWindow | None, cell: Observation | None, today: 
 def list_indicators(session: Session, city_ids: list[int]) -> list[LocalIndicator]:
     """List the current indicators of these cities, by code, in one query."""
     query = (select(LocalIndicator)
-             .where(LocalIndicator.city_id.in_(city_ids),  # type: ignore[attr-defined]
+             .where(col(LocalIndicator.city_id).in_(city_ids),
                     LocalIndicator.is_retired == False)  # noqa: E712  (SQL, not Python)
              .order_by(func.lower(LocalIndicator.code)))
     return list(session.scalars(query))
@@ -94,8 +95,8 @@ def list_total_cells(session: Session, city_ids: list[int], year: int, quarter: 
                      ) -> dict[int, Observation]:
     """Return the period's non-deleted total cells of these cities, by indicator id."""
     query = (select(Observation)
-             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
-             .where(LocalIndicator.city_id.in_(city_ids),  # type: ignore[attr-defined]
+             .join(LocalIndicator, col(LocalIndicator.id) == Observation.indicator_id)
+             .where(col(LocalIndicator.city_id).in_(city_ids),
                     Observation.year == year, Observation.quarter == quarter,
                     Observation.span_years == 1, Observation.breakdown_key == "",
                     Observation.is_deleted == False))  # noqa: E712
@@ -106,7 +107,7 @@ def list_period_windows(session: Session, city_ids: list[int], year: int, quarte
                         ) -> dict[int, ReportingWindow]:
     """Return the period's windows of these cities, by city id."""
     query = select(ReportingWindow).where(
-        ReportingWindow.city_id.in_(city_ids),  # type: ignore[attr-defined]
+        col(ReportingWindow.city_id).in_(city_ids),
         ReportingWindow.year == year, ReportingWindow.quarter == quarter)
     return {window.city_id: window for window in session.scalars(query)}
 
@@ -114,7 +115,7 @@ def list_period_windows(session: Session, city_ids: list[int], year: int, quarte
 def list_member_cities(session: Session, network: Network) -> list[City]:
     """List the network's member cities by name."""
     members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network.id)
-    query = select(City).where(City.id.in_(members)).order_by(func.lower(City.name))  # type: ignore[union-attr]
+    query = select(City).where(col(City.id).in_(members)).order_by(func.lower(City.name))
     return list(session.scalars(query))
 
 
@@ -127,9 +128,10 @@ def build(cities: list[City], indicators: list[LocalIndicator], cells: dict[int,
         by_city[indicator.city_id].append(indicator)
     result = []
     for city in cities:
-        window = windows.get(city.id)  # type: ignore[arg-type]
-        rows = [IndicatorRow(ind, cells.get(ind.id), is_overdue(window, cells.get(ind.id), today))  # type: ignore[arg-type]
-                for ind in due_indicators(by_city[city.id], quarter)]  # type: ignore[index]
+        window = windows.get(saved_id(city))
+        rows = [IndicatorRow(ind, cells.get(saved_id(ind)),
+                             is_overdue(window, cells.get(saved_id(ind)), today))
+                for ind in due_indicators(by_city[saved_id(city)], quarter)]
         result.append(Completeness(city, year, quarter, window, rows))
     return result
 
@@ -137,12 +139,12 @@ def build(cities: list[City], indicators: list[LocalIndicator], cells: dict[int,
 def load_many(session: Session, cities: list[City], year: int, quarter: int,
               today: date | None = None) -> list[Completeness]:
     """Compute the completeness of several cities for a period in three queries."""
-    ids = [city.id for city in cities]
+    ids = [saved_id(city) for city in cities]
     if not ids:
         return []
-    return build(cities, list_indicators(session, ids),  # type: ignore[arg-type]
-                 list_total_cells(session, ids, year, quarter),  # type: ignore[arg-type]
-                 list_period_windows(session, ids, year, quarter),  # type: ignore[arg-type]
+    return build(cities, list_indicators(session, ids),
+                 list_total_cells(session, ids, year, quarter),
+                 list_period_windows(session, ids, year, quarter),
                  year, quarter, today or utcnow().date())
 
 
@@ -161,7 +163,7 @@ def load_network(session: Session, network: Network, year: int, quarter: int,
 def latest_window_year(session: Session, city_ids: list[int]) -> int | None:
     """Return the latest fiscal year (quarter 0) that has a window in any of these cities."""
     query = select(func.max(ReportingWindow.year)).where(
-        ReportingWindow.city_id.in_(city_ids),  # type: ignore[attr-defined]
+        col(ReportingWindow.city_id).in_(city_ids),
         ReportingWindow.quarter == WHOLE_YEAR)
     return session.scalar(query) if city_ids else None
 
@@ -170,7 +172,7 @@ def default_year(session: Session, cities: list[City], today: date | None = None
     """Return the latest fiscal year with a window, else the earliest current fiscal year
     among the cities (a year every city has begun)."""
     today = today or utcnow().date()
-    latest = latest_window_year(session, [c.id for c in cities])  # type: ignore[misc]
+    latest = latest_window_year(session, [saved_id(c) for c in cities])
     if latest is not None:
         return latest
     return min((current_fiscal_year(c, today) for c in cities), default=today.year)

@@ -47,4 +47,4 @@ class WindowForm(TrackerForm):
     def window_in(self) -> WindowIn:
         """Return what was entered, for the service."""
         return WindowIn(year=int(self.year.data or 0), quarter=int(self.quarter.data or 0),
-                        opens_on=self.opens_on.data, due_on=self.due_on.data)  # type: ignore[arg-type]
+                        opens_on=self.opens_on.data, due_on=self.due_on.data)

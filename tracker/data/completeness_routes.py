@@ -70,16 +70,18 @@ def show_network(network: Network) -> Page:
                            can_set_windows=can_manage_network(user, network)), status
 
 
-def save_window(form: WindowForm, **target: City | Network) -> bool:
-    """Validate the window form and set the window(s); put any refusal on the form."""
+def save_window(form: WindowForm, city: City | None = None, network: Network | None = None
+                ) -> bool:
+    """Validate the window form and set the window(s) of the city, or of the network's
+    cities; put any refusal on the form."""
     if not form.validate_on_submit():
         return False
     try:
-        if "city" in target:
-            windows.set_city_window(session=get_session(), city=target["city"],  # type: ignore[arg-type]
+        if city is not None:
+            windows.set_city_window(session=get_session(), city=city,
                                     window_in=form.window_in(), user_id=current_user_id())
-        else:
-            windows.set_network_windows(session=get_session(), network=target["network"],  # type: ignore[arg-type]
+        elif network is not None:
+            windows.set_network_windows(session=get_session(), network=network,
                                         window_in=form.window_in(), user_id=current_user_id())
     except windows.WindowError as error:
         getattr(form, error.field).errors.append(str(error))

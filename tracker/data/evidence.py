@@ -20,14 +20,14 @@ from typing import IO
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from tracker.auth.models import User
 from tracker.cities.models import City
 from tracker.data.models import EvidenceFile, Observation
+from tracker.db import saved_id
 from tracker.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -127,15 +127,18 @@ def describe(file: IO[bytes]) -> str:
     head = file.read(512)
     file.seek(0)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    kind: str
     if head.startswith(ZIP_MAGIC):
-        return _("a zip archive that is not a macro-free .xlsx workbook")
-    if b"<svg" in text:
-        return _("an SVG image")
-    if text.startswith(b"<"):
-        return _("HTML or XML")
-    if not head:
-        return _("an empty file")
-    return _("an unknown or binary format")
+        kind = _("a zip archive that is not a macro-free .xlsx workbook")
+    elif b"<svg" in text:
+        kind = _("an SVG image")
+    elif text.startswith(b"<"):
+        kind = _("HTML or XML")
+    elif not head:
+        kind = _("an empty file")
+    else:
+        kind = _("an unknown or binary format")
+    return kind
 
 
 def clean_name(filename: str | None) -> str:
@@ -192,7 +195,7 @@ def store(session: Session, city: City, upload: FileStorage, user: User | None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    evidence = EvidenceFile(city_id=city.id, original_name=name, media_type=media_type,  # type: ignore[arg-type]
+    evidence = EvidenceFile(city_id=saved_id(city), original_name=name, media_type=media_type,
                             size=size, sha256=sha256, stored_name=stored_name,
                             uploaded_by_id=user.id if user else None)
     session.add(evidence)
@@ -230,7 +233,7 @@ def get_cell_evidence(session: Session, cell: Observation
     if cell.evidence_id is None:
         return None
     query = (select(EvidenceFile, User)
-             .outerjoin(User, User.id == EvidenceFile.uploaded_by_id)  # type: ignore[arg-type]
-             .where(EvidenceFile.id == cell.evidence_id))
+             .outerjoin(User, col(User.id) == EvidenceFile.uploaded_by_id)
+             .where(col(EvidenceFile.id) == cell.evidence_id))
     row = session.execute(query).first()
     return (row[0], row[1]) if row else None

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from tracker.cities.models import City
 from tracker.data.models import Observation
 from tracker.data.services import _log, _state
+from tracker.db import relation
 from tracker.indicators.models import LocalIndicator
 
 
@@ -16,10 +17,10 @@ def list_flagged(session: Session, city: City) -> list[tuple[Observation, LocalI
              .join(LocalIndicator, col(Observation.indicator_id) == LocalIndicator.id)
              .where(LocalIndicator.city_id == city.id, col(Observation.follow_up).is_(True),
                     col(Observation.is_deleted).is_(False))
-             .options(selectinload(LocalIndicator.dimensions))  # type: ignore[arg-type]
-             .order_by(LocalIndicator.code, Observation.year, Observation.quarter,
-                       Observation.breakdown_key))
-    return list(session.exec(query).all())  # type: ignore[arg-type]
+             .options(selectinload(relation(LocalIndicator.dimensions)))
+             .order_by(col(LocalIndicator.code), col(Observation.year), col(Observation.quarter),
+                       col(Observation.breakdown_key)))
+    return [(observation, indicator) for observation, indicator in session.exec(query)]
 
 
 def get_flagged(session: Session, city: City, obs_id: int) -> Observation | None:

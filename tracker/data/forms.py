@@ -129,7 +129,7 @@ class PeriodCellForm(ConfirmFields):
     def entry(self, year: int, quarter: int, breakdown: dict[str, str],
               cell: Observation | None) -> Entry:
         """Return what was entered; the cell's comment, source and evidence carry over."""
-        keep = cell if cell is not None else Observation(indicator_id=0)
+        keep = cell if cell is not None else Observation(indicator_id=0, year=year)
         return Entry(year=year, quarter=quarter, breakdown=breakdown, value=self.typed(),
                      comment=keep.comment, source=keep.source, evidence_url=keep.evidence_url,
                      evidence_id=keep.evidence_id,

@@ -18,12 +18,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.bulk.formats import escape
 from tracker.bulk.report import Action, ImportReport, RowError
@@ -133,7 +133,7 @@ def list_recent_jobs(session: Session, city_id: int, kind: ImportKind, limit: in
     from sqlmodel import select
 
     query = (select(ImportJob).where(ImportJob.city_id == city_id, ImportJob.kind == kind)
-             .order_by(ImportJob.id.desc()).limit(limit))  # type: ignore[union-attr]
+             .order_by(col(ImportJob.id).desc()).limit(limit))
     return list(session.exec(query))
 
 
@@ -171,12 +171,12 @@ def create_commit(*, session: Session, source: ImportJob, user_id: int | None) -
 def claim(session: Session, job_id: int) -> ImportJob | None:
     """Mark a queued job running (once, even with two workers); return it."""
     now = utcnow()
-    claimed = session.execute(
-        update(ImportJob).where(ImportJob.id == job_id,  # type: ignore[arg-type]
-                                ImportJob.status == JobStatus.QUEUED)  # type: ignore[arg-type]
+    claimed = session.exec(
+        update(ImportJob).where(col(ImportJob.id) == job_id,
+                                col(ImportJob.status) == JobStatus.QUEUED)
         .values(status=JobStatus.RUNNING, started_at=now, progress=1, step="read"))
     session.commit()
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         return None
     return session.get(ImportJob, job_id, populate_existing=True)
 
@@ -252,8 +252,9 @@ def reason_of(error: Exception) -> str:
     """Say why a job failed: a refusal's own message, or a generic one (details in the log)."""
     if isinstance(error, DomainError | JobFileError):
         return str(error)
-    return _("An unexpected error stopped the job; nothing was saved. The administrators "
-             "will find the details in the log.")
+    message: str = _("An unexpected error stopped the job; nothing was saved. The "
+                     "administrators will find the details in the log.")
+    return message
 
 
 def fail(session: Session, job_id: int, reason: str) -> ImportJob | None:
@@ -313,7 +314,8 @@ def problems_csv(problems: Iterable[tuple[int, str, str]]) -> Iterator[bytes]:
 def read_results(job: ImportJob) -> dict[str, Any] | None:
     """Return the first problems and changes of a finished job (None once purged)."""
     try:
-        return json.loads((jobs_dir() / f"{job.result_key}.json").read_text())
+        # Written by write_results from a dict.
+        return cast(dict[str, Any], json.loads((jobs_dir() / f"{job.result_key}.json").read_text()))
     except (OSError, ValueError):
         return None
 

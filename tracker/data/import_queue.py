@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, redirect, request_finished, url_for
 from flask_babel import gettext as _
 from sqlmodel import Session
+from werkzeug.wrappers import Response as RedirectResponse
 
 from tracker.auth.access import signed_in_user
 from tracker.bulk import services as bulk
@@ -147,7 +148,7 @@ def _run_small(sender: Flask, response: Response, **_extra: Any) -> None:
 
 
 def start_job(kind: ImportKind, city: City, data: bytes, filename: str,
-              plan: Plan | None = None) -> Response:
+              plan: Plan | None = None) -> RedirectResponse:
     """Record a dry run of an upload, start it after this request, and go to its page."""
     user = signed_in_user()
     assert city.id is not None

@@ -19,8 +19,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tracker.bulk.cells import format_decimal
 from tracker.bulk.formats import BulkFileError, escape
@@ -129,10 +128,11 @@ def list_city_observations(session: Session, indicators: Sequence[LocalIndicator
     if not indicators:
         return []
     query = (select(Observation)
-             .where(Observation.indicator_id.in_([i.id for i in indicators]),  # type: ignore[union-attr]
+             .where(col(Observation.indicator_id).in_([i.id for i in indicators]),
                     Observation.is_deleted == False)  # noqa: E712  (SQL, not Python)
-             .order_by(Observation.indicator_id, Observation.year, Observation.quarter,
-                       Observation.span_years, Observation.breakdown_key))
+             .order_by(col(Observation.indicator_id), col(Observation.year),
+                       col(Observation.quarter), col(Observation.span_years),
+                       col(Observation.breakdown_key)))
     return list(session.scalars(query))
 
 
@@ -209,7 +209,7 @@ def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[str | 
 
 def text_cell(sheet: object, text: str, font: Font | None = None) -> WriteOnlyCell:
     """Return a cell that holds text even when it starts with "=" (no formula is written)."""
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))  # type: ignore[arg-type]
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))
     cell.data_type = "s"
     if font is not None:
         cell.font = font

@@ -12,19 +12,19 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from tracker.cities.models import City
 from tracker.data import observation_copy as copy
 from tracker.data.models import (
     MissingReason,
     Observation,
-    ObservationChange,
     ObservationStatus,
     PeriodKind,
     ReportingWindow,
     shown_value,
 )
+from tracker.db import relation
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.locking import is_unique_violation
@@ -32,8 +32,8 @@ from tracker.timeutil import utcnow
 
 IMPORT = "import"
 CHECK = "old_version"  # the parameter an UPDATE compares the stored version with
-OBSERVATIONS: Table = Observation.__table__  # type: ignore[attr-defined]
-CHANGES: Table = ObservationChange.__table__  # type: ignore[attr-defined]
+OBSERVATIONS: Table = SQLModel.metadata.tables["observations"]  # Observation's table
+CHANGES: Table = SQLModel.metadata.tables["observation_changes"]  # ObservationChange's
 
 
 @dataclass
@@ -106,9 +106,9 @@ def dimension_lookup(indicators: list[LocalIndicator]
 
 def load_indicators(session: Session, city: City) -> list[LocalIndicator]:
     """Return the city's indicators with their dimensions, in code order."""
-    query = (select(LocalIndicator).where(LocalIndicator.city_id == city.id)
-             .options(selectinload(LocalIndicator.dimensions))  # type: ignore[arg-type]
-             .order_by(LocalIndicator.code))
+    query = (select(LocalIndicator).where(col(LocalIndicator.city_id) == city.id)
+             .options(selectinload(relation(LocalIndicator.dimensions)))
+             .order_by(col(LocalIndicator.code)))
     return list(session.scalars(query))
 
 
@@ -116,14 +116,15 @@ def load_state(session: Session, city: City) -> CityState:
     """Load the city's indicators, every stored value (deleted ones too) and its windows."""
     indicators = load_indicators(session, city)
     obs = Observation
-    query = (select(obs.indicator_id, obs.year, obs.quarter, obs.span_years, obs.breakdown_key,
-                    obs.id, obs.version, obs.value, obs.missing_reason, obs.comment, obs.source,
-                    obs.status, obs.is_deleted)
-             .join(LocalIndicator, LocalIndicator.id == obs.indicator_id)  # type: ignore[arg-type]
-             .where(LocalIndicator.city_id == city.id))
+    columns = (obs.indicator_id, obs.year, obs.quarter, obs.span_years, obs.breakdown_key,
+               obs.id, obs.version, obs.value, obs.missing_reason, obs.comment, obs.source,
+               obs.status, obs.is_deleted)
+    query = (select(*map(col, columns))
+             .join(LocalIndicator, col(LocalIndicator.id) == obs.indicator_id)
+             .where(col(LocalIndicator.city_id) == city.id))
     cells = {(r[0], r[1], r[2], r[3], r[4]): Stored(*r[5:]) for r in session.execute(query)}
     windows = {(w.year, w.quarter): w for w in session.scalars(
-        select(ReportingWindow).where(ReportingWindow.city_id == city.id))}
+        select(ReportingWindow).where(col(ReportingWindow.city_id) == city.id))}
     return CityState({i.code.lower(): i for i in indicators}, cells, windows,
                      dimension_lookup(indicators))
 
@@ -176,10 +177,11 @@ def execute_many(session: Session, table: Table, rows: list[dict[str, Any]],
             return copy.copy_update(connection, table, key, check, names, params)
         copy.copy_insert(connection, table, names, params)
         return len(params)
+    batch: list[tuple[Any, ...]] | list[dict[str, Any]] = params
     if not compiled.positional:
-        params = [dict(zip(names, p, strict=True)) for p in params]  # type: ignore[misc]
+        batch = [dict(zip(names, p, strict=True)) for p in params]
     # sqlite3 and psycopg add up the rows each statement of an executemany matched.
-    return connection.exec_driver_sql(str(compiled), params).rowcount  # type: ignore[arg-type]
+    return connection.exec_driver_sql(str(compiled), batch).rowcount
 
 
 def bind_processors(compiled: Any, dialect: Any) -> dict[str, Any]:
@@ -244,31 +246,41 @@ def update_cells(session: Session, plans: list[Planned], user_id: int | None, no
     """Update changed cells by primary key in one executemany, each one version on; the
     UPDATE matches only a cell still at the version the plan read, so a cell someone else
     saved meanwhile refuses the whole import."""
-    rows = [{"cell_id": p.stored.id, "version": p.stored.version + 1,  # type: ignore[union-attr]
-             CHECK: p.stored.version, **cell_fields(p)} for p in plans]  # type: ignore[union-attr]
+    rows = [{"cell_id": stored_cell(p).id, "version": stored_cell(p).version + 1,
+             CHECK: stored_cell(p).version, **cell_fields(p)} for p in plans]
     written = execute_many(session, OBSERVATIONS, rows, fixed_fields(user_id, now),
                            key="cell_id", check=CHECK)
     if written != len(rows):
         raise StaleEditError(stale_import_message(len(rows) - written))
 
 
+def stored_cell(plan: Planned) -> Stored:
+    """Return what a changed plan's cell held when read (a changed cell was read)."""
+    if plan.stored is None:
+        raise ValueError(f"{plan.code}: only a cell that was read can change")
+    return plan.stored
+
+
 def stale_import_message(count: int | None) -> str:
     """Say that cells changed since the import read them (how many, when known), and that
     nothing was saved."""
+    message: str
     if count is None:
-        return _("Someone else saved values of this file meanwhile. Nothing was saved: check "
-                 "the file again.")
-    return ngettext("%(num)d value in this file was saved by someone else meanwhile. Nothing "
-                    "was saved: check the file again.",
-                    "%(num)d values in this file were saved by someone else meanwhile. "
-                    "Nothing was saved: check the file again.", count)
+        message = _("Someone else saved values of this file meanwhile. Nothing was saved: "
+                    "check the file again.")
+        return message
+    message = ngettext("%(num)d value in this file was saved by someone else meanwhile. "
+                       "Nothing was saved: check the file again.",
+                       "%(num)d values in this file were saved by someone else meanwhile. "
+                       "Nothing was saved: check the file again.", count)
+    return message
 
 
 def lock_city(session: Session, city_id: int) -> None:
     """Hold the city's row until commit, so two imports into one city write one after the
     other (the later one then finds its cells changed and is refused). SQLite has no row
     locks; its single writer serialises the imports anyway."""
-    session.execute(select(City.id).where(City.id == city_id).with_for_update())
+    session.execute(select(col(City.id)).where(col(City.id) == city_id).with_for_update())
 
 
 def old_state(stored: Stored | None) -> tuple[str, str]:
@@ -289,7 +301,7 @@ def apply_plans(session: Session, plans: list[Planned], user_id: int | None) -> 
         lock_city(session, (new or changed)[0].indicator.city_id)
     ids = insert_cells(session, new, user_id, now)
     update_cells(session, changed, user_id, now)
-    targets = list(zip(ids, new, strict=True)) + [(p.stored.id, p) for p in changed]  # type: ignore[union-attr]
+    targets = list(zip(ids, new, strict=True)) + [(stored_cell(p).id, p) for p in changed]
     history = []
     for cell_id, plan in targets:
         old = old_state(plan.stored)

@@ -12,14 +12,14 @@ from flask_babel import ngettext
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
-from tracker.auth.access import can_enter_values, signed_in_user
+from tracker.auth.access import can_enter_values, required_user, signed_in_user
 from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
 from tracker.data import queries, services
 from tracker.data.forms import PeriodCellForm, PeriodForm
 from tracker.data.models import WHOLE_YEAR, ObservationStatus
 from tracker.data.presenters import entry_helpers
-from tracker.db import get_session
+from tracker.db import get_session, saved_id
 from tracker.errors import StaleEditError
 from tracker.pages import render_page
 
@@ -143,7 +143,7 @@ def save_one(session: Session, period: tuple[int, int], row: queries.PeriodRow,
             services.save_observation(
                 session=session, indicator=row.indicator,
                 entry=form.entry(year, quarter, column.breakdown, cell),
-                expected_version=form.version(), user_id=signed_in_user().id,  # type: ignore[union-attr]
+                expected_version=form.version(), user_id=required_user().id,
                 others=typed)
     except services.NeedsConfirmation as held:
         return Refusal(form, [f"{name}: {f.message}" for f in held.findings], True,
@@ -219,8 +219,8 @@ def submit_shown(session: Session, city: City, period: tuple[int, int],
                 continue
             try:
                 services.review_observation(session=session, cell=cell, action="submit",
-                                            expected_version=versions.get(cell.id, 0),
-                                            user_id=signed_in_user().id)  # type: ignore[union-attr]
+                                            expected_version=versions.get(saved_id(cell), 0),
+                                            user_id=required_user().id)
                 submitted += 1
             except StaleEditError as error:
                 changed.append(f"{cell_label(row, column)}: {error}")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
-from sqlmodel import Session
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
 
 from tracker.auth.models import User
 from tracker.cities.models import City, Network, NetworkMembership
@@ -22,6 +22,7 @@ from tracker.data.models import (
 from tracker.data.period_labels import is_fiscal
 from tracker.data.period_names import cell_period, city_period_name
 from tracker.data.periods import is_due
+from tracker.db import saved_id
 from tracker.indicators.models import Frequency, IndicatorTarget, LocalIndicator
 from tracker.indicators.queries import IndicatorView, list_indicators
 
@@ -85,16 +86,16 @@ def list_changes(session: Session, cell: Observation
                  ) -> list[tuple[ObservationChange, User | None]]:
     """List a cell's changes, oldest first, with who made them."""
     query = (select(ObservationChange, User)
-             .outerjoin(User, User.id == ObservationChange.user_id)  # type: ignore[arg-type]
+             .outerjoin(User, col(User.id) == ObservationChange.user_id)
              .where(ObservationChange.observation_id == cell.id)
-             .order_by(ObservationChange.at, ObservationChange.id))
+             .order_by(col(ObservationChange.at), col(ObservationChange.id)))
     return [(change, user) for change, user in session.execute(query)]
 
 
 def list_city_networks(session: Session, city: City) -> list[Network]:
     """List the networks the city belongs to."""
     query = (select(Network)
-             .join(NetworkMembership, NetworkMembership.network_id == Network.id)  # type: ignore[arg-type]
+             .join(NetworkMembership, col(NetworkMembership.network_id) == Network.id)
              .where(NetworkMembership.city_id == city.id))
     return list(session.scalars(query))
 
@@ -216,21 +217,21 @@ def _period_cells(session: Session, ids: list[int], year: int, quarter: int
     """Return the live observations of these indicators starting in the period (ranges of
     years included), in one query."""
     query = select(Observation).where(
-        Observation.indicator_id.in_(ids), Observation.year == year,  # type: ignore[attr-defined]
+        col(Observation.indicator_id).in_(ids), Observation.year == year,
         Observation.quarter == quarter, Observation.is_deleted == False  # noqa: E712
-    ).order_by(Observation.span_years, Observation.breakdown_key)
+    ).order_by(col(Observation.span_years), col(Observation.breakdown_key))
     return list(session.scalars(query))
 
 
 def _last_totals(session: Session, ids: list[int], year: int, quarter: int
                  ) -> dict[int, Observation]:
     """Return each indicator's newest total before the year (same quarter), in one query."""
-    live = (Observation.indicator_id.in_(ids), Observation.quarter == quarter,  # type: ignore[attr-defined]
+    live = (col(Observation.indicator_id).in_(ids), Observation.quarter == quarter,
             Observation.breakdown_key == "", Observation.span_years == 1,
             Observation.is_deleted == False)  # noqa: E712
     newest = (select(Observation.indicator_id, func.max(Observation.year).label("year"))
               .where(*live, Observation.year < year)
-              .group_by(Observation.indicator_id).subquery())
+              .group_by(col(Observation.indicator_id)).subquery())
     query = select(Observation).join(newest, and_(
         newest.c.indicator_id == Observation.indicator_id,
         newest.c.year == Observation.year)).where(*live)
@@ -254,16 +255,16 @@ def load_period(session: Session, city: City, year: int, quarter: int, by_goal: 
     """Build the period form: the indicators due, grouped, with their cells, last values and
     nearest targets, in a fixed number of queries."""
     views = [v for v in list_indicators(session, city) if is_due(v.indicator, quarter)]
-    ids = [v.indicator.id for v in views]
-    cells = _period_cells(session, ids, year, quarter) if ids else []  # type: ignore[arg-type]
-    last = _last_totals(session, ids, year, quarter) if ids else {}  # type: ignore[arg-type]
-    by_indicator: dict[int, list[Observation]] = {}
+    ids = [saved_id(v.indicator) for v in views]
+    cells = _period_cells(session, ids, year, quarter) if ids else []
+    last = _last_totals(session, ids, year, quarter) if ids else {}
+    by_indicator: dict[int | None, list[Observation]] = {}
     for obs in cells:
         by_indicator.setdefault(obs.indicator_id, []).append(obs)
     sections: dict[tuple[int, str], Section] = {}
     for view in views:
         ind = view.indicator
-        row = period_row(city, ind, (year, quarter), by_indicator.get(ind.id, []))  # type: ignore[arg-type]
+        row = period_row(city, ind, (year, quarter), by_indicator.get(ind.id, []))
         if ind.id in last:
             row.last = (cell_period(city, ind, last[ind.id]), last[ind.id])
         key, title = _section_of(view, by_goal)
@@ -287,15 +288,15 @@ def period_row(city: City, indicator: LocalIndicator, period: tuple[int, int],
 def list_submittable(session: Session, city: City, year: int, quarter: int
                      ) -> list[Observation]:
     """List the period's draft and returned values of the city's indicators due then."""
-    due = [v.indicator.id for v in list_indicators(session, city)
+    due = [saved_id(v.indicator) for v in list_indicators(session, city)
            if is_due(v.indicator, quarter)]
-    return [o for o in _period_cells(session, due, year, quarter)  # type: ignore[arg-type]
+    return [o for o in _period_cells(session, due, year, quarter)
             if o.status in (ObservationStatus.DRAFT, ObservationStatus.RETURNED)]
 
 
 def has_quarterly(session: Session, city: City) -> bool:
     """Does the city report any indicator by quarter?"""
-    query = select(LocalIndicator.id).where(
+    query = select(col(LocalIndicator.id)).where(
         LocalIndicator.city_id == city.id, LocalIndicator.is_retired == False,  # noqa: E712
         LocalIndicator.frequency == Frequency.QUARTERLY).limit(1)
     return session.scalars(query).first() is not None

@@ -205,10 +205,11 @@ def review_cell(city: City, code: str, obs_id: int, action: str) -> Page | Respo
 
 def review_message(action: str, name: str) -> str:
     """Say what a review action did."""
-    messages = {"submit": _("%(cell)s submitted for review.", cell=name),
-                "approve": _("%(cell)s approved and locked.", cell=name),
-                "return": _("%(cell)s returned to the city.", cell=name),
-                "unlock": _("%(cell)s unlocked; it is a draft again.", cell=name)}
+    messages: dict[str, str] = {
+        "submit": _("%(cell)s submitted for review.", cell=name),
+        "approve": _("%(cell)s approved and locked.", cell=name),
+        "return": _("%(cell)s returned to the city.", cell=name),
+        "unlock": _("%(cell)s unlocked; it is a draft again.", cell=name)}
     return messages[action]
 
 

@@ -22,6 +22,7 @@ from tracker.data.models import (
 from tracker.data.period_labels import PeriodRef
 from tracker.data.period_names import calendar_conflict, entered_ref
 from tracker.data.quality import WARNING, Finding, has_errors
+from tracker.db import saved_id
 from tracker.errors import DomainError, StaleEditError
 from tracker.indicators.models import Frequency, LocalIndicator
 from tracker.locking import guarded
@@ -121,8 +122,9 @@ def stale_cell_message(cell: Observation | None) -> str:
     """Say that someone else saved the cell first, and what it holds now."""
     shown = "—" if cell is None or cell.is_deleted else shown_value(cell.value,
                                                                     cell.missing_reason)
-    return _("Someone else saved this cell meanwhile: it now holds %(value)s. "
-             "Your value was not saved.", value=shown)
+    message: str = _("Someone else saved this cell meanwhile: it now holds %(value)s. "
+                     "Your value was not saved.", value=shown)
+    return message
 
 
 def _log(session: Session, cell: Observation, user_id: int | None, action: str,
@@ -130,7 +132,7 @@ def _log(session: Session, cell: Observation, user_id: int | None, action: str,
     """Keep one change in the cell's history."""
     new = ("" if cell.is_deleted else shown_value(cell.value, cell.missing_reason),
            cell.status.value)
-    session.add(ObservationChange(observation_id=cell.id, user_id=user_id, action=action,  # type: ignore[arg-type]
+    session.add(ObservationChange(observation_id=saved_id(cell), user_id=user_id, action=action,
                                   old_value=old[0], new_value=new[0], old_status=old[1],
                                   new_status=new[1], note=note))
     session.flush()
@@ -189,7 +191,7 @@ def _write_cell(session: Session, indicator: LocalIndicator, entry: Entry,
     old = _state(cell)
     if cell is None:  # a new cell takes its row's period; a stored one keeps its label
         period = entry.period()
-        cell = Observation(indicator_id=indicator.id, year=entry.year, quarter=entry.quarter,  # type: ignore[arg-type]
+        cell = Observation(indicator_id=saved_id(indicator), year=entry.year, quarter=entry.quarter,
                            span_years=period.span_years, period_label=period.label,
                            period_kind=period.kind, breakdown=breakdown, breakdown_key=key,
                            created_by_id=user_id)
@@ -242,10 +244,11 @@ DONE_LABELS = {"submit": _l("submitted"), "approve": _l("approved"), "return": _
 def stale_review_message(cell: Observation, action: str) -> str:
     """Say what the value holds now, since the page the reviewer acted on was drawn."""
     value = _("deleted") if cell.is_deleted else shown_value(cell.value, cell.missing_reason)
-    return _("This value changed since your page showed it: it now holds %(value)s "
-             "(%(status)s, version %(version)d). It was not %(action)s; check it and try "
-             "again.", value=value, status=STATUS_LABELS[cell.status], version=cell.version,
-             action=DONE_LABELS[action])
+    message: str = _("This value changed since your page showed it: it now holds %(value)s "
+                     "(%(status)s, version %(version)d). It was not %(action)s; check it and "
+                     "try again.", value=value, status=STATUS_LABELS[cell.status],
+                     version=cell.version, action=DONE_LABELS[action])
+    return message
 
 
 def review_observation(*, session: Session, cell: Observation, action: str,

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from tracker.audit.services import diff, record_change, snapshot
 from tracker.cities.models import City, Network, NetworkMembership
 from tracker.data.models import ReportingWindow
+from tracker.db import saved_id
 from tracker.errors import DomainError
 from tracker.timeutil import utcnow
 
@@ -54,7 +55,7 @@ def _windows_by_city(session: Session, city_ids: list[int], year: int, quarter: 
                      ) -> dict[int, ReportingWindow]:
     """Return the period's existing windows of these cities, by city id, in one query."""
     query = select(ReportingWindow).where(
-        ReportingWindow.city_id.in_(city_ids),  # type: ignore[attr-defined]
+        col(ReportingWindow.city_id).in_(city_ids),
         ReportingWindow.year == year, ReportingWindow.quarter == quarter)
     return {w.city_id: w for w in session.scalars(query)}
 
@@ -90,7 +91,7 @@ def set_windows(*, session: Session, city_ids: list[int], window_in: WindowIn,
 def set_city_window(*, session: Session, city: City, window_in: WindowIn,
                     user_id: int | None) -> ReportingWindow:
     """Set a period's window for one city."""
-    return set_windows(session=session, city_ids=[city.id],  # type: ignore[list-item]
+    return set_windows(session=session, city_ids=[saved_id(city)],
                        window_in=window_in, user_id=user_id)[0]
 
 
@@ -110,7 +111,7 @@ def set_network_windows(*, session: Session, network: Network, window_in: Window
 def list_city_windows(session: Session, city: City) -> list[ReportingWindow]:
     """List a city's windows, newest period first."""
     query = (select(ReportingWindow).where(ReportingWindow.city_id == city.id)
-             .order_by(ReportingWindow.year.desc(), ReportingWindow.quarter.desc()))  # type: ignore[attr-defined]
+             .order_by(col(ReportingWindow.year).desc(), col(ReportingWindow.quarter).desc()))
     return list(session.scalars(query))
 
 
@@ -119,8 +120,8 @@ def list_network_windows(session: Session, network: Network
     """List the windows of the network's member cities with their city, newest period first."""
     members = select(NetworkMembership.city_id).where(NetworkMembership.network_id == network.id)
     query = (select(ReportingWindow, City)
-             .join(City, City.id == ReportingWindow.city_id)  # type: ignore[arg-type]
-             .where(ReportingWindow.city_id.in_(members))  # type: ignore[attr-defined]
-             .order_by(ReportingWindow.year.desc(), ReportingWindow.quarter.desc(),  # type: ignore[attr-defined]
+             .join(City, col(City.id) == ReportingWindow.city_id)
+             .where(col(ReportingWindow.city_id).in_(members))
+             .order_by(col(ReportingWindow.year).desc(), col(ReportingWindow.quarter).desc(),
                        func.lower(City.name)))
     return [(window, city) for window, city in session.execute(query)]
