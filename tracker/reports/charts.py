@@ -101,9 +101,9 @@ def print_trend(indicator: dict[str, Any], prefix: str) -> Markup:
 def describe(series: list[tuple[int, float]], targets: list[tuple[int, float]]) -> str:
     """Say what the chart shows, for readers of the SVG's description."""
     if not series:
-        return _("No counted value.")
+        return str(_("No counted value."))
     (y0, v0), (y1, v1) = series[0], series[-1]
-    text = _("From %(a)s (%(ay)s) to %(b)s (%(by)s).", a=format_value(v0), ay=y0,
+    text: str = _("From %(a)s (%(ay)s) to %(b)s (%(by)s).", a=format_value(v0), ay=y0,
              b=format_value(v1), by=y1)
     if targets:
         text += " " + _("Target %(v)s by %(y)s.", v=format_value(targets[-1][1]),

@@ -10,8 +10,7 @@ import json
 from urllib.parse import parse_qsl, urlencode
 
 from flask import render_template, session
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tracker.auth.models import Role, User
 from tracker.compare import views
@@ -56,12 +55,12 @@ def find_reusable(db: Session, selection: str, user_id: int | None, digest: str
                   ) -> ReportRun | None:
     """Return the newest finished comparison run of this requester, selection and data whose
     file is still there."""
-    requester = (ReportRun.requested_by_id.is_(None) if user_id is None  # type: ignore[union-attr]
-                 else ReportRun.requested_by_id == user_id)
+    requester = (col(ReportRun.requested_by_id).is_(None) if user_id is None
+                 else col(ReportRun.requested_by_id) == user_id)
     query = (select(ReportRun).where(
         ReportRun.kind == ReportKind.COMPARISON, ReportRun.selection == selection, requester,
         ReportRun.data_hash == digest, ReportRun.status == RunStatus.DONE)
-        .order_by(ReportRun.id.desc()).limit(5))  # type: ignore[union-attr]
+        .order_by(col(ReportRun.id).desc()).limit(5))
     return next((run for run in db.scalars(query) if stored_path(run) is not None), None)
 
 

@@ -13,6 +13,7 @@ from tracker.cities.models import City, Network
 from tracker.climate.queries import load_city_climate
 from tracker.data.completeness import list_member_cities
 from tracker.data.period_names import cell_period
+from tracker.db import saved_id
 from tracker.plans.models import period_label
 from tracker.plans.queries import list_plans
 from tracker.progress.queries import IndicatorData, load_element_parents, load_progress_data
@@ -21,6 +22,7 @@ from tracker.progress.services import CityProgress, IndicatorProgress, build_cit
 from tracker.progress.views import GOALS, goal_statuses, load_goals, projection
 from tracker.reports.content_crf import crf_data
 from tracker.reports.content_quality import (
+    ObservationRow,
     PeriodNames,
     comments_by_indicator,
     completeness_data,
@@ -138,7 +140,7 @@ def meta(generated_by: str) -> dict[str, str]:
 
 
 def build_city_context(session: Session, city: City, year: int, progress: CityProgress,
-                       rows: list[Any], counted: dict[str, Any],
+                       rows: list[ObservationRow], counted: dict[str, Any],
                        network: Network | None) -> dict[str, Any]:
     """Assemble one city's report data from what was loaded."""
     climate, infos = load_city_climate(session, city), load_goals(session)
@@ -165,10 +167,11 @@ def period_names(city: City, progress: CityProgress) -> PeriodNames:
 def city_report_context(session: Session, city: City, year: int, *,
                         network: Network | None = None, generated_by: str = "") -> dict:
     """Load everything a city report shows, for a reporting year."""
-    data = until_year(load_progress_data(session, [city])[city.id], year)  # type: ignore[index]
-    progress = build_city_progress(city, data, load_element_parents(session, [city.id]))  # type: ignore[list-item]
-    rows = load_observations(session, [city.id], year)  # type: ignore[list-item]
-    counted = completeness_data(session, [city], year)[city.id]  # type: ignore[index]
+    city_id = saved_id(city)
+    data = until_year(load_progress_data(session, [city])[city_id], year)
+    progress = build_city_progress(city, data, load_element_parents(session, [city_id]))
+    rows = load_observations(session, [city_id], year)
+    counted = completeness_data(session, [city], year)[city_id]
     context = build_city_context(session, city, year, progress, rows, counted, network)
     context["meta"] = meta(generated_by)
     return context
@@ -190,17 +193,17 @@ def network_report_context(session: Session, network: Network, year: int, *,
                            generated_by: str = "") -> dict[str, Any]:
     """Load a network report: the cohort summary, then every member city's report data."""
     cities = list_member_cities(session, network)
-    ids = [c.id for c in cities]
+    ids = [saved_id(c) for c in cities]
     data = load_progress_data(session, cities)
-    parents = load_element_parents(session, ids)  # type: ignore[arg-type]
-    rows = load_observations(session, ids, year)  # type: ignore[arg-type]
+    parents = load_element_parents(session, ids)
+    rows = load_observations(session, ids, year)
     counted = completeness_data(session, cities, year)
     reports = []
-    for city in cities:
-        progress = build_city_progress(city, until_year(data[city.id], year), parents)  # type: ignore[index]
-        own = [r for r in rows if r[2] == city.id]
+    for city, city_id in zip(cities, ids, strict=True):
+        progress = build_city_progress(city, until_year(data[city_id], year), parents)
+        own = [r for r in rows if r[2] == city_id]
         reports.append(build_city_context(session, city, year, progress, own,
-                                          counted[city.id], network))  # type: ignore[index]
+                                          counted[city_id], network))
     context = {"kind": "network", "year": year,
                "network": {"slug": network.slug, "name": network.name,
                            "description": network.description},

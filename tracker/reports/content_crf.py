@@ -83,7 +83,7 @@ def inventory_data(inventory: GhgInventory | None, population: int | None) -> di
     head = headline(inventory.cells, reported_basic=inventory.reported_basic,
                     reported_basic_plus=inventory.reported_basic_plus,
                     population=inventory.population or population)
-    keys = sorted({c.notation_key.value for c in inventory.cells if c.notation_key})
+    keys = sorted({c.notation_key for c in inventory.cells if c.notation_key})
     explained = [{"cell": f"{c.row_code} / {c.scope}", "key": c.notation_key.value,
                   "explanation": c.explanation} for c in inventory.cells if c.notation_key]
     return {"year": inventory.year, "period_start": inventory.period_start.isoformat(),
@@ -99,7 +99,7 @@ def inventory_data(inventory: GhgInventory | None, population: int | None) -> di
             "basic_plus": num(head.basic_plus), "basic_per_capita": num(head.basic_per_capita),
             "basic_plus_per_capita": num(head.basic_plus_per_capita),
             "generation": num(totals.generation), "totals_source": head.source,
-            "keys": [{"key": k, "name": NOTATION_KEY_NAMES[k]} for k in keys],
+            "keys": [{"key": k.value, "name": NOTATION_KEY_NAMES[k]} for k in keys],
             "explained": explained}
 
 

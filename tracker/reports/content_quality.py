@@ -5,12 +5,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from tracker.cities.models import City
 from tracker.data import completeness
 from tracker.data.models import Observation, ObservationStatus
+from tracker.db import saved_id
 from tracker.indicators.models import LocalIndicator
 
 STATE_LABELS = {"not_entered": "Not entered", "draft": "Draft", "submitted": "Submitted",
@@ -23,14 +23,14 @@ def load_observations(session: Session, city_ids: list[int], year: int
                       ) -> list[ObservationRow]:
     """Return the live values of these cities up to the reporting year, in one query."""
     query = (select(Observation, LocalIndicator.code, LocalIndicator.city_id)
-             .join(LocalIndicator, LocalIndicator.id == Observation.indicator_id)  # type: ignore[arg-type]
+             .join(LocalIndicator, col(LocalIndicator.id) == Observation.indicator_id)
              .where(col(LocalIndicator.city_id).in_(city_ids),
                     LocalIndicator.is_retired == False,  # noqa: E712
                     Observation.is_deleted == False,  # noqa: E712
                     Observation.year <= year)
-             .order_by(LocalIndicator.code, Observation.year, Observation.quarter,
-                       Observation.breakdown_key))
-    return list(session.execute(query).all())
+             .order_by(col(LocalIndicator.code), col(Observation.year),
+                       col(Observation.quarter), col(Observation.breakdown_key)))
+    return list(session.exec(query).all())
 
 
 def value_text(obs: Observation) -> str:
@@ -72,7 +72,7 @@ def comments_by_indicator(rows: list[ObservationRow], periods: PeriodNames
     return found
 
 
-def data_as_of(rows: list[Any]) -> str | None:
+def data_as_of(rows: list[ObservationRow]) -> str | None:
     """The last change to an approved value shown: the report's "data as of" date."""
     stamps: list[datetime] = [obs.updated_at for obs, _code, _city in rows
                               if obs.status == ObservationStatus.APPROVED]
@@ -83,13 +83,13 @@ def data_as_of(rows: list[Any]) -> str | None:
 def completeness_data(session: Session, cities: list[City], year: int
                       ) -> dict[int, dict[str, Any]]:
     """Each city's completeness of the reporting year (whole-year period), by city id."""
-    result = {}
+    result: dict[int, dict[str, Any]] = {}
     for item in completeness.load_many(session, cities, year, 0):
-        result[item.city.id] = {
+        result[saved_id(item.city)] = {
             "period": item.label, "due": item.due, "entered": item.entered,
             "approved": item.count("approved"), "submitted": item.count("submitted"),
             "overdue": item.overdue, "percent": item.percent,
             "rows": [{"indicator": r.indicator.code, "name": r.indicator.name,
                       "state": STATE_LABELS.get(r.state, r.state), "overdue": r.overdue}
                      for r in item.rows]}
-    return result  # type: ignore[return-value]
+    return result

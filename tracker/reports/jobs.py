@@ -15,7 +15,7 @@ from flask import current_app
 from sqlmodel import Session
 
 from tracker.auth.models import User
-from tracker.db import get_db
+from tracker.db import get_db, saved_id
 from tracker.reports import liveness, render
 from tracker.reports.comparison import comparison_parts
 from tracker.reports.content import report_data_hash
@@ -164,5 +164,5 @@ def generate_now(session: Session, target: Target, user_id: int | None = None,
     run, created = request_run(session, target, user_id)
     session.commit()
     if created:
-        run = execute_run(session, run.id, on_progress) or run  # type: ignore[arg-type]
+        run = execute_run(session, saved_id(run), on_progress) or run
     return run

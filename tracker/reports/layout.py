@@ -11,9 +11,8 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 
@@ -27,6 +26,7 @@ logger = logging.getLogger("tracker.reports.worker.layout")
 Progress = Callable[[int, str], None]
 Check = Callable[[], None]
 PartResult = tuple[bytes, int, float, float, float]  # PDF, pid, start, end, CPU seconds
+Job = tuple[str, str, str, str]  # HTML, page size, static folder, static URL path
 PARENT_CHECK_SECONDS = 0.5
 POLL_SECONDS = 0.2
 
@@ -37,10 +37,10 @@ def render_parts(parts: list[tuple[str, str]], *, page_size: str, progress: Prog
     of processes (WeasyPrint is single-threaded and CPU-bound), reporting progress 40→90.
     `check` runs between parts and while waiting; it raises to stop the job."""
     static = (str(current_app.static_folder), current_app.static_url_path or "/static")
-    jobs = [(html, page_size, *static) for _title, html in parts]
+    jobs: list[Job] = [(html, page_size, *static) for _title, html in parts]
     started = time.perf_counter()
     if len(parts) == 1 or processes() == 1:
-        results = []
+        results: list[PartResult] = []
         for job in jobs:
             check()
             results.append(_part_pdf(*job))
@@ -50,10 +50,10 @@ def render_parts(parts: list[tuple[str, str]], *, page_size: str, progress: Prog
     return [pdf for pdf, *_stats in results]
 
 
-def _in_pool(jobs: list[tuple[str, ...]], progress: Progress, check: Check) -> list[PartResult]:
+def _in_pool(jobs: list[Job], progress: Progress, check: Check) -> list[PartResult]:
     """Lay out the parts in a pool of processes, in their order; stop them all when `check`
     or `progress` raises (the pool is terminated, never left behind)."""
-    results: list[Any] = [None] * len(jobs)
+    results: dict[int, PartResult] = {}
     # spawn, not fork: the parent may be a threaded server or consumer.
     context = multiprocessing.get_context("spawn")
     pool = context.Pool(processes(), initializer=watch_parent, initargs=(os.getpid(),))
@@ -73,7 +73,7 @@ def _in_pool(jobs: list[tuple[str, ...]], progress: Progress, check: Check) -> l
     finally:
         pool.terminate()
         pool.join()
-    return results
+    return [results[i] for i in range(len(jobs))]
 
 
 def watch_parent(parent_pid: int) -> None:
@@ -117,7 +117,7 @@ def merge_pdfs(parts: list[tuple[str, str]], pdfs: list[bytes]) -> bytes:
     writer = PdfWriter()
     for (title, _html), pdf in zip(parts, pdfs, strict=True):
         writer.append(io.BytesIO(pdf), outline_item=title)
-    first = PdfReader(io.BytesIO(pdfs[0])).metadata or {}
+    first: Mapping[str, object] = PdfReader(io.BytesIO(pdfs[0])).metadata or {}
     writer.add_metadata({k: v for k, v in first.items() if isinstance(v, str)})
     out = io.BytesIO()
     writer.write(out)

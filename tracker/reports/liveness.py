@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, or_, update
+from sqlmodel import Session, col, select
 
 from tracker.reports.models import ReportRun, RunStatus
 from tracker.timeutil import utcnow
@@ -67,30 +67,34 @@ def english(reason: str) -> str:
     return ENGLISH[reason].format(timeout=heartbeat_timeout(), limit=time_limit())
 
 
-def owned(run_id: int, attempt: int) -> tuple[Any, ...]:
+def in_state(run_id: int | None, status: RunStatus) -> tuple[ColumnElement[bool], ...]:
+    """Filter the run while it has this status."""
+    return col(ReportRun.id) == run_id, col(ReportRun.status) == status
+
+
+def owned(run_id: int, attempt: int) -> tuple[ColumnElement[bool], ...]:
     """Filter the run while it is running this attempt."""
-    return (ReportRun.id == run_id, ReportRun.status == RunStatus.RUNNING,
-            ReportRun.attempts == attempt)
+    return (*in_state(run_id, RunStatus.RUNNING), col(ReportRun.attempts) == attempt)
 
 
-def write(session: Session, where: tuple[Any, ...], **values: Any) -> bool:
+def write(session: Session, where: tuple[ColumnElement[bool], ...], **values: Any) -> bool:
     """Run a conditional UPDATE of runs; return whether it matched a row."""
     statement = (update(ReportRun).where(*where).values(**values)
                  .execution_options(synchronize_session=False))
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return bool(session.exec(statement).rowcount)
 
 
 def claim(session: Session, run_id: int) -> int | None:
     """Take a queued run for this worker; return its attempt number, or None when another
     worker took it (or it is not queued). Commits, so the status page shows it at once."""
     now = utcnow()
-    taken = write(session, (ReportRun.id == run_id, ReportRun.status == RunStatus.QUEUED),
-                  status=RunStatus.RUNNING, attempts=ReportRun.attempts + 1, started_at=now,
+    taken = write(session, in_state(run_id, RunStatus.QUEUED),
+                  status=RunStatus.RUNNING, attempts=col(ReportRun.attempts) + 1, started_at=now,
                   heartbeat_at=now, progress=5, step="load", error="", finished_at=None)
     session.commit()
     if not taken:
         return None
-    return session.scalar(select(ReportRun.attempts).where(ReportRun.id == run_id))
+    return session.scalar(select(ReportRun.attempts).where(col(ReportRun.id) == run_id))
 
 
 def touch(session: Session, run_id: int, attempt: int, **values: Any) -> None:
@@ -102,30 +106,30 @@ def touch(session: Session, run_id: int, attempt: int, **values: Any) -> None:
     session.commit()
 
 
-def stale_conditions(now: datetime) -> dict[str, Any]:
+def stale_conditions(now: datetime) -> dict[str, ColumnElement[bool]]:
     """The WHERE clause of each way a running run goes stale, by reason."""
     silent = now - timedelta(seconds=heartbeat_timeout())
-    return {TIME_LIMIT: ReportRun.started_at < now - timedelta(seconds=time_limit()),
-            WORKER_STOPPED: or_(ReportRun.heartbeat_at < silent,
-                                ReportRun.heartbeat_at.is_(None))}  # type: ignore[union-attr]
+    return {TIME_LIMIT: col(ReportRun.started_at) < now - timedelta(seconds=time_limit()),
+            WORKER_STOPPED: or_(col(ReportRun.heartbeat_at) < silent,
+                                col(ReportRun.heartbeat_at).is_(None))}
 
 
 def fail_stale_runs(session: Session, run_id: int | None = None) -> int:
     """Fail the running runs (or this one) whose worker stopped or that passed their time
     limit; return how many. Flushes only: the caller commits."""
     now, failed = utcnow(), 0
-    running: list[Any] = [ReportRun.status == RunStatus.RUNNING]
+    running = [col(ReportRun.status) == RunStatus.RUNNING]
     if run_id is not None:
-        running.append(ReportRun.id == run_id)
+        running.append(col(ReportRun.id) == run_id)
     for reason, condition in stale_conditions(now).items():
         # A read first: most looks find nothing, and then no write lock is taken.
         if session.scalar(select(ReportRun.id).where(*running, condition).limit(1)) is None:
             continue
-        count = session.execute(
+        count = session.exec(
             update(ReportRun).where(*running, condition)
             .values(status=RunStatus.FAILED, step=reason, error=english(reason),
                     finished_at=now).execution_options(synchronize_session=False))
-        failed += count.rowcount  # type: ignore[attr-defined]
+        failed += count.rowcount
     if failed:
         logger.warning("marked %s stale report run(s) failed", failed)
     return failed
@@ -151,7 +155,7 @@ def check_run(session: Session, run: ReportRun) -> ReportRun:
 def retry_run(session: Session, run: ReportRun) -> bool:
     """Put a failed run back in the queue (the caller enqueues it once committed); return
     whether it was failed (and so is queued again). Flushes only."""
-    retried = write(session, (ReportRun.id == run.id, ReportRun.status == RunStatus.FAILED),
+    retried = write(session, in_state(run.id, RunStatus.FAILED),
                     status=RunStatus.QUEUED, progress=0, step="queued", error="",
                     started_at=None, heartbeat_at=None, finished_at=None)
     session.refresh(run)
@@ -160,7 +164,7 @@ def retry_run(session: Session, run: ReportRun) -> bool:
 
 def fail_unqueued(session: Session, run_id: int) -> None:
     """Fail a run whose job could not be handed to the queue (no orphan `queued` run)."""
-    write(session, (ReportRun.id == run_id, ReportRun.status == RunStatus.QUEUED),
+    write(session, in_state(run_id, RunStatus.QUEUED),
           status=RunStatus.FAILED, step=QUEUE_DOWN, error=english(QUEUE_DOWN),
           finished_at=utcnow())
 

@@ -34,7 +34,7 @@ from tracker.auth.access import (
 from tracker.auth.city_scope import city_route, current_user_id, network_route
 from tracker.cities.models import City, Network
 from tracker.data.completeness import list_member_cities
-from tracker.db import get_session
+from tracker.db import get_session, saved_id
 from tracker.pages import render_page
 from tracker.reports import comparison, liveness, runs
 from tracker.reports.models import ReportKind, ReportRun, RunStatus
@@ -87,7 +87,7 @@ def start(target: runs.Target) -> Response:
     check_queue()  # a broker that is down: 503 before anything is recorded
     run, created = runs.request_run(get_session(), target, current_user_id())
     if created:
-        enqueue_after_request(run.id)  # type: ignore[arg-type]
+        enqueue_after_request(saved_id(run))
         flash(_("The report is being generated."), "success")
     else:
         flash(_("The data has not changed since this report was made: here it is."), "success")
@@ -231,7 +231,7 @@ def regenerate_run(run_id: int) -> Response:
     new = runs.regenerate_run(get_session(), run, current_user_id())
     if new.kind == ReportKind.COMPARISON and new.requested_by_id is None:
         comparison.remember_for_visitor(new)
-    enqueue_after_request(new.id)  # type: ignore[arg-type]
+    enqueue_after_request(saved_id(new))
     flash(_("The report is being generated again."), "success")
     return redirect(url_for("reports.show_run", run_id=new.id))
 
@@ -246,7 +246,7 @@ def retry_run(run_id: int) -> Response:
         abort(400)
     check_queue()
     if liveness.retry_run(get_session(), run):
-        enqueue_after_request(run.id)  # type: ignore[arg-type]
+        enqueue_after_request(saved_id(run))
         flash(_("The report is being generated again."), "success")
     else:
         flash(_("Only a failed report can be retried."), "error")

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
 
 from tracker.auth.models import User
 from tracker.cities.models import City, Network, NetworkMembership
@@ -53,8 +53,12 @@ def new_file_name() -> str:
 def build_context(session: Session, target: Target, generated_by: str = "") -> dict[str, Any]:
     """Build the report content of a target (the content module does the work)."""
     if target.kind == ReportKind.NETWORK:
+        if target.network is None:
+            raise ValueError("a network report needs its network")
         return content.network_report_context(session, target.network, target.year,
                                               generated_by=generated_by)
+    if target.city is None:
+        raise ValueError("a city report needs its city")
     return content.city_report_context(session, target.city, target.year,
                                        network=target.network, generated_by=generated_by)
 
@@ -64,13 +68,19 @@ def data_hash(session: Session, target: Target) -> str:
     return report_data_hash(build_context(session, target))
 
 
-def _matching(target: Target) -> Any:
-    """Filter runs with this target's kind, subject, year and page size."""
+def _subject_ids(target: Target) -> tuple[int | None, int | None]:
+    """Return the city id (None for a network report) and network id of a target."""
     network_id = target.network.id if target.network else None
     city_id = target.city.id if target.kind != ReportKind.NETWORK and target.city else None
-    return (ReportRun.kind == target.kind, ReportRun.city_id == city_id,  # type: ignore[arg-type]
-            ReportRun.network_id == network_id, ReportRun.year == target.year,
-            ReportRun.page_size == target.page_size)
+    return city_id, network_id
+
+
+def _matching(target: Target) -> tuple[ColumnElement[bool], ...]:
+    """Filter runs with this target's kind, subject, year and page size."""
+    city_id, network_id = _subject_ids(target)
+    return (col(ReportRun.kind) == target.kind, col(ReportRun.city_id) == city_id,
+            col(ReportRun.network_id) == network_id, col(ReportRun.year) == target.year,
+            col(ReportRun.page_size) == target.page_size)
 
 
 def find_reusable(session: Session, target: Target, digest: str) -> ReportRun | None:
@@ -78,7 +88,7 @@ def find_reusable(session: Session, target: Target, digest: str) -> ReportRun | 
     is still there."""
     query = (select(ReportRun).where(*_matching(target), ReportRun.data_hash == digest,
                                      ReportRun.status == RunStatus.DONE)
-             .order_by(ReportRun.id.desc()).limit(5))  # type: ignore[union-attr]
+             .order_by(col(ReportRun.id).desc()).limit(5))
     for run in session.scalars(query):
         if stored_path(run) is not None:
             return run
@@ -88,11 +98,10 @@ def find_reusable(session: Session, target: Target, digest: str) -> ReportRun | 
 def _new_run(session: Session, target: Target, user_id: int | None, digest: str = ""
              ) -> ReportRun:
     """Record a queued run of a target."""
-    is_network = target.kind == ReportKind.NETWORK
+    city_id, network_id = _subject_ids(target)
     run = ReportRun(kind=target.kind, year=target.year, page_size=target.page_size,
-                    city_id=None if is_network else target.city.id,  # type: ignore[union-attr]
-                    network_id=target.network.id if target.network else None,
-                    data_hash=digest, requested_by_id=user_id, step="queued")
+                    city_id=city_id, network_id=network_id, data_hash=digest,
+                    requested_by_id=user_id, step="queued")
     session.add(run)
     session.flush()
     return run
@@ -138,17 +147,17 @@ def list_runs(session: Session, *, network: Network | None = None, city: City | 
               limit: int = 50) -> list[RunRow]:
     """List a network's runs (its own and its cities') or a city's runs, newest first."""
     query = (select(ReportRun, City.name, Network.name, User.email)
-             .outerjoin(City, City.id == ReportRun.city_id)  # type: ignore[arg-type]
-             .outerjoin(Network, Network.id == ReportRun.network_id)  # type: ignore[arg-type]
-             .outerjoin(User, User.id == ReportRun.requested_by_id)  # type: ignore[arg-type]
-             .order_by(ReportRun.id.desc()).limit(limit))  # type: ignore[union-attr]
+             .outerjoin(City, col(City.id) == ReportRun.city_id)
+             .outerjoin(Network, col(Network.id) == ReportRun.network_id)
+             .outerjoin(User, col(User.id) == ReportRun.requested_by_id)
+             .order_by(col(ReportRun.id).desc()).limit(limit))
     if city is not None:
         query = query.where(ReportRun.city_id == city.id)
     elif network is not None:
         members = select(NetworkMembership.city_id).where(
             NetworkMembership.network_id == network.id)
-        query = query.where(or_(ReportRun.network_id == network.id,
-                                ReportRun.city_id.in_(members)))  # type: ignore[union-attr]
+        query = query.where(or_(col(ReportRun.network_id) == network.id,
+                                col(ReportRun.city_id).in_(members)))
     return [RunRow(run, city_name or network_name or "", email or "")
             for run, city_name, network_name, email in session.execute(query)]
 

@@ -22,11 +22,12 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, current_app, g, request_finished
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
+from werkzeug.local import LocalProxy
 
 from tracker.db import commit_session, get_session
 from tracker.reports import liveness
@@ -141,11 +142,14 @@ def _build(app: Flask) -> tuple[Huey, dict[str, Any]]:
 
 def _queue(app: Flask | None = None) -> tuple[Huey, dict[str, Any]]:
     """Return the app's huey instance and its tasks, building them on first use."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    # The real app, not the proxy: the tasks keep it beyond this request. Flask declares
+    # current_app as Flask, though it is a werkzeug LocalProxy of one.
+    app = app or cast("LocalProxy[Flask]", current_app)._get_current_object()
     with _BUILD_LOCK:
         if app.extensions.get(EXTENSION) is None:
             app.extensions[EXTENSION] = _build(app)
-    return app.extensions[EXTENSION]
+    queue: tuple[Huey, dict[str, Any]] = app.extensions[EXTENSION]
+    return queue
 
 
 def app_huey(app: Flask | None = None) -> Huey:

@@ -3,6 +3,7 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from huey.api import Huey
 
 from tracker.reports.worker import app_huey, queue_kind, sweep_stale_runs
 
@@ -31,10 +32,10 @@ def worker_cli(workers: int, once: bool) -> None:
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
-def drain(huey: object) -> int:
+def drain(huey: Huey) -> int:
     """Run every job waiting in the queue in this process; return how many ran."""
     count = 0
-    while (task := huey.dequeue()) is not None:  # type: ignore[attr-defined]
-        huey.execute(task)  # type: ignore[attr-defined]
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
         count += 1
     return count
