@@ -76,7 +76,7 @@ def combine(results: Iterable[SeriesResult], rule: str = "mean_of_breakdowns",
     kept = [result for result in results if result.score is not None]
     if not kept:
         return IndicatorResult(NOT_AVAILABLE, None, results, 0, rule, outcomes)
-    score = math.fsum(result.score for result in kept) / len(kept)  # type: ignore[misc]
+    score = math.fsum(result.score for result in kept if result.score is not None) / len(kept)
     achieved = all(result.target_achieved for result in kept)
     return IndicatorResult(status_from_score(score, achieved), score, results, len(kept),
                            rule, outcomes)

@@ -14,7 +14,7 @@ is the reference implementation's, quirks included (0 → 0.001, not computable 
 import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, NamedTuple, SupportsFloat
+from typing import NamedTuple, SupportsFloat
 
 from tracker.progress.result import (
     CAGR,
@@ -98,8 +98,8 @@ def limit_coefficient(base_value: float, limit: float) -> float:
     if base >= 2 * lim:  # first, so that c = 1 when base and limit are both zero
         return 1.0
     if base <= lim:
-        return 1 - (base / lim) ** LIMIT_EXPONENT
-    return 1 - ((2 * lim - base) / lim) ** LIMIT_EXPONENT
+        return float(1 - (base / lim) ** LIMIT_EXPONENT)
+    return float(1 - ((2 * lim - base) / lim) ** LIMIT_EXPONENT)
 
 
 def make_thresholds(with_target: bool, custom: Mapping[str, Number] | None,
@@ -187,6 +187,27 @@ class Progress(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
+class Given(NamedTuple):
+    """What every result of a series repeats: its inputs and latest value (internal)."""
+
+    direction: str
+    target: float | None  # after Open SDG's 0 → 0.001
+    target_year: int
+    limit: float | None
+    notes: tuple[str, ...]
+    latest_year: int | None = None
+    latest_value: float | None = None
+    target_achieved: bool = False
+
+
+def uncomputed(given: Given, status: str, score: float | None, reason: str) -> SeriesResult:
+    """A result without a progress value: the inputs and latest value only."""
+    return SeriesResult(status, score, given.direction, latest_year=given.latest_year,
+                        latest_value=given.latest_value, target=given.target,
+                        target_year=given.target_year, limit=given.limit,
+                        target_achieved=given.target_achieved, reason=reason, notes=given.notes)
+
+
 def needs_linear(inp: Inputs) -> bool:
     """Cases where the reference gives no CAGR answer (or substitutes a zero base)."""
     across_target = inp.target is not None and opposite(inp.base_value, inp.target)
@@ -195,7 +216,8 @@ def needs_linear(inp: Inputs) -> bool:
 
 def cagr_progress(inp: Inputs) -> Progress:
     """Open SDG's progress value (method 1 or 2), quirks included."""
-    base, notes = inp.base_value, ()
+    base = inp.base_value
+    notes: tuple[str, ...] = ()
     if base == 0:
         base, notes = ZERO_SUBSTITUTE, ("base value 0 replaced by 0.001",)
     if opposite(base, inp.latest_value):
@@ -263,40 +285,42 @@ def assess_series(points: Iterable[Point], *, direction: str,
     lim = as_float(limit)
     if goal is not None and lim is not None:
         notes += ("limit ignored: a target is given",)
-    common = {"direction": direction, "target": goal, "target_year": target_year,
-              "limit": lim, "notes": notes}
+    given = Given(direction, goal, target_year, lim, notes)
     if not data:
-        return SeriesResult(NOT_AVAILABLE, None, reason="no data", **common)
+        return uncomputed(given, NOT_AVAILABLE, None, "no data")
     latest_year, latest_value = data[-1]
     achieved = is_achieved(d, latest_value, goal)
-    common |= {"latest_year": latest_year, "latest_value": latest_value,
-               "target_achieved": achieved}
+    given = given._replace(latest_year=latest_year, latest_value=latest_value,
+                           target_achieved=achieved)
     base = find_base(data, base_year)
     if base is None:  # the reference crashes here; the tracker reports it
-        return SeriesResult(TARGET_ACHIEVED if achieved else NOT_AVAILABLE,
-                            5.0 if achieved else None,
-                            reason="" if achieved else f"no data from {base_year} on", **common)
+        return uncomputed(given, TARGET_ACHIEVED if achieved else NOT_AVAILABLE,
+                          5.0 if achieved else None,
+                          "" if achieved else f"no data from {base_year} on")
     inp = Inputs(d, base[0], base[1], latest_year, latest_value, goal, as_float(target),
                  target_year, -1 if base[1] < 0 else 1)
-    return finish(inp, compute_progress(inp, linear_fallback), thresholds, common)
+    return finish(inp, compute_progress(inp, linear_fallback), thresholds, given)
 
 
 def finish(inp: Inputs, prog: Progress, custom: Mapping[str, Number] | None,
-           common: dict[str, Any]) -> SeriesResult:
+           given: Given) -> SeriesResult:
     """Turn the progress value into a status and score and gather the intermediates."""
     with_target = inp.target is not None
-    scaled = make_thresholds(with_target, custom, common["limit"], inp.base_value)
-    status = status_of(prog.p, scaled, common["target_achieved"])
-    score = score_of(prog.p, scaled, with_target, common["target_achieved"])
+    scaled = make_thresholds(with_target, custom, given.limit, inp.base_value)
+    status = status_of(prog.p, scaled, given.target_achieved)
+    score = score_of(prog.p, scaled, with_target, given.target_achieved)
     reason = prog.reason
     if status == NOT_AVAILABLE and not reason:
         reason = "the target equals the base value and the series has not moved"
-    common = common | {"notes": common["notes"] + prog.notes + limit_notes(inp, common["limit"])}
-    return SeriesResult(status, score, method=prog.method, base_year=inp.base_year,
-                        base_value=prog.base_value, sign=inp.sign, actual_growth=prog.actual,
-                        required_growth=prog.required, ratio=prog.ratio,
-                        progress_value=prog.p, thresholds=scaled,
-                        reason=reason if status == NOT_AVAILABLE else "", **common)
+    return SeriesResult(
+        status, score, given.direction, method=prog.method, base_year=inp.base_year,
+        base_value=prog.base_value, latest_year=given.latest_year,
+        latest_value=given.latest_value, target=given.target, target_year=given.target_year,
+        limit=given.limit, sign=inp.sign, actual_growth=prog.actual,
+        required_growth=prog.required, ratio=prog.ratio, progress_value=prog.p,
+        thresholds=scaled, target_achieved=given.target_achieved,
+        reason=reason if status == NOT_AVAILABLE else "",
+        notes=given.notes + prog.notes + limit_notes(inp, given.limit))
 
 
 def limit_notes(inp: Inputs, limit: float | None) -> tuple[str, ...]:
