@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from babel.dates import get_month_names
@@ -117,7 +116,7 @@ class Row(TrackerSubform):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Check the cells, then ask for the missing required cells of a started row."""
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if self.is_blank():
             return valid
         for name, message in self.required.items():
@@ -310,8 +309,10 @@ def rule_field(values: dict[str, Any]) -> str | None:
     """Name the field a failed whole-definition rule concerns, by running the rules one by one."""
     base = {k: v for k, v in values.items() if k not in ("targets", "dimensions")}
     try:
-        ind = SimpleNamespace(**dict(LocalIndicatorBase.model_validate(base)),
-                              targets=[TargetIn.model_validate(t) for t in values["targets"]])
+        # Built without the whole-definition rules: they run one by one below.
+        ind = LocalIndicatorCreate.model_construct(
+            **dict(LocalIndicatorBase.model_validate(base)),
+            targets=[TargetIn.model_validate(t) for t in values["targets"]])
     except PydanticError:
         return None
     rules = [(check_unit, lambda: "unit_label"), (check_band, lambda: _band_field(ind)),
@@ -319,13 +320,13 @@ def rule_field(values: dict[str, Any]) -> str | None:
              (check_targets, lambda: "targets")]
     for check, name in rules:
         try:
-            check(ind)  # type: ignore[arg-type]
+            check(ind)
         except ValueError:
             return name()
     return "dimensions"  # the one rule left: two dimensions with the same name
 
 
-def _band_field(ind: Any) -> str:
+def _band_field(ind: LocalIndicatorBase) -> str:
     """Name the band field a failed band rule concerns."""
     if ind.direction != "band":
         return "direction"
@@ -395,7 +396,7 @@ def _shown(field: Any) -> str:
     if field.type == "SelectField":
         return choice_label(field.short_name, field.data) if field.data else ""
     if field.type == "BooleanField":
-        return _("Yes") if field.data else _("No")
+        return str(_("Yes") if field.data else _("No"))
     text = "" if field.data is None else str(field.data).strip()
     number = parse_decimal(text)
     return number_text(number) if number is not None else text

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.catalogue.models import Goal, Target
 from tracker.charts import (
@@ -63,7 +63,7 @@ ENGINE_TEXTS = {
 def engine_text(text: str) -> str:
     """Return the reader's wording of an engine reason or note (the raw text if unknown)."""
     if text.startswith("no data from ") and text.endswith(" on"):
-        return _("No value from %(year)s on.", year=text[13:-3])
+        return str(_("No value from %(year)s on.", year=text[13:-3]))
     known = ENGINE_TEXTS.get(text)
     return str(known) if known is not None else text
 
@@ -81,15 +81,16 @@ class GoalInfo:
 
 def load_goals(session: Session) -> dict[int, GoalInfo]:
     """Return the 17 goals by number, in one query."""
-    query = select(Goal.number, Goal.code, Goal.title, Goal.short_title, Goal.colour)
+    query = select(col(Goal.number), col(Goal.code), col(Goal.title), col(Goal.short_title),
+                   col(Goal.colour))
     return {row[0]: GoalInfo(*row) for row in session.execute(query)}
 
 
 def load_targets(session: Session, goal: int) -> dict[str, str]:
     """Return a goal's SDG target titles by code, in one query."""
-    query = (select(Target.code, Target.title)
-             .join(Goal, Goal.id == Target.goal_id)  # type: ignore[arg-type]
-             .where(Goal.number == goal).order_by(Target.sort_key))
+    query = (select(col(Target.code), col(Target.title))
+             .join(Goal, col(Goal.id) == Target.goal_id)
+             .where(col(Goal.number) == goal).order_by(col(Target.sort_key)))
     return dict(session.execute(query).all())
 
 
@@ -234,17 +235,17 @@ def growth_text(result: SeriesResult, value: float | None) -> str:
     if value is None:
         return "—"
     if result.method == CAGR:
-        return _("%(rate)s a year", rate=percent(value))
-    return _("%(change)s a year", change=number_text(value))
+        return str(_("%(rate)s a year", rate=percent(value)))
+    return str(_("%(change)s a year", change=number_text(value)))
 
 
 def method_text(result: SeriesResult) -> str:
     """Name the method used for a series."""
     if result.method == CAGR:
-        return _("Compound annual growth rate (CAGR)")
+        return str(_("Compound annual growth rate (CAGR)"))
     if result.method == LINEAR:
-        return _("Linear rate (change a year)")
-    return _("None: no rate could be computed")
+        return str(_("Linear rate (change a year)"))
+    return str(_("None: no rate could be computed"))
 
 
 def thresholds_text(result: SeriesResult) -> str:
@@ -252,16 +253,16 @@ def thresholds_text(result: SeriesResult) -> str:
     t = result.thresholds
     if t is None:
         return "—"
-    return _("substantial ≥ %(high)s, moderate ≥ %(med)s, limited ≥ %(low)s",
-             high=decimal_text(t.high), med=decimal_text(t.med), low=decimal_text(t.low))
+    return str(_("substantial ≥ %(high)s, moderate ≥ %(med)s, limited ≥ %(low)s",
+                 high=decimal_text(t.high), med=decimal_text(t.med), low=decimal_text(t.low)))
 
 
 def point_text(value: float | None, year: int | None, fiscal_start: int) -> str:
     """A value with its year: "40 in 2015/16"."""
     if value is None:
         return "—"
-    return _("%(value)s in %(year)s", value=number_text(value),
-             year=year_text(year, fiscal_start))
+    return str(_("%(value)s in %(year)s", value=number_text(value),
+                 year=year_text(year, fiscal_start)))
 
 
 def why_rows(result: SeriesResult, fiscal_start: int) -> list[tuple[str, str]]:
@@ -302,7 +303,8 @@ def element_rows(roots: Iterable[ElementNode], progress: CityProgress,
     """Walk a plan tree in reading order with each element's roll-up."""
     rows = []
     for node in roots:
-        element_id: int = node.element.id  # type: ignore[assignment]
-        rows.append(ElementRow(node, depth, progress.elements.get(element_id)))
+        element_id = node.element.id  # (never None: the tree is read from the database)
+        rollup = progress.elements.get(element_id) if element_id is not None else None
+        rows.append(ElementRow(node, depth, rollup))
         rows.extend(element_rows(node.children, progress, depth + 1))
     return rows
