@@ -120,7 +120,7 @@ MATRIX: list[tuple[str, str, str, Any, dict[str, Any]]] = [
     ("catalogue.show_goal", "GET", "/sdg/goals/11", None, expect(OK)),
     ("catalogue.show_target", "GET", "/sdg/targets/11.6", None, expect(OK)),
     ("catalogue.show_indicator", "GET", "/sdg/indicators/11.6.2", None, expect(OK)),
-    ("catalogue.search", "GET", "/sdg/search?q=water", None, expect(OK)),
+    ("search.site_search", "GET", "/sdg/search?q=water", None, expect(OK)),
     ("catalogue.goal_colours", "GET", "/sdg/goal-colours.css", None, expect(OK)),
     ("cities.list_cities", "GET", "/cities/", None, expect(OK)),
     ("cities.show_city", "GET", "/cities/city-b", None, expect(OK)),

@@ -1,11 +1,11 @@
-"""Public catalogue pages: goals → targets → indicators, search, and goal colours."""
+"""Public catalogue pages: goals → targets → indicators, and goal colours (the catalogue's
+search is the site search, tracker.search, which also answers at /sdg/search)."""
 
 from flask import Blueprint, Response, abort, render_template
 
 from tracker.catalogue import queries
 from tracker.catalogue.colours import darken_for_text, text_colour_on
 from tracker.db import get_session
-from tracker.search.routes import site_search
 
 bp = Blueprint("catalogue", __name__, url_prefix="/sdg")
 
@@ -42,13 +42,6 @@ def show_indicator(code: str) -> str:
         goal=indicator.target.goal, repeats=queries.list_repeats(session, indicator),
         title_changes=queries.list_title_changes(session, indicator),
     )
-
-
-@bp.get("/search")
-def search() -> tuple[str, int]:
-    """The catalogue's search, at its first address: now the site search, which finds the
-    SDG goals, targets and indicators and also cities, plans and local indicators."""
-    return site_search()
 
 
 @bp.get("/goal-colours.css")

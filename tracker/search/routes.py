@@ -11,7 +11,8 @@ bp = Blueprint("search", __name__)
 MAX_QUERY = 200
 
 
-@bp.get("/search")
+@bp.get("/sdg/search")  # the catalogue's search, at its first address
+@bp.get("/search")  # registered first: the address url_for gives
 def site_search() -> tuple[str, int]:
     """Find cities, plans, local indicators and SDG goals, targets and indicators."""
     text = request.args.get("q", "")[:MAX_QUERY].strip()
