@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-DATA_FILE = re.compile(r"^indicator_(\d+-[\dx]+-\d+(?:-[a-z0-9]+)*)\.csv$")
+DATA_FILE = re.compile(r"^indicator_(\d+-[\da-z]+-\d+(?:-[a-z0-9]+)*)\.csv$")
 NON_DISAGGREGATION = {"Year", "Units", "Series", "Value", "GeoCode", "Observation status",
                       "Unit multiplier", "Unit measure", "UNIT_MEASURE", "SERIES",
                       "COMMENT_TS", "DATA_LAST_UPDATE"}

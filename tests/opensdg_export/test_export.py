@@ -48,7 +48,8 @@ def city(app: Flask, db: Session, make_city: Callable[..., City],
         add_cell(db, native, "2022", "11", status=DRAFT)
         add_cell(db, native, "2019", "9", {"Sex": "male"}, status=SUBMITTED)
         imported.opensdg_id = "10-x-2"
-        imported.source_meta = {"SDG_GOAL": "Goal 10", "reporting_status": "inprogress"}
+        imported.source_meta = {"SDG_GOAL": "Goal 10", "reporting_status": "inprogress",
+                                "data_non_statistical": "N", "graph_type": ""}
         imported.progress_options = [{"series": "Poverty rate", "direction": "negative"}]
         imported.auto_progress = False
         imported.manual_progress_status = "moderate_progress"
@@ -107,6 +108,7 @@ def test_indicator_config_carries_source_meta_and_progress(app: Flask, db: Sessi
     assert meta["progress_calculation_options"] == [{"series": "Poverty rate",
                                                      "direction": "negative"}]
     assert meta["auto_progress_calculation"] is False
+    assert (meta["data_non_statistical"], meta["graph_type"]) == (False, "line")  # v1 "N", ""
     assert meta["progress_status"] == "moderate_progress"
     native = yaml.safe_load((tmp_path / "indicator-config/1-2-1.yml").read_text("utf-8"))
     assert (native["reporting_status"], native["auto_progress_calculation"]) == ("complete", True)
@@ -212,3 +214,16 @@ def test_unpublished_city_only_for_its_readers(
     if who is not None:
         auth.login(users[who]())
     assert fetch(client, f"/cities/{city.slug}/open-sdg.zip").status_code == status
+
+
+def test_letter_targets_give_their_ids(app: Flask, db: Session, make_city: Callable[..., City],
+                                       make_indicator: Callable[..., Any],
+                                       tmp_path: Path) -> None:
+    city = make_city()
+    indicator = make_indicator(city, "FIN-1")
+    with boundary(app, db):
+        align(db, indicator, "1.a.1")
+        add_cell(db, indicator, "2020", "3")
+    export_to(app, db, city, tmp_path)
+    assert (tmp_path / "data/indicator_1-a-1.csv").exists()
+    assert validate_repository(tmp_path) == []

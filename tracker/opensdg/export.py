@@ -37,7 +37,12 @@ from tracker.opensdg.export_rows import (
     source_value,
     special_name,
 )
-from tracker.opensdg.export_schema import METADATA_SCHEMA, repository_config
+from tracker.opensdg.export_schema import (
+    GRAPH_TYPES,
+    METADATA_SCHEMA,
+    REPORTING_STATUSES,
+    repository_config,
+)
 from tracker.timeutil import utcnow
 
 
@@ -165,6 +170,24 @@ def plan_layout(session: Session, city: City, item: ExportIndicator) -> Layout:
                   sorted(attributes), unit_text(indicator), progress)
 
 
+def write_yaml(data: Any, out: TextIO) -> None:
+    """Write YAML as written by hand (keys in order, text as it is) with libyaml when the
+    install has it: the pure-Python dumper took most of a big repository's export."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    yaml.dump(data, out, Dumper=dumper, allow_unicode=True, sort_keys=False)
+
+
+def yes_no(value: Any, default: bool) -> bool:
+    """A yes/no field as the schema types it (true/false), from the Y/N, yes/no or blank
+    that v1 repositories write."""
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in ("y", "yes", "true", "1"):
+        return True
+    return False if text in ("n", "no", "false", "0") else default
+
+
 def indicator_meta(city: City, item: ExportIndicator, rows: int) -> dict[str, Any]:
     """The indicator's configuration: its source metadata plus the tracker's own fields,
     with the fields sdg-build requires filled in where the source had none."""
@@ -172,11 +195,13 @@ def indicator_meta(city: City, item: ExportIndicator, rows: int) -> dict[str, An
     meta: dict[str, Any] = dict(indicator.source_meta)
     meta["indicator_name"] = indicator.name
     meta.setdefault("indicator_number", item.file_id.replace("-", "."))
-    meta.setdefault("published", True)
-    meta.setdefault("reporting_status", "complete" if rows else "notstarted")
-    meta.setdefault("data_non_statistical", False)
-    meta.setdefault("graph_type", "line")
-    meta.setdefault("graph_title", indicator.name)
+    meta["published"] = yes_no(meta.get("published"), default=True)
+    meta["data_non_statistical"] = yes_no(meta.get("data_non_statistical"), default=False)
+    if meta.get("reporting_status") not in REPORTING_STATUSES:
+        meta["reporting_status"] = "complete" if rows else "notstarted"
+    if meta.get("graph_type") not in GRAPH_TYPES:
+        meta["graph_type"] = "line"
+    meta["graph_title"] = meta.get("graph_title") or indicator.name
     meta.setdefault("national_geographical_coverage", city.name)
     meta["auto_progress_calculation"] = indicator.auto_progress
     meta["progress_calculation_options"] = list(indicator.progress_options)
@@ -198,8 +223,7 @@ def write_indicator(session: Session, city: City, item: ExportIndicator,
             rows += 1
     with writer.text(f"indicator-config/{item.file_id}.yml") as out:
         out.write(f"# {approval_note(city, summary)}\n")
-        yaml.safe_dump(indicator_meta(city, item, rows), out, allow_unicode=True,
-                       sort_keys=False)
+        write_yaml(indicator_meta(city, item, rows), out)
     summary.files += 2
     summary.rows += rows
     summary.attributes.update(layout.attributes)
@@ -215,11 +239,10 @@ def export_repository(session: Session, city: City, writer: RepositoryWriter
     note = approval_note(city, summary)
     with writer.text("config_data.yml") as out:
         out.write(f"# {note}\n")
-        yaml.safe_dump(repository_config(city.name, note, sorted(summary.attributes)), out,
-                       allow_unicode=True, sort_keys=False)
+        write_yaml(repository_config(city.name, note, sorted(summary.attributes)), out)
     with writer.text("metadata_schema.yml") as out:
         out.write(f"# {note}\n")
-        yaml.safe_dump(METADATA_SCHEMA, out, allow_unicode=True, sort_keys=False)
+        write_yaml(METADATA_SCHEMA, out)
     with writer.text("README.md") as out:
         out.write(f"# {city.name}\n\n{note}\n")
     summary.files += 3

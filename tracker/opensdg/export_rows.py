@@ -19,7 +19,7 @@ from tracker.data.period_labels import PeriodRef, is_fiscal, period_text
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.queries import IndicatorView, list_indicators
 
-OPEN_SDG_ID = re.compile(r"^\d+-[\dx]+-\d+(?:-[a-z0-9]+)*$")
+OPEN_SDG_ID = re.compile(r"^\d+-[\da-z]+-\d+(?:-[a-z0-9]+)*$")  # 1-2-1, 1-a-1, 10-x-2
 BATCH = 2000  # rows fetched at a time: a big city is never held in memory whole
 SPECIAL = {"series": "Series", "units": "Units", "geocode": "GeoCode"}
 
