@@ -6,7 +6,13 @@ from typing import Any
 from sqlmodel import Session
 
 from tracker.catalogue.models import SdgIndicator
-from tracker.data.models import Observation, ObservationStatus, PeriodKind, breakdown_key
+from tracker.data.models import (
+    MissingReason,
+    Observation,
+    ObservationStatus,
+    PeriodKind,
+    breakdown_key,
+)
 from tracker.data.period_labels import parse_period_label
 from tracker.indicators.models import IndicatorAlignment, LocalIndicator, SdgRelation
 from tracker.indicators.queries import get_sdg_indicator
@@ -25,7 +31,7 @@ def add_cell(db: Session, indicator: LocalIndicator, label: str, value: str | No
         year=ref.year, quarter=ref.quarter, span_years=ref.span_years, period_label=label,
         period_kind=ref.kind, breakdown=breakdown, breakdown_key=breakdown_key(breakdown),
         value=None if value is None else Decimal(value), value_text=value or "",
-        missing_reason=None if value is not None else "not_available", status=status,
+        missing_reason=None if value is not None else MissingReason.NOT_AVAILABLE, status=status,
         **extra)
     db.add(cell)
     db.flush()

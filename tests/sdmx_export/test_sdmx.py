@@ -66,6 +66,7 @@ def city(app: Flask, db: Session, make_city: Callable[..., City],
 def read_ml(data: bytes) -> dict[tuple[str, ...], str]:
     """Read an SDMX-ML message with sdmx1; check every code; return key fields → value."""
     message = sdmx.read_sdmx(io.BytesIO(data), structure=sdg_dsd())
+    assert isinstance(message, sdmx.message.DataMessage)
     found = {}
     for obs in message.data[0].obs:
         key = {k: v.value for k, v in obs.key.values.items()}
