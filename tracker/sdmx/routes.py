@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
 from tracker.db import get_session
-from tracker.opensdg.export_routes import IN_MEMORY, require_export_access, send_export
+from tracker.opensdg.export_download import IN_MEMORY, require_export_access, send_export
 from tracker.sdmx.export import SdmxError
 from tracker.sdmx.writers import export_sdmx
 
