@@ -17,10 +17,11 @@ from tracker.progress.method import assess_series
 from tracker.progress.options import SeriesOption, option_label, read_options
 from tracker.progress.queries import IndicatorData, Point
 from tracker.progress.result import NOT_AVAILABLE, STATUSES, ProgressInputError, SeriesResult
-from tracker.progress.selection import SelectionError, duplicate_years, select_rows
+from tracker.progress.selection import Selection, SelectionError, duplicate_years, select_rows
 
 YearPoints = list[tuple[int, float]]
 MANUAL = "manual"
+TWICE = "two values for"  # how a year (or a quarter) given twice is refused
 HEADLINE_OPTION = SeriesOption()
 
 
@@ -60,7 +61,7 @@ def checked_years(indicator: LocalIndicator, points: Sequence[Point]) -> YearPoi
     years = fiscal_years(indicator, points)
     twice = duplicate_years(years)
     if twice:
-        raise SelectionError(f"two values for the year {twice[0]}")
+        raise SelectionError(f"{TWICE} the year {twice[0]}")
     return years
 
 
@@ -84,13 +85,25 @@ def breakdown_years(data: IndicatorData, uses_progress: bool) -> dict[str, YearP
     return years
 
 
-def headline_outcome(data: IndicatorData) -> SeriesOutcome:
+def reusable(chosen: Selection, results: dict[str, SeriesResult]) -> SeriesResult | None:
+    """The breakdown's own result when the headline is exactly the total's rows (assessed
+    the same way already), so that it is not assessed twice."""
+    if chosen.keys != ("",) or "" not in results:
+        return None
+    return results[""]
+
+
+def headline_outcome(data: IndicatorData, results: dict[str, SeriesResult]) -> SeriesOutcome:
     """The headline series assessed with the indicator's own settings."""
     indicator = data.indicator
     try:
         chosen = select_rows(data.series, data.progress, HEADLINE_OPTION)
-        years = with_baseline(indicator, checked_years(indicator, chosen.points))
-        result = assess_years(indicator, years)
+        result = reusable(chosen, results)
+        if result is not None and result.reason.startswith(TWICE):
+            raise SelectionError(result.reason)
+        if result is None:
+            years = with_baseline(indicator, checked_years(indicator, chosen.points))
+            result = assess_years(indicator, years)
     except ProgressInputError as error:
         return SeriesOutcome("", None, error=str(error))
     return SeriesOutcome("", result, chosen.keys, uses_progress=chosen.uses_progress)
@@ -159,13 +172,15 @@ def mean_result(results: dict[str, SeriesResult]) -> IndicatorResult:
     return combine(results.values(), ProgressRule.MEAN.value, outcomes)
 
 
-def indicator_result(data: IndicatorData, results: dict[str, SeriesResult]) -> IndicatorResult:
-    """The indicator's result under its rule (`results`: each breakdown's own assessment)."""
-    rule = effective_rule(data.indicator)
+def indicator_result(data: IndicatorData, results: dict[str, SeriesResult],
+                     rule: str | None = None) -> IndicatorResult:
+    """The indicator's result under its rule (`results`: each breakdown's own assessment;
+    `rule`: the effective rule, when known already)."""
+    rule = rule or effective_rule(data.indicator)
     if rule == MANUAL:
         return manual_result(data.indicator)
     if rule == ProgressRule.CONFIGURED.value:
         return configured_result(data)
     if rule == ProgressRule.MEAN.value:
         return mean_result(results)
-    return from_outcomes(rule, [headline_outcome(data)])
+    return from_outcomes(rule, [headline_outcome(data, results)])

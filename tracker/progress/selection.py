@@ -87,6 +87,8 @@ def check_single(keys: list[str], breakdowns: Mapping[str, Mapping[str, str]],
 def choose_keys(keys: list[str], option: SeriesOption
                 ) -> tuple[list[str], tuple[str, ...]]:
     """The keys the option's filters (or the headline rule) keep, and the warnings."""
+    if keys == [""] and not option.filters:  # only the total: the headline, nothing to check
+        return keys, ()
     breakdowns = {key: parse_key(key) for key in keys}
     columns = columns_of(breakdowns)
     kept, warnings = list(keys), []
@@ -110,7 +112,9 @@ def select_rows(series: Mapping[str, list[Point]], progress: Mapping[str, list[P
     uses_progress = any(progress.values())
     source = progress if uses_progress else series
     points = [point for key in kept for point in source.get(key, ())]
-    return Selection(tuple(kept), sorted(points), uses_progress, warnings)
+    if len(kept) > 1:  # one key's points come in order already
+        points.sort()
+    return Selection(tuple(kept), points, uses_progress, warnings)
 
 
 def duplicate_years(points: Iterable[tuple[int, float]]) -> list[int]:

@@ -104,7 +104,7 @@ def indicator_progress(data: IndicatorData) -> IndicatorProgress:
     uses_progress = any(data.progress.values())
     assessed = breakdown_points(data, rule, uses_progress)
     results = {key: safe_assess(indicator, points) for key, points in assessed.items()}
-    result = indicator_result(data, results)
+    result = indicator_result(data, results, rule)
     # The chart shows the values themselves, even where the Progress column was assessed.
     years = breakdown_points(data, rule, False) if uses_progress else assessed
     years.setdefault("", [])  # readers of the total's line (reports, comparison) expect it
