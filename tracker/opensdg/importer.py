@@ -22,6 +22,7 @@ from tracker.bulk.report import Action, ImportReport, RowError, RowOutcome
 from tracker.cities.models import City, NetworkMembership
 from tracker.data.models import ObservationStatus
 from tracker.data.observation_store import load_indicators, lock_city, stale_import_message
+from tracker.db import saved_id
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.locking import is_unique_violation
@@ -244,7 +245,7 @@ def save_all(session: Session, city: City, plans: list[Plan], user_id: int | Non
     now = utcnow()
     savepoint = session.begin_nested()
     try:
-        lock_city(session, city.id)  # type: ignore[arg-type]
+        lock_city(session, saved_id(city))
         for plan in plans:
             indicator = definitions.save_indicator(session, city, plan.indicator,
                                                    plan.definition, user_id)

@@ -78,7 +78,8 @@ def read_yaml(source: Source, name: str, text: str | None = None) -> dict[str, A
         return {}
     if not isinstance(loaded, dict):
         raise ValueError(_("This YAML file does not hold field: value pairs."))
-    return jsonable(loaded)  # type: ignore[no-any-return]
+    mapping: dict[str, Any] = jsonable(loaded)
+    return mapping
 
 
 def read_markdown(source: Source, name: str) -> dict[str, Any]:

@@ -158,8 +158,10 @@ def insert_cells(session: Session, indicator_id: int, cells: list[Cell],
 
 def update_cells(session: Session, cells: list[Cell], fixed: dict[str, Any]) -> None:
     """Update changed cells by id, each only if still at the version the import read."""
-    rows = [{"cell_id": c.stored.id, "version": c.stored.version + 1,  # type: ignore[union-attr]
-             CHECK: c.stored.version, **cell_row(c)} for c in cells]  # type: ignore[union-attr]
+    rows = [{"cell_id": stored.id, "version": stored.version + 1, CHECK: stored.version,
+             **cell_row(c)} for c in cells if (stored := c.stored) is not None]
+    if len(rows) != len(cells):
+        raise ValueError("only cells read from the database can be updated")
     written = execute_many(session, OBSERVATIONS, rows, fixed, key="cell_id", check=CHECK)
     if written != len(rows):
         raise StaleEditError(stale_import_message(len(rows) - written))
