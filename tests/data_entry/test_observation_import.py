@@ -88,7 +88,18 @@ def test_periods_in_both_forms(text: str, expected: tuple[int, int]) -> None:
     assert (ref.year, ref.quarter, ref.label) == (*expected, text)
 
 
-@pytest.mark.parametrize("text", ["23", "2023/25", "2023 Q5", "FY2023", "1800", "2023/24Q"])
+@pytest.mark.parametrize(("text", "first", "span"), [
+    ("2000 - 02", 2000, 3), ("2017-2019", 2017, 3), ("1998-01", 1998, 4), ("2009-2010", 2009, 1),
+])
+@pytest.mark.usefixtures("app_ctx")
+def test_ranges_with_a_two_digit_end_run_into_the_next_century(text: str, first: int,
+                                                               span: int) -> None:
+    ref = parse_period(text)  # "2000 - 02" is how Bristol writes its rolling three-year means
+    assert (ref.year, ref.span_years, ref.last_year) == (first, span, first + span - 1)
+
+
+@pytest.mark.parametrize("text", ["23", "2023/25", "2015-14", "2023/24 Q2 Q3", "2023 Q5", "FY2023",
+                                  "1800", "2023/24Q"])
 @pytest.mark.usefixtures("app_ctx")
 def test_ill_formed_and_unknown_periods_are_refused(text: str) -> None:
     with pytest.raises(ValueError):

@@ -53,8 +53,9 @@ def parse_period_label(text: str) -> PeriodRef:
     if match := QUARTER_RE.match(label):
         year = int(match[1] or match[5])
         quarter = int(match[3] or match[4])
-        if match[2] is not None:
-            _two_years(label, year, match[2])
+        if match[2] is not None and _two_years(label, year, match[2]).span_years != 1:
+            raise ValueError(_("'%(text)s': a quarter belongs to one year or split year "
+                               "(2024 Q2, 2024-25 Q2).", text=label))
         return PeriodRef(_checked_year(year, label), quarter, PeriodKind.QUARTER, label=label)
     raise ValueError(_("'%(text)s' is not a period: write a year (2015), a split year "
                        "(2015-16), a range of years (2017-2019) or a quarter (2024 Q2).",
@@ -70,20 +71,22 @@ def _checked_year(year: int, label: str) -> int:
 
 
 def _two_years(label: str, first: int, end_text: str) -> PeriodRef:
-    """A split year ("2015-16", "2009-2010") or a range ("2017-2019")."""
+    """A split year ("2015-16", "2009-2010") or a range ("2017-2019", "2000 - 02")."""
     _checked_year(first, label)
-    if len(end_text) == 2:
-        if int(end_text) != (first + 1) % 100:
-            raise ValueError(_("'%(text)s' is not a split year: it must end the year after it "
-                               "starts (e.g. %(year)d-%(next)02d).", text=label, year=first,
+    last = int(end_text)
+    if len(end_text) == 2:  # the end year's last two digits, in the century that follows
+        last += first - first % 100
+        last += 100 if last <= first else 0
+        if "/" in label and last != first + 1:  # "2023/25" is a mistyped split year
+            raise ValueError(_("'%(text)s' is not a split year: it must end the year after "
+                               "it starts (e.g. %(year)d/%(next)02d).", text=label, year=first,
                                next=(first + 1) % 100))
-        return PeriodRef(first, kind=PeriodKind.SPLIT_YEAR, label=label)
-    last = _checked_year(int(end_text), label)
     if last == first + 1:
         return PeriodRef(first, kind=PeriodKind.SPLIT_YEAR, label=label)
     if not first < last < first + MAX_SPAN:
         raise ValueError(_("'%(text)s' is not a range of years: the second year must come "
                            "after the first, within %(max)d years.", text=label, max=MAX_SPAN))
+    _checked_year(last, label)
     return PeriodRef(first, kind=PeriodKind.RANGE, span_years=last - first + 1, label=label)
 
 
