@@ -18,7 +18,7 @@ from tracker.data.bulk_review import BulkApprovalError, BulkStaleError, Problem,
 from tracker.data.forms import PeriodForm
 from tracker.data.models import Observation, ObservationStatus
 from tracker.data.period_names import cell_period
-from tracker.data.routes import entry_helpers
+from tracker.data.presenters import entry_helpers
 from tracker.db import get_session
 from tracker.indicators.models import LocalIndicator
 from tracker.input_guard import int_arg
