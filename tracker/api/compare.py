@@ -19,7 +19,7 @@ from tracker.compare.matrix import Cell, Row
 from tracker.compare.scoring import category
 from tracker.compare.selection import read_selection
 from tracker.compare.services import Comparison, Standing, compare
-from tracker.db import get_session
+from tracker.db import get_session, saved_id
 from tracker.progress.result import json_number
 
 
@@ -99,7 +99,7 @@ def compare_json() -> ResponseReturnValue:
     comparison = compare(get_session(), signed_in_user(), sel)
     return {
         "cities": [{"slug": city.slug, "name": city.name,
-                    "include_drafts": comparison.drafts[city.id]}  # type: ignore[index]
+                    "include_drafts": comparison.drafts[saved_id(city)]}
                    for city in comparison.cities],
         "scope": {"goal": sel.goal, "target": sel.target, "indicators": list(sel.indicators),
                   "plan_kind": sel.plan_kind, "year": sel.year, "bounds": sel.bounds,

@@ -14,7 +14,7 @@ from typing import Any, cast
 from flask import Flask, Response, jsonify
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from tracker.api.schemas import ErrorPublic
 
@@ -178,9 +178,10 @@ def component_schemas(operations: list[Operation]) -> dict[str, Any]:
     """The JSON schemas of every model the operations name, and of the models they use."""
     answers = {m for op in operations for m in (op.response, *op.errors.values())}
     bodies = {model for op in operations for model in op.body}
-    models = [(m, "serialization") for m in sorted(answers, key=lambda m: m.__name__)]
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (m, "serialization") for m in sorted(answers, key=lambda m: m.__name__)]
     models += [(m, "validation") for m in sorted(bodies, key=lambda m: m.__name__)]
-    _, schema = models_json_schema(models, ref_template=REF)  # type: ignore[arg-type]
+    _, schema = models_json_schema(models, ref_template=REF)
     text = re.sub(r'"#/components/schemas/(\w+?)Public"', r'"#/components/schemas/\1"',
                   json.dumps(schema.get("$defs", {})))
     return {component_name(name): value for name, value in json.loads(text).items()}

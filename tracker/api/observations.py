@@ -43,7 +43,7 @@ from tracker.data.models import (
 )
 from tracker.data.period_labels import PeriodRef, parse_period_label
 from tracker.data.period_names import cell_period
-from tracker.db import get_session, relation, rollback_session
+from tracker.db import get_session, relation, rollback_session, saved_id
 from tracker.errors import StaleEditError
 from tracker.indicators.models import LocalIndicator
 from tracker.input_guard import int_arg
@@ -303,12 +303,12 @@ def check_duplicates(items: list[Item]) -> None:
     for item in items:
         if item.problems or item.indicator is None or item.entry is None:
             continue
-        cell = (item.indicator.id, item.entry.year, item.entry.quarter,
+        cell = (saved_id(item.indicator), item.entry.year, item.entry.quarter,
                 item.entry.span_years, entry_key(item.entry))
         if cell in seen:
             item.refuse("", _("The same cell as observation %(n)d.", n=seen[cell]))
         else:
-            seen[cell] = item.index  # type: ignore[index]
+            seen[cell] = item.index
 
 
 def refuse_findings(item: Item, error: services.QualityError) -> None:
@@ -380,5 +380,6 @@ def save_observations(city: City) -> ResponseReturnValue:
              for item in items if not item.problems]
     if any(item.problems for item in items):
         return refused(items)
-    return {"items": [observation_json(cell, item.indicator, city)  # type: ignore[arg-type]
-                      for item, cell in saved if cell is not None]}, 201
+    return {"items": [observation_json(cell, item.indicator, city)
+                      for item, cell in saved
+                      if cell is not None and item.indicator is not None]}, 201

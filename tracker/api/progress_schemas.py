@@ -1,30 +1,46 @@
 """Response models of a city's progress: indicators with their inputs, and the roll-ups."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import Field, create_model
+from pydantic import Field
 
 from tracker.api.schemas import ApiModel
 from tracker.progress.result import STATUSES
 
 Number = Annotated[float | str | None, Field(
     description='A number; "inf" or "-inf" where the figure is infinite.')]
-Status = Literal[STATUSES]  # type: ignore[valid-type]
+# Spelled out so type checkers see the values; the check below keeps it equal to STATUSES.
+Status = Literal["target_achieved", "substantial_progress", "moderate_progress",
+                 "limited_progress", "deterioration", "not_available"]
+if get_args(Status) != STATUSES:
+    raise RuntimeError("Status must list tracker.progress.result.STATUSES in order")
 
-StatusCounts = create_model(  # one count per status, all always present
-    "StatusCounts", __base__=ApiModel, __doc__="The number of indicators in each status.",
-    **dict.fromkeys(STATUSES, (int, ...)))  # type: ignore[call-overload]
+
+class StatusCounts(ApiModel):
+    """The number of indicators in each status."""
+
+    # One count per status (in STATUSES order), all always present.
+    target_achieved: int
+    substantial_progress: int
+    moderate_progress: int
+    limited_progress: int
+    deterioration: int
+    not_available: int
+
+
+if tuple(StatusCounts.model_fields) != STATUSES:
+    raise RuntimeError("StatusCounts must have one field per status, in STATUSES order")
 
 
 class ProgressRollup(ApiModel):
     """A roll-up: its status (or insufficient_data), mean score and count per status."""
 
-    status: Literal[*STATUSES, "insufficient_data"] = Field(  # type: ignore[valid-type]
+    status: Literal[Status, "insufficient_data"] = Field(
         description="insufficient_data when fewer than 60 % of the indicators have a status.")
     score: Number
     indicator_count: int
     with_status: int
-    counts: StatusCounts  # type: ignore[valid-type]
+    counts: StatusCounts
 
 
 class GoalRollup(ProgressRollup):

@@ -6,7 +6,7 @@ lose the suffix there ("ObservationPublic" is the component "Observation").
 
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model
 
@@ -54,8 +54,10 @@ class PageBase(ApiModel):
 def page_of(model: type[BaseModel]) -> type[PageBase]:
     """The model of a page of these items (one class per item model)."""
     name = model.__name__.removesuffix("Public") + "Page"
+    # list[model] is built at run time; type checkers take only written types as a TypeForm.
+    items: Any = list.__class_getitem__(model)
     return create_model(name, __base__=PageBase, __doc__=f"A page of {name[:-4]} items.",
-                        items=(list[model], ...))  # type: ignore[valid-type]
+                        items=(items, ...))
 
 
 class GoalPublic(ApiModel):

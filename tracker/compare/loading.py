@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.compare.selection import Selection
-from tracker.db import relation
+from tracker.db import relation, saved_id
 from tracker.indicators.models import (
     IndicatorAlignment,
     IndicatorElementLink,
@@ -65,7 +65,7 @@ def sdg_links(session: Session, where: list[Any]) -> list[tuple[int, SdgLink]]:
              .join(Goal, col(Goal.id) == col(Target.goal_id))
              .join(LocalIndicator, col(LocalIndicator.id) == col(IndicatorAlignment.indicator_id))
              .where(*where).order_by(col(SdgIndicator.sort_key)))
-    return [(ind_id, SdgLink(Alignment(ind_id, relation), code, title, number))  # type: ignore[arg-type]
+    return [(ind_id, SdgLink(Alignment(ind_id, relation), code, title, number))
             for ind_id, relation, code, title, number in session.execute(query)]
 
 
@@ -78,12 +78,12 @@ def load_views(session: Session, where: list[Any], with_elements: bool
              .options(subqueryload(relation(LocalIndicator.targets)),
                       raiseload(relation(LocalIndicator.dimensions)))
              .order_by(col(LocalIndicator.city_id), func.lower(col(LocalIndicator.code))))
-    views = {ind.id: IndicatorView(ind) for ind in session.scalars(query)}
+    views = {saved_id(ind): IndicatorView(ind) for ind in session.scalars(query)}
     for indicator_id, sdg in sdg_links(session, where):
         views[indicator_id].sdg_links.append(sdg)
     for indicator_id, element in _element_links(session, *where) if with_elements else ():
         views[indicator_id].elements.append(element)
-    return views  # type: ignore[return-value]
+    return views
 
 
 def load_scoped(session: Session, city_ids: Sequence[int], sel: Selection,

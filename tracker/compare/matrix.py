@@ -12,6 +12,7 @@ from tracker.cities.models import City
 from tracker.compare.queries import SdgRow
 from tracker.compare.scoring import Score
 from tracker.compare.selection import Selection
+from tracker.db import saved_id
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.presenters import unit_text
 from tracker.progress.services import IndicatorProgress
@@ -142,7 +143,7 @@ def aligned(progress: Sequence[CityItems], sel: Selection
             for link in item.data.view.sdg_links:
                 if in_scope(item, link.code, link.goal_number, sel):
                     cells = by_code.setdefault(link.code, {})
-                    cells.setdefault(city.city.id, []).append(  # type: ignore[arg-type]
+                    cells.setdefault(saved_id(city.city), []).append(
                         (item, link.link.relation.value))
     return by_code
 
@@ -191,7 +192,7 @@ def note_text(row: Row, flag: str) -> str:
         if flag not in cell.flags:
             continue
         if flag == UNIT:
-            detail = unit_text(cell.indicator) or "—"  # type: ignore[arg-type]
+            detail = unit_text(cell.shown) or "—"
         elif flag == RELATION:
             detail = cell.relation
         elif flag == YEARS:
@@ -210,7 +211,7 @@ def build_rows(progress: Sequence[CityItems], sel: Selection, sdg: dict[str, Sdg
     rows = []
     for code in sorted((c for c in codes if c in sdg), key=lambda c: sdg[c].sort_key):
         cells_of = by_code.get(code, {})
-        cells = [make_cell(p.city, cells_of.get(p.city.id, []), sel, unapproved)  # type: ignore[arg-type]
+        cells = [make_cell(p.city, cells_of.get(saved_id(p.city), []), sel, unapproved)
                  for p in progress]
         row = Row(sdg[code], cells)
         flag_row(row)

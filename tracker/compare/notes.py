@@ -11,6 +11,7 @@ from tracker.auth.access import can_read_city_internals
 from tracker.auth.models import Role, User
 from tracker.cities.models import City
 from tracker.compare.models import ReviewerNote
+from tracker.db import saved_id
 from tracker.forms import TrackerForm
 from tracker.indicators.models import LocalIndicator
 
@@ -36,7 +37,7 @@ def can_post_note(user: User | None, city: City) -> bool:
 def add_note(session: Session, indicator: LocalIndicator, user: User, text: str
              ) -> ReviewerNote:
     """Record a note on an indicator."""
-    note = ReviewerNote(local_indicator_id=indicator.id, author_id=user.id,  # type: ignore[arg-type]
+    note = ReviewerNote(local_indicator_id=saved_id(indicator), author_id=saved_id(user),
                         text=text.strip())
     session.add(note)
     session.flush()

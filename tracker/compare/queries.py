@@ -36,7 +36,7 @@ def internals_clause(user: User | None) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     if user.role == Role.OFFICER:
-        return City.id == user.city_id  # type: ignore[return-value]
+        return col(City.id) == user.city_id
     members = select(col(NetworkMembership.city_id)).where(
         col(NetworkMembership.network_id) == user.network_id)
     return col(City.id).in_(members)

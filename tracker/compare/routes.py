@@ -37,7 +37,7 @@ from tracker.compare.queries import list_choices
 from tracker.compare.scoring import CATEGORY_LABELS
 from tracker.compare.selection import read_selection
 from tracker.compare.services import Comparison, compare
-from tracker.db import get_session
+from tracker.db import get_session, saved_id
 from tracker.extensions import limiter
 from tracker.indicators.models import LocalIndicator
 from tracker.indicators.presenters import unit_text
@@ -149,12 +149,12 @@ def post_note(city: City, code: str) -> ResponseReturnValue:
     """Add a reviewer's note to a city's indicator."""
     indicator = load_indicator(city, code)
     user = signed_in_user()
-    if not can_post_note(user, city):
+    if user is None or not can_post_note(user, city):
         deny()
     form = NoteForm()
     if not form.validate_on_submit():
         return render_notes(city, indicator, form, 422)
-    add_note(get_session(), indicator, user, form.text.data or "")  # type: ignore[arg-type]
+    add_note(get_session(), indicator, user, form.text.data or "")
     flash(_("Note added."), "success")
     return redirect(url_for("compare.show_notes", slug=city.slug, code=indicator.code))
 
@@ -177,5 +177,5 @@ def export_pdf() -> ResponseReturnValue:
     if user is None:
         comparison.remember_for_visitor(run)
     if created:
-        enqueue_after_request(run.id)  # type: ignore[arg-type]
+        enqueue_after_request(saved_id(run))
     return redirect(url_for("reports.show_run", run_id=run.id))

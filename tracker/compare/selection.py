@@ -102,6 +102,6 @@ def read_selection(args: Mapping[str, str]) -> Selection:
         sort=sort if SORT.match(sort) else "indicator",
         comparable_only=args.get("comparable") == "1",
         strict=args.get("strict") == "1",
-        bounds=args.get("bounds") if args.get("bounds") in BOUNDS else COHORT,  # type: ignore[arg-type]
+        bounds=next((b for b in BOUNDS if b == args.get("bounds")), COHORT),
         thresholds=read_thresholds(args),
         trend=trend if SDG_CODE.match(trend) else None)

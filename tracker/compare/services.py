@@ -16,6 +16,7 @@ from tracker.compare.matrix import FLAG_LABELS, RELATION, Cell, Row, build_rows
 from tracker.compare.queries import load_cities, load_sdg_rows, unapproved_indicator_ids
 from tracker.compare.scoring import TARGETS, category, mean, score_cohort
 from tracker.compare.selection import Selection
+from tracker.db import saved_id
 from tracker.memory import gc_paused
 from tracker.progress.queries import IndicatorData
 from tracker.progress.services import IndicatorProgress, indicator_progress
@@ -72,14 +73,14 @@ def load_progress(session: Session, cities: list[tuple[City, bool]], sel: Select
                   ) -> tuple[list[CityItems], dict[int, bool]]:
     """Read and assess every city's in-scope indicators; drafts count only for cities whose
     internals the viewer may see (two reads then: one with drafts, one without)."""
-    drafts = {city.id: sel.drafts and internal for city, internal in cities}
+    drafts = {saved_id(city): sel.drafts and internal for city, internal in cities}
     data: dict[int, list[IndicatorData]] = {}
     for counted in (False, True):
-        ids = [city.id for city, _i in cities if drafts[city.id] == counted]
+        ids = [city_id for city_id, counts_drafts in drafts.items() if counts_drafts == counted]
         if ids:
-            data |= load_scoped(session, ids, sel, counted)  # type: ignore[arg-type]
-    return ([CityItems(city, [indicator_progress(d) for d in data[city.id]])  # type: ignore[index]
-             for city, _i in cities], drafts)  # type: ignore[return-value]
+            data |= load_scoped(session, ids, sel, counted)
+    return ([CityItems(city, [indicator_progress(d) for d in data[saved_id(city)]])
+             for city, _i in cities], drafts)
 
 
 def exclusion(cell: Cell, strict: bool) -> str:
@@ -125,14 +126,17 @@ def standings(cities: list[City], rows: list[Row], sel: Selection) -> list[Stand
     for row in rows:
         for cell in row.cells:
             if cell.score is not None:
-                per_goal[cell.city.id][row.sdg.goal_number].append(cell.score.value)  # type: ignore[index]
-    out = []
+                per_goal[saved_id(cell.city)][row.sdg.goal_number].append(cell.score.value)
+    out, scored = [], []
     for city in cities:
-        goals = {goal: mean(scores) for goal, scores in sorted(per_goal[city.id].items())}  # type: ignore[index]
+        # Every goal listed has at least one score, so its mean is a number.
+        goals = {goal: math.fsum(scores) / len(scores)
+                 for goal, scores in sorted(per_goal[saved_id(city)].items())}
         composite = mean(goals.values())
-        out.append(Standing(city, goals, composite, category(composite, sel.thresholds)))  # type: ignore[arg-type]
-    ranked = sorted((s for s in out if s.composite is not None), key=lambda s: -s.composite)  # type: ignore[operator]
-    for n, standing in enumerate(ranked, start=1):
+        out.append(Standing(city, goals, composite, category(composite, sel.thresholds)))
+        if composite is not None:
+            scored.append((composite, out[-1]))
+    for n, (_composite, standing) in enumerate(sorted(scored, key=lambda s: -s[0]), start=1):
         standing.rank = n
     return out
 
@@ -164,7 +168,7 @@ def build_comparison(session: Session, user: User | None, sel: Selection) -> Com
     cities = load_cities(session, readable_cities_clause(user), user, sel.cities, sel.network)
     progress, drafts = load_progress(session, cities, sel)
     unapproved = unapproved_indicator_ids(
-        session, [city.id for city, _i in cities if drafts[city.id]])  # type: ignore[misc, index]
+        session, [city_id for city_id, counted in drafts.items() if counted])
     codes = {link.code for p in progress for item in p.items
              for link in item.data.view.sdg_links} | set(sel.indicators)
     rows = build_rows(progress, sel, load_sdg_rows(session, codes), unapproved)

@@ -114,12 +114,12 @@ class PageCells:
 
     def __call__(self, cell: Cell) -> CellText:
         """A cell's printed texts (the cell has an indicator)."""
-        t, ind, latest, primary = self.texts, cell.indicator, cell.latest, cell.primary
+        t, ind, latest, primary = self.texts, cell.shown, cell.latest, cell.primary
         status = primary.status if primary and latest else ""
-        unit = self.units(ind) if latest else ""  # type: ignore[arg-type]
-        slug, code = self.quote(cell.city.slug), self.quote(ind.code)  # type: ignore[union-attr]
+        unit = self.units(ind) if latest else ""
+        slug, code = self.quote(cell.city.slug), self.quote(ind.code)
         return CellText(
-            ind.code, ind.name,  # type: ignore[union-attr]
+            ind.code, ind.name,
             self.indicator_url.replace("__city__", slug).replace("__code__", code),
             self.notes_url.replace("__city__", slug).replace("__code__", code),
             len(cell.items) - 1, latest is None,

@@ -1,6 +1,7 @@
 """Reads of a city's local indicators, eager-loaded for the list, detail and picker pages."""
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import selectinload
@@ -12,15 +13,30 @@ from tracker.auth.models import User
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.cities.models import City
 from tracker.db import relation
-from tracker.indicators.models import IndicatorAlignment, IndicatorElementLink, LocalIndicator
+from tracker.indicators.models import (
+    IndicatorAlignment,
+    IndicatorElementLink,
+    LocalIndicator,
+    SdgRelation,
+)
 from tracker.plans.models import Plan, PlanElement
+
+
+class AlignmentFields(Protocol):
+    """What views read of an alignment: the ORM row, or only its columns (the comparison)."""
+
+    @property
+    def indicator_id(self) -> int: ...
+
+    @property
+    def relation(self) -> SdgRelation: ...
 
 
 @dataclass
 class SdgLink:
     """An SDG alignment with the SDG indicator's code, title and goal."""
 
-    link: IndicatorAlignment
+    link: AlignmentFields
     code: str
     title: str
     goal_number: int
