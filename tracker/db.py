@@ -153,16 +153,17 @@ def enum_type(enum_cls: type) -> Any:
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
-    """Store Decimal values exactly: NUMERIC on PostgreSQL, text on SQLite (no float rounding)."""
+    """Store Decimal values exactly, at any precision: unconstrained NUMERIC on PostgreSQL,
+    text on SQLite (no float rounding)."""
 
-    impl = Numeric(28, 10)
+    impl = Numeric()
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Any) -> Any:
         """Use text on SQLite, which has no exact decimal type."""
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(48))
-        return dialect.type_descriptor(Numeric(28, 10))
+        return dialect.type_descriptor(Numeric())
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
         """Write a Decimal (plain notation on SQLite)."""

@@ -64,14 +64,13 @@ def test_a_dry_run_counts_every_row_and_saves_nothing(db: Session,
     city = make_city()
     report = import_repository(db, city, repo("v2"), None, dry_run=True)
     assert report.ok and not report.saved
-    # By hand: 1-2-1 has 13 rows, 4 not taken (no value, "abc", 11 decimals, duplicate).
+    # By hand: 1-2-1 has 13 rows, 4 not taken (no value, "abc", 1e-101, duplicate).
     assert counts(report) == {"1.2.1": (13, 9, 9), "3.4.1": (7, 6, 6), "10.x.2": (4, 4, 4)}
     assert [c.code for c in report.indicators] == ["1.2.1", "3.4.1", "10.x.2"]
     assert {(11, f"{V2}:Value"), (12, f"{V2}:Value"), (13, f"{V2}:Value"), (14, V2),
             (8, "data/indicator_3-4-1.csv:Value")} <= not_taken(report)
     messages = {(w.row, w.column): w.message for w in report.warnings}
-    assert "more than 10 decimal places" in messages[(13, f"{V2}:Value")]
-    assert "not rounded" in messages[(13, f"{V2}:Value")]
+    assert "outside the numbers" in messages[(13, f"{V2}:Value")]
     assert "row 5" in messages[(14, V2)]
     assert any("5-1-1" in w.message for w in report.warnings)  # metadata without data
     assert db.scalars(select(LocalIndicator).where(LocalIndicator.city_id == city.id)).first() \
@@ -310,3 +309,16 @@ def test_an_indicator_made_by_someone_else_meanwhile_refuses_the_import(
         import_repository(db, city, repo("v1"), None, progress=meanwhile)
     assert [i.code for i in db.scalars(select(LocalIndicator).where(
         LocalIndicator.city_id == city.id))] == ["11.6.2"]
+
+
+def test_values_of_any_precision_are_stored_exactly(db: Session, make_city: Any,
+                                                    tmp_path: Path) -> None:
+    city = make_city()
+    (tmp_path / "data").mkdir()
+    written = ["5.74112931965", "0.000000000000123", "123456789012345678901.25"]
+    rows = "".join(f"{2015 + i},{v}\n" for i, v in enumerate(written))
+    (tmp_path / "data" / "indicator_1-1-1.csv").write_text("Year,Value\n" + rows)
+    import_repository(db, city, tmp_path, None)
+    db.expire_all()  # read back what the database holds, not the objects in memory
+    stored = cells(db, indicator(db, city, "1.1.1"))
+    assert [stored[(str(2015 + i), "")].value for i in range(3)] == [Decimal(v) for v in written]

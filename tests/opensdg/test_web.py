@@ -95,7 +95,7 @@ def test_an_officer_checks_a_zipped_repository_then_imports_drafts(
     assert "Import and approve" not in page and ">Import</button>" in page
     problems = client.get(f"/cities/testville/import-jobs/{job.id}/warnings.csv")
     text = problems.get_data(as_text=True)
-    assert "data/indicator_1-2-1.csv:Value" in text and "more than 10 decimal places" in text
+    assert "data/indicator_1-2-1.csv:Value" in text and "outside the numbers" in text
     assert indicator_count(db, city.id) == 0
     saved = client.post(f"/cities/testville/import-jobs/{job.id}/commit")
     assert saved.status_code == 302

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from tracker.indicators.models import Direction, UnitKind
 
 ID_RE = re.compile(r"^[0-9A-Za-z]+(?:-[0-9A-Za-z]+)+$")
-MAX_DECIMALS, MAX_INTEGER_DIGITS = 10, 18  # NUMERIC(28, 10)
+MAX_MAGNITUDE = 100  # decimal digits either side of the point; values are stored at any precision
 MAX_VALUE_TEXT = 60
 NUMBER_RE = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
@@ -83,17 +83,10 @@ def exact_decimal(text: str) -> Decimal:
         value = Decimal(written)
     except InvalidOperation as error:
         raise ValueError(_("'%(text)s' is not a number.", text=written[:40])) from error
-    exact = value.normalize()
-    sign, digits, exponent = exact.as_tuple()
-    assert isinstance(exponent, int)
-    if exponent < -MAX_DECIMALS:
-        raise ValueError(_("%(text)s has more than %(num)d decimal places, which the "
-                           "database cannot hold exactly; it was not rounded.",
-                           text=written, num=MAX_DECIMALS))
-    if len(digits) + exponent > MAX_INTEGER_DIGITS:
-        raise ValueError(_("%(text)s has more than %(num)d digits before the decimal point, "
-                           "which the database cannot hold.", text=written,
-                           num=MAX_INTEGER_DIGITS))
+    if not value.is_finite() or abs(value.adjusted()) > MAX_MAGNITUDE:
+        raise ValueError(_("%(text)s is outside the numbers this tracker holds (%(num)d digits "
+                           "either side of the decimal point).", text=written[:40],
+                           num=MAX_MAGNITUDE))
     return value
 
 
