@@ -27,7 +27,8 @@ def test_login_fields_have_accessible_labels(tab: Tab) -> None:
     expect(email).to_have_attribute("name", "email")
     expect(password).to_have_attribute("name", "password")
     expect(password).to_have_attribute("type", "password")
-    expect(page.get_by_role("searchbox", name="Search targets and indicators")).to_be_visible()
+    expect(page.get_by_role("searchbox",
+                           name="Search cities, plans, indicators and the SDGs")).to_be_visible()
     email.focus()
     page.keyboard.type("someone@example.org")
     page.keyboard.press("Tab")

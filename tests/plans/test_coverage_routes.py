@@ -83,7 +83,8 @@ def test_the_matrix_covers_every_coverage_and_city_api_route(app: Flask) -> None
                  if r.endpoint.startswith("coverage.") or r.rule.startswith("/api/v1/cities/<")}
     # Other city API routes have their own matrices (observations, review, progress, climate).
     elsewhere = {"api.show_city", "api.list_observations", "api.save_observations",
-                 "api.review_observation", "api.city_progress_json", "api.show_climate"}
+                 "api.review_observation", "api.city_progress_json", "api.show_climate",
+                 "api.bulk_approve"}  # bulk approval: tests/data_entry/test_bulk_approval.py
     assert endpoints - elsewhere == {row[0] for row in ACCESS_MATRIX}
 
 
