@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, cast, func, or_, select
-from sqlalchemy.orm import raiseload, subqueryload
+from sqlalchemy.orm import defer, raiseload, subqueryload
 from sqlmodel import Session, col
 
 from tracker.cities.models import City
@@ -46,10 +46,12 @@ def load_indicators(session: Session, city_ids: Sequence[int]) -> dict[int, Indi
     where: list[ColumnElement[bool]] = [col(LocalIndicator.city_id).in_(city_ids),
                                         col(LocalIndicator.is_retired) == False]  # noqa: E712
     # subqueryload: one query however many indicators (selectinload sends one per 500).
-    # Progress needs no dimensions (the series carry their breakdown keys): never load them.
+    # Progress needs no dimensions (the series carry their breakdown keys): never load them;
+    # nor an imported repository's metadata, which can run to kilobytes per indicator.
     query = (select(LocalIndicator).where(*where)
              .options(subqueryload(relation(LocalIndicator.targets)),
-                      raiseload(relation(LocalIndicator.dimensions)))
+                      raiseload(relation(LocalIndicator.dimensions)),
+                      defer(relation(LocalIndicator.source_meta)))
              .order_by(col(LocalIndicator.city_id), func.lower(LocalIndicator.code)))
     views = {saved_id(ind): IndicatorView(ind) for ind in session.scalars(query)}
     for indicator_id, sdg in _sdg_links(session, *where):
