@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 NICE_STEPS = (1, 2, 5, 10)
-# Compact suffixes for large magnitudes: 2.4M rather than 2400000.
-SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e4, "k"))
+# Compact suffixes for large magnitudes: 2.4M rather than 2400000. Each is (from what
+# magnitude on, what it divides by, the suffix): "k" starts at 10 000 (2,500 stays 2500)
+# but still means a thousand.
+SUFFIXES = ((1e12, 1e12, "T"), (1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))
 
 
 def nice_step(raw: float) -> float:
@@ -61,7 +63,7 @@ def step_decimals(values: Sequence[float], limit: int = 10) -> int:
 def tick_labels(ticks: Sequence[float]) -> list[str]:
     """Format ticks compactly with one shared suffix and decimals: 0, 0.5M, 1M, 1.5M."""
     biggest = max((abs(t) for t in ticks), default=0)
-    divisor, suffix = next(((d, s) for d, s in SUFFIXES if biggest >= d), (1.0, ""))
+    divisor, suffix = next(((d, s) for start, d, s in SUFFIXES if biggest >= start), (1.0, ""))
     scaled = [t / divisor for t in ticks]
     decimals = step_decimals(scaled)
     return [_format_fixed(v, decimals) + (suffix if v else "") for v in scaled]
@@ -81,8 +83,8 @@ def format_value(value: float | Decimal | None) -> str:
     if value is None:
         return "–"
     v = float(value)
-    for divisor, suffix in SUFFIXES[:-1]:
-        if abs(v) >= divisor:
+    for start, divisor, suffix in SUFFIXES[:-1]:
+        if abs(v) >= start:
             return _format_fixed(round(v / divisor, 2), 2) + suffix
     return _format_fixed(round(v, 4), 4) if not v.is_integer() else _format_fixed(v, 0)
 
