@@ -147,3 +147,16 @@ def race(calls: list[Callable[[], Any]]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def hold_until_both_called(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+    """Make two threads' calls of `module.name` wait for each other before running: both
+    have planned before either writes, the interleaving that lost writes."""
+    both = threading.Barrier(2)
+    original = getattr(module, name)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        both.wait(timeout=30)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)

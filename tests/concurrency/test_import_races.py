@@ -2,7 +2,6 @@
 other nothing (never a mix), whether the cells were empty (both insert) or held values (both
 update from the same versions)."""
 
-import threading
 from collections import Counter
 from functools import partial
 from typing import Any
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.concurrency.conftest import RaceWorld, race
+from tests.concurrency.conftest import RaceWorld, hold_until_both_called, race
 from tracker.cities.models import City
 from tracker.data import observation_io
 from tracker.data.models import Observation, ObservationChange
@@ -95,14 +94,7 @@ def both_plan_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold each commit after it planned until the other planned too: the interleaving
     that lost writes (a commit that starts after the other committed plans on its values and
     may save them all)."""
-    planned = threading.Barrier(2)
-    apply = observation_io.apply_plans
-
-    def apply_when_both_planned(*args: Any, **kwargs: Any) -> None:
-        planned.wait(timeout=30)
-        apply(*args, **kwargs)
-
-    monkeypatch.setattr(observation_io, "apply_plans", apply_when_both_planned)
+    hold_until_both_called(monkeypatch, observation_io, "apply_plans")
 
 
 @pytest.mark.usefixtures("both_plan_first")

@@ -2,7 +2,6 @@
 writes: one saves every value of its repository, the other nothing (never a mix) — when both
 create the indicator and when both update its 200 values from the same versions."""
 
-import threading
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.concurrency.conftest import RaceWorld, race
+from tests.concurrency.conftest import RaceWorld, hold_until_both_called, race
 from tracker.cities.models import City
 from tracker.data.models import Observation
 from tracker.errors import StaleEditError
@@ -67,14 +66,7 @@ def stored_bases(engine: Engine, city_id: int) -> set[int]:
 @pytest.fixture
 def both_plan_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold each import after it planned until the other planned too."""
-    planned = threading.Barrier(2)
-    save_all = importer.save_all
-
-    def save_when_both_planned(*args: Any, **kwargs: Any) -> None:
-        planned.wait(timeout=30)
-        save_all(*args, **kwargs)
-
-    monkeypatch.setattr(importer, "save_all", save_when_both_planned)
+    hold_until_both_called(monkeypatch, importer, "save_all")
 
 
 @pytest.mark.usefixtures("both_plan_first")
