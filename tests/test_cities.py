@@ -98,7 +98,8 @@ def test_admin_manages_memberships_and_history_keeps_them(  # type: ignore[no-un
     auth.login(make_user(Role.ADMIN))
     assert client.post("/networks/net-m/members", data={"city": "joiner"}).status_code == 302
     assert client.post("/networks/net-m/members/joiner/remove").status_code == 302
-    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.city_id == city.id)).all()
+    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.city_id == city.id)
+                         .order_by(AuditEvent.id)).all()
     assert actions == ["create", "join", "leave"]
     assert network.id is not None
 

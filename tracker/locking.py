@@ -21,6 +21,7 @@ from sqlmodel import Session
 from tracker.errors import StaleEditError
 
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a duplicate key
+SERIALISATION_FAILURES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock
 
 
 class Versioned:
@@ -40,6 +41,13 @@ def is_unique_violation(error: BaseException) -> bool:
     if getattr(orig, "sqlstate", None) == UNIQUE_VIOLATION:
         return True
     return isinstance(error, IntegrityError) and "UNIQUE constraint failed" in str(orig)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Was this write refused only because another one was under way (trying again is safe)?"""
+    orig = getattr(error, "orig", error)
+    return "database is locked" in str(orig) or \
+        getattr(orig, "sqlstate", None) in SERIALISATION_FAILURES
 
 
 def is_write_conflict(error: BaseException) -> bool:

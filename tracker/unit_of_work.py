@@ -16,9 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.db import commit_session, rollback_session
 from tracker.errors import StaleEditError, stale_record_message
-from tracker.locking import is_unique_violation
-
-SERIALISATION_FAILURES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock
+from tracker.locking import is_busy, is_unique_violation
 
 
 class UnitOfWorkFlask(Flask):
@@ -64,8 +62,7 @@ def busy_or_raise(error: OperationalError) -> Any:
     """Answer 409 when the database refused a write because another one was under way:
     SQLite has one writer (of concurrent saves from one version, the others fail so, not as
     stale); PostgreSQL breaks a deadlock between two batches by refusing one."""
-    if "database is locked" in str(error.orig) or \
-            getattr(error.orig, "sqlstate", None) in SERIALISATION_FAILURES:
+    if is_busy(error):
         return conflict(error, _("Someone else was saving at the same moment, so nothing was "
                                  "saved. Reload the page to see their change, then try again."))
     raise error

@@ -219,6 +219,32 @@ def test_a_failing_save_keeps_nothing(jobs_world: World, client: FlaskClient, au
     assert "nothing was saved" in client.get(commit_url).get_data(as_text=True)
 
 
+def test_a_save_the_database_turned_away_as_busy_runs_again_and_saves_once(
+        jobs_world: World, client: FlaskClient, auth: Auth, db: Session,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.data import observation_io
+
+    real, calls = observation_io.apply_plans, []
+
+    def busy_once(*args: Any, **kwargs: Any) -> None:
+        real(*args, **kwargs)  # every cell written (flushed), then SQLite refuses the writer
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(observation_io, "apply_plans", busy_once)
+    monkeypatch.setattr(import_jobs, "BUSY_PAUSE_SECONDS", 0)
+    auth.login(jobs_world.users["officer_b"])
+    check_url = post_file(client, values_file(50)).headers["Location"]
+    before = counts(db)
+    commit = the_job(db, client.post(f"{check_url}/commit").headers["Location"])
+    assert len(calls) == 2
+    assert (commit.status, commit.is_saved, commit.created_count) == (JobStatus.DONE, True, 50)
+    assert counts(db) == (before[0] + 50, before[1] + 50)  # once: the refused run kept nothing
+
+
 def test_the_save_checks_again(jobs_world: World, client: FlaskClient, auth: Auth,
                                db: Session) -> None:
     auth.login(jobs_world.users["officer_b"])

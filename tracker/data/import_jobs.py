@@ -23,12 +23,14 @@ from typing import Any, cast
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
 
 from tracker.bulk.formats import escape
 from tracker.bulk.report import Action, ImportReport, RowError
 from tracker.data.import_job_models import ImportJob, ImportKind, JobStatus
 from tracker.errors import DomainError
+from tracker.locking import is_busy
 from tracker.memory import gc_paused
 from tracker.timeutil import utcnow
 
@@ -38,6 +40,8 @@ PAGE_LIMIT = 200  # problems (and changed rows) shown on a page; the download ha
 DEFAULT_TTL = 2 * 24 * 3600  # seconds an upload and its problems are kept (IMPORT_JOB_TTL)
 DEFAULT_TIME_LIMIT = 30 * 60  # seconds a job may wait and run (IMPORT_JOB_TIME_LIMIT)
 LISTS = ("errors", "warnings")
+BUSY_ATTEMPTS = 5  # runs of a job whose write the database turned away as busy
+BUSY_PAUSE_SECONDS = 0.2  # times the attempt: 0.2 s, 0.4 s, … between runs
 Progress = Callable[[int, str], None]
 Runner = Callable[[Session, ImportJob, bytes, Progress], ImportReport]
 RUNNERS: dict[ImportKind, Runner] = {}  # filled by import_runners (one per kind of sheet)
@@ -190,10 +194,7 @@ def run_job(session: Session, job_id: int) -> ImportJob | None:
     # Progress commits must not expire the state the check loaded (a reload per object).
     session.expire_on_commit = False
     try:
-        # Hundreds of thousands of small acyclic objects: collector scans would double the time.
-        with gc_paused():
-            report = RUNNERS[job.kind](session, job, read_file(job), progress_of(session, job))
-            finish(session, job, report)
+        run_until_not_busy(session, job)
     except Exception as error:  # noqa: BLE001  (any failure is recorded on the job)
         logger.exception("import job %s failed", job_id)
         session.rollback()
@@ -201,6 +202,25 @@ def run_job(session: Session, job_id: int) -> ImportJob | None:
     finally:
         session.expire_on_commit = keeps
     return job
+
+
+def run_until_not_busy(session: Session, job: ImportJob) -> None:
+    """Run the job's check (and save); run it again when the database turned its write away
+    because another was under way: SQLite refuses at once a reader that turns writer while
+    another writes, and nothing of a refused run was saved, so the next run decides afresh."""
+    for attempt in range(BUSY_ATTEMPTS):
+        try:
+            # Hundreds of thousands of small acyclic objects: collector scans would double it.
+            with gc_paused():
+                report = RUNNERS[job.kind](session, job, read_file(job),
+                                           progress_of(session, job))
+                finish(session, job, report)
+            return
+        except OperationalError as error:
+            if not is_busy(error) or attempt == BUSY_ATTEMPTS - 1:
+                raise
+            session.rollback()
+            time.sleep(BUSY_PAUSE_SECONDS * (attempt + 1))
 
 
 def progress_of(session: Session, job: ImportJob) -> Progress:
