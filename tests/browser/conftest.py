@@ -9,6 +9,7 @@ with pytest-playwright's `browser`, `context` and `page`.
 import re
 import threading
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,8 @@ def migrate_to_head(url: str) -> None:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """Serve the app on a migrated SQLite file with the catalogue and the demo loaded."""
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'tracker.db'}"
+def demo_app(database_url: str) -> Flask:
+    """Return an app on a freshly migrated database holding the catalogue and the demo."""
     migrate_to_head(database_url)
     app = create_app({
         "SECRET_KEY": "browser-test-secret",
@@ -75,7 +74,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         apply_revision(session, read_sdg_framework(), retire_unlisted=False)
         load_demo(session)
         session.commit()
+    return app
 
+
+@contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """Serve an app on a free loopback port in a daemon thread until the block ends."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -85,7 +89,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-        engine.dispose()
+        app.extensions["tracker_db"].engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Serve the app on a migrated SQLite file with the catalogue and the demo loaded."""
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'tracker.db'}"
+    with serving(demo_app(database_url)) as server:
+        yield server
 
 
 @dataclass
