@@ -62,6 +62,10 @@ class Config:
         self.IMPORT_JOB_TTL = float(os.environ.get("TRACKER_IMPORT_JOB_TTL", "172800"))
         self.IMPORT_JOB_TIME_LIMIT = float(os.environ.get("TRACKER_IMPORT_JOB_TIME_LIMIT",
                                                           "1800"))
+        # The comparison ranks a city only with scores on at least this many indicators and
+        # this share (0.5 = 50 %) of the indicators scored for any city compared.
+        self.COMPARE_MIN_INDICATORS = int(os.environ.get("TRACKER_COMPARE_MIN_INDICATORS", "3"))
+        self.COMPARE_MIN_SHARE = float(os.environ.get("TRACKER_COMPARE_MIN_SHARE", "0.5"))
         # Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
         self.PROXY_FIX = int(os.environ.get("TRACKER_PROXY_FIX", "0"))
 
