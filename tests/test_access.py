@@ -105,6 +105,9 @@ ADMIN_ONLY_WRITE = expect(DENIED, anonymous=LOGIN, admin=REDIRECT)
 MATRIX: list[tuple[str, str, str, Any, dict[str, Any]]] = [
     ("main.home", "GET", "/", None, expect(OK)),
     ("main.health", "GET", "/healthz", None, expect(OK)),
+    ("main.my_home", "GET", "/home", None,
+     expect(OK, anonymous=LOGIN, secretariat_a=REDIRECT, secretariat_b=REDIRECT,
+            reviewer_a=REDIRECT)),
     ("auth.login", "GET", "/login", None, expect(REDIRECT, anonymous=OK)),
     ("auth.logout", "POST", "/logout", {}, expect(REDIRECT, anonymous=LOGIN)),
     ("auth.password", "GET", "/account/password", None, expect(OK, anonymous=LOGIN)),

@@ -28,12 +28,12 @@ def login_email_key() -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Return `target` if it is a path on this site, else the home page."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Return `target` if it is a path on this site, else the user's own home."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("main.home")
+    return url_for("main.my_home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -42,7 +42,7 @@ def safe_next(target: str | None) -> str:
 def login() -> tuple[str, int] | Response:
     """Sign a user in."""
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(
