@@ -13,6 +13,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from werkzeug.routing import Rule
 
 from tracker import create_app
 from tracker.catalogue.loader import read_sdg_framework
@@ -21,6 +22,35 @@ from tracker.db import make_engine
 from tracker.db_cli import alembic_config
 
 pytest_plugins = ["tests.factories", "tests.chromium"]
+
+
+def _memoise_url_builders() -> None:
+    """Compile each URL rule's builder once per test process, not once per test app.
+
+    Werkzeug generates and compiles Python source for every rule's URL builder when a rule is
+    added; the suite builds a fresh app for every test, and that compiling was two thirds of
+    create_app (54 → 15 ms, 8 500 apps). The generated code depends only on what the key
+    holds, so a cached builder is the one werkzeug would compile again.
+    """
+    compile_builder = Rule._compile_builder
+    builders: dict[tuple[Any, ...], Any] = {}
+
+    def cached(self: Rule, append_unknown: bool = True) -> Any:
+        defaults = tuple(sorted((self.defaults or {}).items(), key=repr))
+        key = (self.rule, self.host, self.subdomain, defaults, tuple(self._trace),
+               append_unknown)
+        try:
+            hash(key)
+        except TypeError:  # a default that cannot be hashed: compile as werkzeug does
+            return compile_builder(self, append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = cached  # type: ignore[method-assign]
+
+
+_memoise_url_builders()
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
