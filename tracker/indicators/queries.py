@@ -139,16 +139,6 @@ def list_history(session: Session, indicator: LocalIndicator
     return [(event, user) for event, user in session.execute(query)]
 
 
-def list_linkable_elements(session: Session, city: City) -> list[tuple[PlanElement, Plan]]:
-    """List the current elements of the city's plans, by plan and position in the tree."""
-    query = (select(PlanElement, Plan)
-             .join(Plan, col(Plan.id) == PlanElement.plan_id)
-             .where(Plan.city_id == city.id, PlanElement.is_retired == False)  # noqa: E712
-             .order_by(func.lower(Plan.title), col(Plan.id), col(PlanElement.depth),
-                       col(PlanElement.position), col(PlanElement.code)))
-    return [(element, plan) for element, plan in session.execute(query)]
-
-
 def get_city_element(session: Session, city: City, element_id: int) -> PlanElement | None:
     """Return a current element of one of the city's plans."""
     query = (select(PlanElement).join(Plan, col(Plan.id) == PlanElement.plan_id)

@@ -32,6 +32,7 @@ from tracker.indicators.models import LocalIndicator, SdgRelation
 from tracker.indicators.state_forms import ElementLinkForm, RestoreForm, RetireForm
 from tracker.pages import form_status, render_page
 from tracker.plans.models import period_label
+from tracker.plans.picker import list_pickable_elements
 
 bp = Blueprint("indicators", __name__)
 
@@ -94,12 +95,13 @@ def render_detail(city: City, indicator: LocalIndicator, status: int = 200,
 
 
 def element_choices(city: City) -> list[SelectChoice]:
-    """Offer the city's current plan elements, grouped by plan and indented by depth."""
+    """Offer the current elements of the city's current plan revisions, grouped by plan,
+    each plan's tree in reading order and indented by depth."""
     month = city.fiscal_year_start_month
     return [SelectChoice(element.id, "— " * element.depth + f"{element.code} · {element.title}",
                          optgroup=f"{plan.title} "
                                   f"({period_label(plan.start_year, plan.end_year, month)})")
-            for element, plan in queries.list_linkable_elements(get_session(), city)]
+            for element, plan in list_pickable_elements(get_session(), city)]
 
 
 def render_form(city: City, indicator: LocalIndicator | None, form: IndicatorForm,

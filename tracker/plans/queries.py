@@ -252,9 +252,15 @@ def get_plan_tree(session: Session, plan: Plan, include_retired: bool = False) -
     return PlanTree(plan, roots, len(elements) - retired, retired, sorted(goals))
 
 
+def tree_ordered(elements: list[PlanElement]) -> list[PlanElement]:
+    """Put one plan's elements (in sibling order) in reading order, parents before their
+    children, leaving out retired ones and what lies under them."""
+    return [node.element for node in walk(_build(elements, False, {}))]
+
+
 def list_tree_order(session: Session, plan: Plan) -> list[PlanElement]:
     """List the plan's current elements in reading order, for parent selects."""
-    return [node.element for node in walk(_build(_plan_elements(session, plan), False, {}))]
+    return tree_ordered(_plan_elements(session, plan))
 
 
 def get_element_view(session: Session, plan: Plan, element: PlanElement) -> ElementView:
