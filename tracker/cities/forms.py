@@ -1,17 +1,26 @@
 """Forms for city profiles, networks and memberships."""
 
 import calendar
+from typing import Any
 
 import pycountry
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
-from tracker.cities.models import REF_AREA_PATTERN, SLUG_PATTERN
+from tracker.cities.models import MAX_ALTERNATIVE_NAMES, REF_AREA_PATTERN, SLUG_PATTERN
 from tracker.forms import TrackerForm, choices
-from tracker.text_rules import whole_number
+from tracker.text_rules import bad_character, whole_number
 
 LEVELS = [
     ("city", _l("City")),
@@ -56,6 +65,28 @@ def slug_field(example: str) -> StringField:
     )
 
 
+class NamesField(TextAreaField):
+    """A list of names, one a line; blank lines are dropped."""
+
+    def _value(self) -> str:
+        return "\n".join(self.data) if isinstance(self.data, list) else str(self.data or "")
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = str(valuelist[0]) if valuelist else ""
+        self.data = [line.strip() for line in text.splitlines() if line.strip()]
+
+    def pre_validate(self, form: Any) -> None:
+        if len(self.data or []) > MAX_ALTERNATIVE_NAMES:
+            raise ValidationError(_l("Give at most %(count)s names.",
+                                     count=MAX_ALTERNATIVE_NAMES))
+        for name in self.data or []:
+            if len(name) > 200:
+                raise ValidationError(_l("Each name may have at most 200 characters."))
+            if char := bad_character(name, name=True):
+                raise ValidationError(_l("%(name)s contains a character that is not allowed "
+                                         "here (%(char)s).", name=name[:40], char=char))
+
+
 class CityForm(TrackerForm):
     """A city's public profile."""
 
@@ -78,6 +109,11 @@ class CityForm(TrackerForm):
     )
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
+    alternative_names = NamesField(
+        _l("Alternative names"), default=list,
+        description=_l("Other names data publishers use for this city, one a line, e.g. "
+                       "Durban for eThekwini: CDP imports match them."),
+    )
     is_published = BooleanField(
         _l("Published"),
         description=_l("Anyone may read a published city's profile, plans and approved data."),

@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from tracker.locking import Versioned
@@ -10,6 +11,7 @@ from tracker.timeutil import utcnow
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 REF_AREA_PATTERN = r"^[A-Z0-9_]*$"  # an SDMX code (M49 "710", or a national code), or none
+MAX_ALTERNATIVE_NAMES = 20
 
 
 class NetworkBase(SQLModel):
@@ -58,12 +60,29 @@ class CityBase(SQLModel):
     description: str = Field(default="", max_length=4000)
     is_published: bool = Field(default=False)
     ref_area_code: str = Field(default="", max_length=40, regex=REF_AREA_PATTERN)  # SDMX REF_AREA
+    # Names other publishers use for the city (CDP calls eThekwini's account "Durban").
+    alternative_names: list[str] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
 
 
 class CityCreate(CityBase):
     """What a caller gives to create a city (validated)."""
 
     parent_id: int | None = None
+
+    @field_validator("alternative_names")
+    @classmethod
+    def check_alternative_names(cls, names: list[str]) -> list[str]:
+        """Keep each name once (ignoring case), trimmed; refuse over-long names or lists."""
+        kept: dict[str, str] = {}
+        for name in (n.strip() for n in names):
+            if len(name) > 200:
+                raise ValueError(f"the alternative name {name[:40]!r}… is over 200 characters")
+            if name:
+                kept.setdefault(name.casefold(), name)
+        if len(kept) > MAX_ALTERNATIVE_NAMES:
+            raise ValueError(f"give at most {MAX_ALTERNATIVE_NAMES} alternative names")
+        return list(kept.values())
 
 
 class City(CityBase, Versioned, table=True):

@@ -17,6 +17,12 @@ CITY_FIELDS = [
     "ref_area_code",
 ]
 NETWORK_FIELDS = ["name", "description", "website"]
+NAMES = "alternative_names"  # a list: history keeps it as one line of text
+
+
+def city_state(city: City, fields: list[str]) -> dict[str, Any]:
+    """Return a city's values for history, its alternative names joined by "; "."""
+    return {**snapshot(city, fields), NAMES: "; ".join(city.alternative_names)}
 
 
 class CityError(DomainError):
@@ -45,7 +51,7 @@ def create_city(
     session.add(city)
     session.flush()
     record_change(session, user_id=user_id, action="create", entity=city, city_id=city.id,
-                  changes=diff({}, snapshot(city, ["slug", *CITY_FIELDS])))
+                  changes=diff({}, city_state(city, ["slug", *CITY_FIELDS])))
     if network is not None:
         add_member(session=session, network=network, city=city, user_id=user_id)
     return city
@@ -58,11 +64,12 @@ def update_city(
     """Apply validated profile values to a city, keeping the change in history."""
     if values.get("parent_id") == city.id:
         raise CityError(_("A city cannot be its own parent area."))
-    merged = {**snapshot(city, ["slug", *CITY_FIELDS]), **values}
+    merged = {**snapshot(city, ["slug", *CITY_FIELDS]), NAMES: list(city.alternative_names),
+              **values}
     validated = CityCreate.model_validate(merged)
-    tracked_update(session, city,
-                   lambda: city.sqlmodel_update(validated.model_dump(include=set(CITY_FIELDS))),
-                   take=lambda: snapshot(city, CITY_FIELDS), version=version, user_id=user_id,
+    tracked_update(session, city, lambda: city.sqlmodel_update(
+                       validated.model_dump(include={NAMES, *CITY_FIELDS})),
+                   take=lambda: city_state(city, CITY_FIELDS), version=version, user_id=user_id,
                    city_id=city.id)
     return city
 

@@ -171,6 +171,9 @@ class GhgInventory(InventoryBase, Versioned, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     city_id: int = Field(foreign_key="cities.id", index=True)
+    # An imported population far from the city's previous figure, not used per inhabitant
+    # until someone who may edit the city confirms it (set and cleared by cdp_population).
+    population_unconfirmed: bool = Field(default=False)
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -178,6 +181,11 @@ class GhgInventory(InventoryBase, Versioned, table=True):
         back_populates="inventory",
         sa_relationship_kwargs={"cascade": "all, delete-orphan",
                                 "order_by": "InventoryCell.id"})
+
+    @property
+    def per_capita_population(self) -> int | None:
+        """The population per-inhabitant figures may use: none while it awaits confirmation."""
+        return None if self.population_unconfirmed else self.population
 
 
 class InventoryCell(SQLModel, table=True):

@@ -22,6 +22,7 @@ NETWORKS = [
 # Parents come before their children.
 CITIES: list[dict[str, Any]] = [
     {"slug": "ethekwini", "name": "eThekwini", "country_code": "ZA",
+     "alternative_names": ["Durban"],  # CDP names the account "Durban"
      "level": "metropolitan municipality", "population": 3_300_000, "population_year": None,
      "population_source": "About 3.3 million (Springer chapter on the IDP as an SDG-localisation "
                           "tool); year not given",
