@@ -217,6 +217,10 @@ ACCESS_MATRIX: list[tuple[str, str, Any, Any, dict[str, Any]]] = [
      inventory_form(2020, "0", se_residential_1_value="7"), edit_b(CONFLICT)),
     ("climate.edit_inventory", "POST", inv_path("b", "a"),
      over_inventory("a_inventory", se_residential_1_value="7"), edit_b(NOT_FOUND)),
+    # Confirming a flagged population: the whole matrix is in test_cdp_population.py.
+    ("climate.confirm_population", "POST",
+     lambda w: f"{B}/inventories/{w.ids['a_inventory'].id}/confirm-population",
+     {"expected_version": "1"}, edit_b(NOT_FOUND)),
     *ENTITY_ROWS,
     ("climate.edit_profile", "GET", f"{B}/profile", None, edit_b(OK)),
     ("climate.edit_profile", "POST", f"{B}/profile", {"commitment_date": "2019-05-01"},

@@ -36,7 +36,7 @@ def totals_json(inventory: GhgInventory) -> dict[str, Any]:
     totals = compute_totals(inventory.cells)
     head = headline(inventory.cells, reported_basic=inventory.reported_basic,
                     reported_basic_plus=inventory.reported_basic_plus,
-                    population=inventory.population)
+                    population=inventory.per_capita_population)
     return {
         "basic": decimal_text(head.basic), "basic_plus": decimal_text(head.basic_plus),
         "basic_per_capita": decimal_text(head.basic_per_capita),

@@ -1,5 +1,6 @@
-"""Import CDP open data: "City-wide Emissions" (2019–2021) and 2021 "Emissions Reduction
-Targets" CSVs into inventories and targets, reporting every row skipped or repaired and why.
+"""Import CDP open data: "City-wide Emissions" (2016–2021 layouts) and 2021 "Emissions
+Reduction Targets" CSVs into inventories and targets, reporting every row skipped or repaired
+and why.
 
 Rows are handled one at a time inside a savepoint, so a bad row is reported, never fatal,
 and figures are only ever copied, never inferred (crf.md §11).
@@ -7,29 +8,41 @@ and figures are only ever copied, never inferred (crf.md §11).
 
 import csv
 from dataclasses import dataclass, field
+from functools import partial
 
 from pydantic import ValidationError
-from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from tracker.cities.models import City, CityCreate
-from tracker.cities.services import create_city
+from tracker.cities.models import City
 from tracker.climate import cdp_parse as p
 from tracker.climate.cdp_columns import EMISSION_COLUMNS, TARGET_COLUMNS, resolve
-from tracker.climate.cdp_rows import SkipRow, inventory_from_row, target_from_row
+from tracker.climate.cdp_match import match_city
+from tracker.climate.cdp_population import (
+    MAX_CITY_POPULATION,
+    implausible,
+    previous_population,
+    set_flag,
+    spaced,
+)
+from tracker.climate.cdp_rows import (
+    TARGET_KINDS,
+    SkipRow,
+    holds_figures,
+    inventory_from_row,
+    target_from_row,
+)
 from tracker.climate.models import (
     CellIn,
-    ClimateProfile,
-    ClimateProfileCreate,
+    GhgInventory,
+    InventoryCreate,
     MitigationTarget,
     MitigationTargetCreate,
 )
-from tracker.climate.queries import get_inventory, profile_by_account
+from tracker.climate.queries import get_inventory
 from tracker.climate.services import (
     create_inventory,
     create_target,
-    save_profile,
     update_inventory,
     update_target,
 )
@@ -50,6 +63,8 @@ class RowResult:
     outcome: str  # created, updated, unchanged or skipped
     reason: str = ""
     repairs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    holds_data: bool = False  # an emission figure or a target, whatever became of it
 
 
 @dataclass
@@ -64,6 +79,11 @@ class CdpReport:
         """Return how many rows had this outcome."""
         return sum(1 for r in self.rows if r.outcome == outcome)
 
+    def all_data_skipped(self) -> int:
+        """Return how many rows held data when every one of them was skipped, else 0."""
+        with_data = [r for r in self.rows if r.holds_data]
+        return len(with_data) if all(r.outcome == "skipped" for r in with_data) else 0
+
     def lines(self) -> list[str]:
         """Return the report in words: every skipped or repaired row, and the counts."""
         out = []
@@ -71,6 +91,7 @@ class CdpReport:
             if r.outcome == "skipped":
                 out.append(f"Row {r.row} ({r.label}): skipped: {r.reason}")
             out += [f"Row {r.row} ({r.label}): repaired: {note}" for note in r.repairs]
+            out += [f"Row {r.row} ({r.label}): WARNING: {note}" for note in r.warnings]
         out += [f"Created city {name}" for name in self.cities_created]
         out.append(f"{self.count('created')} created, {self.count('updated')} updated, "
                    f"{self.count('unchanged')} unchanged, {self.count('skipped')} skipped.")
@@ -81,7 +102,7 @@ def detect(header: list[str]) -> str:
     """Tell the emissions file from the targets file by their columns."""
     if "typeoftarget" in header:
         return "targets"
-    if "accountingyear" in header:
+    if "accountingyear" in header or "measurementyear" in header:  # 2016 has no period
         return "emissions"
     raise DomainError("This is not a CDP City-wide Emissions or Emissions Reduction "
                       "Targets CSV: its columns are not recognised.")
@@ -94,13 +115,16 @@ def import_cdp(session: Session, data: bytes) -> CdpReport:
     except csv.Error as error:
         raise DomainError(f"The CSV cannot be read: {error}") from error
     report = CdpReport(kind=detect(header))
-    columns = resolve(header, TARGET_COLUMNS if report.kind == "targets" else EMISSION_COLUMNS)
-    handle = _import_target if report.kind == "targets" else _import_inventory
+    targets = report.kind == "targets"
+    columns = resolve(header, TARGET_COLUMNS if targets else EMISSION_COLUMNS)
+    handle = _import_target if targets else partial(
+        _import_inventory, has_status=columns["status"] is not None)
     seen: dict[tuple[str, ...], int] = {}
     for number, raw in enumerate(rows, start=2):
         row = {name: raw.get(key, "") if key else "" for name, key in columns.items()}
         label = f"account {p.text(row['account']) or '?'}, {p.text(row['organization'])[:60]}"
-        result = RowResult(number, label, "skipped")
+        result = RowResult(number, label, "skipped", holds_data=(
+            p.text(row["kind"]).lower() in TARGET_KINDS if targets else holds_figures(row)))
         notes = p.Notes()
         try:
             with session.begin_nested():
@@ -114,6 +138,7 @@ def import_cdp(session: Session, data: bytes) -> CdpReport:
         except SQLAlchemyError as error:  # last resort: the savepoint is rolled back
             result.reason = f"could not be saved ({type(error).__name__})"
         result.repairs = notes.repairs
+        result.warnings = notes.warnings if result.outcome != "skipped" else []
         if notes.created_city and result.outcome != "skipped":
             report.cities_created.append(notes.created_city)
         report.rows.append(result)
@@ -128,76 +153,51 @@ def _check_duplicate(seen: dict[tuple[str, ...], int], key: tuple[str, ...], num
     seen[key] = number
 
 
-def _find_city(session: Session, name: str, organization: str, code: str) -> City | None:
-    """Find a city by its name (or the organisation's) within its country."""
-    names = {n.lower() for n in (name, organization) if n}
-    return session.exec(select(City).where(func.lower(City.name).in_(names),
-                                           City.country_code == code)).first()
-
-
-def _new_city(session: Session, name: str, code: str, account: int | None,
-              population: int | None, notes: p.Notes) -> City:
-    """Create a city for a CDP organisation, with a free address name."""
-    slug = f"{p.slugify(name)}-{code.lower()}"
-    if session.exec(select(City.id).where(City.slug == slug)).first() is not None:
-        slug = f"{slug}-{account or 'cdp'}"
-    city = create_city(session=session, city_in=CityCreate(
-        slug=slug, name=name[:200], country_code=code, population=population,
-        population_source="CDP open data" if population else ""), user_id=None)
-    notes.created_city = f"{city.name} ({code})"
-    return city
-
-
-def match_city(session: Session, row: dict[str, str], notes: p.Notes,
-               population: int | None = None) -> City:
-    """Find the row's city by CDP account, else by name and country, else create it."""
-    account = p.whole(row["account"], "Account Number", notes, 1, p.MAX_ACCOUNT)
-    if account is not None and (profile := profile_by_account(session, account)):
-        linked = session.get(City, profile.city_id)
-        assert linked is not None  # the profile's city_id is a foreign key
-        return linked
-    code = p.country_code(row["country"])
-    if code is None:
-        raise SkipRow(f"country {p.text(row['country']) or 'blank'!r} is not recognised")
-    name, organization = p.text(row["city"]), p.text(row["organization"])
-    if len(name or organization) < 2:
-        raise SkipRow("no city or organisation name")
-    city = _find_city(session, name, organization, code) or _new_city(
-        session, name or organization, code, account, population, notes)
-    if account is not None:
-        _link_account(session, city, account)
-    return city
-
-
-def _link_account(session: Session, city: City, account: int) -> None:
-    """Store the CDP account number on the city's climate profile."""
-    profile = session.exec(select(ClimateProfile).where(ClimateProfile.city_id == city.id)).first()
-    if profile is not None and profile.cdp_account_number not in (None, account):
-        raise SkipRow(f"{city.name} is linked to CDP account {profile.cdp_account_number}, "
-                      f"not {account}")
-    values = profile.model_dump(include=set(ClimateProfileCreate.model_fields)) if profile else {}
-    save_profile(session=session, city=city, version=None, user_id=None,
-                 profile_in=ClimateProfileCreate(**{**values, "cdp_account_number": account}))
-
-
 def _import_inventory(session: Session, row: dict[str, str], notes: p.Notes,
-                      seen: dict[tuple[str, ...], int], number: int) -> str:
+                      seen: dict[tuple[str, ...], int], number: int,
+                      has_status: bool = True) -> str:
     """Create or refresh one inventory from an emissions row."""
-    inventory_in = inventory_from_row(row, notes)
+    inventory_in = inventory_from_row(row, notes, has_status)
     key = (p.text(row["account"]) or p.text(row["organization"]), str(inventory_in.year))
     _check_duplicate(seen, key, number, "inventory year")
-    city = match_city(session, row, notes, inventory_in.population)
+    people = inventory_in.population
+    city = match_city(session, row, notes,  # a new city never takes an absurd figure
+                      people if people is None or people <= MAX_CITY_POPULATION else None)
     existing = get_inventory(session, saved_id(city), inventory_in.year)
     if existing is None:
-        create_inventory(session=session, city=city, inventory_in=inventory_in, user_id=None)
+        inventory = create_inventory(session=session, city=city, inventory_in=inventory_in,
+                                     user_id=None)
+        _check_population(session, city, inventory, notes, confirmed=False)
         return "created"
     if not existing.source.startswith("CDP"):
         raise SkipRow(f"{city.name} already has its own {inventory_in.year} inventory; kept it")
+    return _refresh(session, city, existing, inventory_in, notes)
+
+
+def _refresh(session: Session, city: City, existing: GhgInventory,
+             inventory_in: InventoryCreate, notes: p.Notes) -> str:
+    """Refresh a CDP inventory from a later copy of its row; a confirmed population stays so."""
+    confirmed = (not existing.population_unconfirmed
+                 and existing.population == inventory_in.population)
     inventory_in.cells = [CellIn.model_validate(c, from_attributes=True) for c in existing.cells]
     version = existing.version
     update_inventory(session=session, inventory=existing, inventory_in=inventory_in,
                      version=None, user_id=None)
+    _check_population(session, city, existing, notes, confirmed=confirmed)
     return "updated" if existing.version != version else "unchanged"
+
+
+def _check_population(session: Session, city: City, inventory: GhgInventory, notes: p.Notes,
+                      confirmed: bool) -> None:
+    """Flag a population that cannot be the city's, unless someone confirmed it already."""
+    why = "" if confirmed else implausible(
+        inventory.population, previous_population(session, city, inventory.year))
+    if why:
+        notes.warnings.append(
+            f"population {spaced(inventory.population or 0)} is {why}: kept unconfirmed, not "
+            "used per inhabitant until someone confirms it on the climate page")
+    if inventory.population_unconfirmed != bool(why):
+        set_flag(session, inventory, bool(why), user_id=None)
 
 
 def _import_target(session: Session, row: dict[str, str], notes: p.Notes,

@@ -21,6 +21,7 @@ MAX_ACCOUNT = 2**31 - 1
 MISSING = {"", "na", "n/a", "-", "null", "none"}
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 PERIOD = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*-\s*(\d{4}-\d{2}-\d{2})\s*$")
+US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(\s+\d{1,2}:\d{2}(:\d{2})?\s*[AP]M)?\s*$")
 GAS_TYPOS = {"N20": "N2O", "CO²": "CO2", "HFC": "HFCs", "PFC": "PFCs"}
 # Country names in CDP files that pycountry does not know as written.
 COUNTRY_ALIASES = {"taiwan, greater china": "TW", "hong kong": "HK", "turkey": "TR",
@@ -42,6 +43,7 @@ class Notes:
     """What was repaired or ignored while reading one row, in words."""
 
     repairs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # kept, but someone must look at it
     created_city: str = ""  # set when the row's city had to be created
 
 
@@ -93,8 +95,22 @@ def period(value: str | None) -> tuple[date, date] | None:
     return (start, end) if end > start else None
 
 
+def us_date(value: str | None) -> date | None:
+    """Read the 2016 file's "12/31/2013 12:00:00 AM" (month first), or None."""
+    match = US_DATE.match(text(value))
+    if not match:
+        return None
+    try:
+        return date(int(match[3]), int(match[1]), int(match[2]))
+    except ValueError:
+        return None
+
+
 def gases(value: str | None, notes: Notes) -> list[str]:
     """Read "CH4, CO2, N20" into CRF gas names, repairing the known typos."""
+    if text(value).lower() == "gpc gases":  # 2018: the GPC's seven gases, named once
+        notes.repairs.append("gases 'GPC gases' read as the seven GPC gases")
+        return list(GASES)
     found: list[str] = []
     for part in re.split(r"[;,|]", text(value)):
         gas = part.strip()

@@ -1,11 +1,11 @@
 """Turn one CDP CSV row into a validated inventory or target, noting every repair."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
 from tracker.climate import cdp_parse as p
-from tracker.climate.compliance import is_twelve_months
+from tracker.climate.compliance import add_years, is_twelve_months
 from tracker.climate.models import (
     Boundary,
     Gwp,
@@ -56,8 +56,25 @@ def _boundary(raw: str) -> Boundary:
     return Boundary.OTHER
 
 
+def _measured(raw: str, notes: p.Notes) -> tuple[date, date]:
+    """Read 2016's "Measurement Year": the date the 12 measured months end."""
+    end = p.us_date(raw)
+    if end is None:
+        raise SkipRow(f"measurement year {p.text(raw) or 'blank'!r} is not a date")
+    if (end.month, end.day) == (1, 1):  # a year typed as its first day
+        notes.repairs.append(f"measurement year {end}: read as the calendar year {end.year}")
+        return date(end.year, 1, 1), date(end.year, 12, 31)
+    start = add_years(end, -1) + timedelta(days=1)
+    if (end.month, end.day) != (12, 31):
+        notes.repairs.append(f"measurement year ending {end}: period taken as {start} – {end}, "
+                             f"inventory year {start.year}, the year it starts")
+    return start, end
+
+
 def _period(row: dict[str, str], notes: p.Notes) -> tuple[date, date]:
     """Read the accounting period; a fiscal year counts as the year it starts in."""
+    if not p.text(row["period"]) and p.text(row["measured"]):
+        return _measured(row["measured"], notes)
     dates = p.period(row["period"])
     if dates is None:
         raise SkipRow(f"accounting year {row['period'].strip() or 'blank'!r} is not a period "
@@ -109,25 +126,68 @@ def _scopes(row: dict[str, str], notes: p.Notes) -> tuple[ScopeTotals, str]:
     return totals, fmt
 
 
-def inventory_from_row(row: dict[str, str], notes: p.Notes) -> InventoryCreate:
-    """Build an inventory from an emissions row, or skip it saying why."""
+def _single_total(row: dict[str, str], notes: p.Notes, totals: ScopeTotals) -> str:
+    """Place 2016/2017's one total: as BASIC (or BASIC+) when 2017's "Scopes Included" says
+    so, else only in the comment, since its scopes are unknown; return the comment's words."""
+    total = p.number(row["total"], "Total emissions", notes)
+    if total is None:
+        return ""
+    scopes = p.text(row["scopes_included"])
+    if "basic+" in scopes.lower() and totals["reported_basic_plus"] is None:
+        totals["reported_basic_plus"] = total
+        return ""
+    if "basic" in scopes.lower() and "basic+" not in scopes.lower() \
+            and totals["reported_basic"] is None:
+        totals["reported_basic"] = total
+        return ""
+    words = f"Total emissions reported: {total} tCO2e ({scopes[:60] or 'scopes not given'}). "
+    notes.repairs.append(f"Total emissions: {total} kept in the comment only (scopes: "
+                         f"{scopes or 'not given'}), not as a BASIC total")
+    return words
+
+
+def _check_status(row: dict[str, str], notes: p.Notes, has_status: bool, figures: bool) -> None:
+    """Skip a row that reports no inventory; without a status, the totals decide."""
     status = p.text(row["status"])
-    if status.lower() != "yes":
-        raise SkipRow(f"no inventory reported (status: {status or 'blank'})")
-    start, end = _period(row, notes)
+    if status.lower() == "yes":
+        return
+    if status:
+        raise SkipRow(f"no inventory reported (status: {status})")
+    if not figures:
+        raise SkipRow("no inventory reported (status: blank)" if has_status else
+                      "no emission total (this layout has no inventory-status column)")
+    if has_status:
+        notes.repairs.append("inventory status blank: read as an inventory, the row holds "
+                             "totals")
+
+
+def holds_figures(row: dict[str, str]) -> bool:
+    """Does the row hold any emission figure (whatever its status says)?"""
+    return any(p.number(row[k], k, p.Notes()) is not None for k in (*TOTAL_LABELS, "total"))
+
+
+def inventory_from_row(row: dict[str, str], notes: p.Notes,
+                       has_status: bool = True) -> InventoryCreate:
+    """Build an inventory from an emissions row, or skip it saying why."""
     totals, fmt = _scopes(row, notes)
-    if all(v is None for v in totals.values()):
+    in_words = _single_total(row, notes, totals)
+    figures = in_words != "" or any(v is not None for v in totals.values())
+    _check_status(row, notes, has_status, figures)
+    start, end = _period(row, notes)
+    if not figures:
         raise SkipRow("every emission total is empty")
     people, people_year = _population(row, notes)
     reported = p.text(row["year_reported"])[:4]
-    comment = clipped(row["protocol_comment"], 3900, "Primary Protocol Comment", notes)
+    comment = clipped(row["protocol_comment"], 3800 if in_words else 3900,
+                      "Primary Protocol Comment", notes)
     return InventoryCreate(
         year=start.year, period_start=start, period_end=end, boundary=_boundary(row["boundary"]),
         boundary_note=clipped(row["boundary"], 1000, "boundary", notes),
         protocol=clipped(row["protocol"], 200, "Primary Protocol", notes) or "not given",
         gwp=Gwp.OTHER, gwp_note="not given in the CDP open data",
         gases=p.gases(row["gases"], notes), population=people, population_year=people_year,
-        status=InventoryStatus.FINAL, comment=f"Scope totals from the {fmt} columns. {comment}",
+        status=InventoryStatus.FINAL,
+        comment=f"Scope totals from the {fmt} columns. {in_words}{comment}",
         source=f"CDP open data {reported} City-wide Emissions, account "
                f"{p.text(row['account'])}"[:300], **totals)
 

@@ -260,3 +260,9 @@ class ActionForm(TrackerForm):
                 "element_ids": [int(e) for e in self.element_ids.data or []],
                 "sdg_target_ids": sdg_target_ids}
         return validated(self, ClimateActionCreate, data, {"": "kind"})
+
+
+class ConfirmPopulationForm(TrackerForm):
+    """Accept an imported population flagged as implausible (the version guards a stale page)."""
+
+    expected_version = HiddenField()

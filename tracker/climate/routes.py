@@ -11,8 +11,9 @@ from tracker.auth.access import can_edit_city, signed_in_user
 from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
-from tracker.climate import presenters, queries
+from tracker.climate import cdp_population, presenters, queries
 from tracker.climate.compliance import assess
+from tracker.climate.entity_forms import ConfirmPopulationForm
 from tracker.climate.forms import (
     CellTable,
     InventoryForm,
@@ -53,7 +54,8 @@ def overview_context(city: City) -> dict[str, Any]:
     latest = data.latest_inventory
     figures = {inv.id: headline(inv.cells, reported_basic=inv.reported_basic,
                                 reported_basic_plus=inv.reported_basic_plus,
-                                population=inv.population) for inv in data.inventories}
+                                population=inv.per_capita_population)
+               for inv in data.inventories}
     return {"city": city, "data": data, "latest": latest, "figures": figures,
             "latest_table": table_of(latest.cells).totals() if latest else None,
             "progress": {t.id: progress_against(t, data.inventories) for t in data.targets},
@@ -90,6 +92,9 @@ def render_inventory(city: City, inventory: GhgInventory | None, form: Inventory
     """Render the inventory form with its CRF table and the totals of what it holds."""
     totals = table.totals()
     population = form.population.data if isinstance(form.population.data, int) else None
+    if inventory is not None and inventory.population_unconfirmed and \
+            population == inventory.population:
+        population = None  # the imported figure awaits confirmation
     return render_page(
         "climate/inventory_form.html", status, city=city, inventory=inventory, form=form,
         table=table,
@@ -148,4 +153,26 @@ def edit_inventory(city: City, inventory_id: int) -> Page | Response:
         form.year.errors = [*form.year.errors, str(error)]
         return render_inventory(city, inventory, form, table, 422)
     flash(_("Inventory %(year)s saved.", year=inventory.year), "success")
+    return to_overview(city, "inventory")
+
+
+@bp.post(CLIMATE + "/inventories/<int:inventory_id>/confirm-population")
+@city_route("edit")
+def confirm_population(city: City, inventory_id: int) -> Response:
+    """Accept an imported population flagged as implausible: per-capita figures use it."""
+    inventory = get_session().get(GhgInventory, inventory_id)
+    if inventory is None or inventory.city_id != city.id:
+        abort(404)
+    form = ConfirmPopulationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        cdp_population.confirm_population(session=get_session(), inventory=inventory,
+                                          version=submitted_version(form),
+                                          user_id=current_user_id())
+    except (StaleEditError, ClimateError) as error:  # the page shows the current state
+        flash(str(error), "error")
+    else:
+        flash(_("Population of inventory %(year)s confirmed: per-inhabitant figures use it.",
+                year=inventory.year), "success")
     return to_overview(city, "inventory")

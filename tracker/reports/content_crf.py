@@ -82,7 +82,8 @@ def inventory_data(inventory: GhgInventory | None, population: int | None) -> di
     totals = compute_totals(inventory.cells)
     head = headline(inventory.cells, reported_basic=inventory.reported_basic,
                     reported_basic_plus=inventory.reported_basic_plus,
-                    population=inventory.population or population)
+                    population=None if inventory.population_unconfirmed
+                    else inventory.population or population)
     keys = sorted({c.notation_key for c in inventory.cells if c.notation_key})
     explained = [{"cell": f"{c.row_code} / {c.scope}", "key": c.notation_key.value,
                   "explanation": c.explanation} for c in inventory.cells if c.notation_key]
