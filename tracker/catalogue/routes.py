@@ -7,6 +7,8 @@ from tracker.catalogue import queries
 from tracker.catalogue.colours import darken_for_text, text_colour_on
 from tracker.db import get_session
 
+SURFACE = "#f3f5f7"  # --c-surface in app.css: the darkest background of goal-coloured text
+
 bp = Blueprint("catalogue", __name__, url_prefix="/sdg")
 
 
@@ -52,7 +54,8 @@ def goal_colours() -> Response:
         n, bg = goal.number, goal.colour
         rules.append(f".goal-bg-{n}{{background-color:{bg};color:{text_colour_on(bg)}}}")
         rules.append(f".goal-border-{n}{{border-color:{bg}}}")
-        rules.append(f".goal-text-{n}{{color:{darken_for_text(bg)}}}")
+        # Goal-coloured text sits on white and on the grey surface of striped rows and panels.
+        rules.append(f".goal-text-{n}{{color:{darken_for_text(bg, on=SURFACE)}}}")
     response = Response("\n".join(rules) + "\n", mimetype="text/css")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
