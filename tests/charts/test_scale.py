@@ -12,16 +12,16 @@ finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infin
 
 
 def _is_nice(step: float) -> bool:
-    """Whether a step is 1, 2 or 5 times a power of ten."""
+    """Whether a step is 1, 2, 2.5 or 5 times a power of ten."""
     mantissa = step / 10 ** math.floor(math.log10(step) + 1e-9)
-    return any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 5, 10))
+    return any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5, 10))
 
 
 @given(finite, finite)
 def test_ticks_are_nice_evenly_spaced_and_cover_the_range(a: float, b: float) -> None:
     lo, hi = min(a, b), max(a, b)
     ticks = nice_ticks(lo, hi, 6)
-    assert 2 <= len(ticks) <= 6
+    assert 4 <= len(ticks) <= 6
     step = ticks[1] - ticks[0]
     # Values within a millionth of a step of a tick count as on it (invisible at any size).
     assert ticks[0] <= lo + step * 1e-6 and ticks[-1] >= hi - step * 1e-6
@@ -33,7 +33,8 @@ def test_ticks_are_nice_evenly_spaced_and_cover_the_range(a: float, b: float) ->
 @pytest.mark.parametrize(("lo", "hi", "expected"), [
     (0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1]),
     (12, 97, [0, 20, 40, 60, 80, 100]),
-    (-5, 5, [-5, 0, 5]),
+    (-5, 5, [-5, -2.5, 0, 2.5, 5]),  # step 2 would need 7 ticks (-6 … 6), 5 only gives 3
+    (180.2, 246.5, [180, 200, 220, 240, 260]),  # the axis ends on a nice tick, not at 246.5
     (-0.3, 0.7, [-0.4, -0.2, 0, 0.2, 0.4, 0.6, 0.8]),
     (1234567, 2456789, [1e6, 1.5e6, 2e6, 2.5e6]),
 ])
@@ -58,6 +59,8 @@ def test_format_value() -> None:
     assert format_value(2_412_345.6) == "2.41M"
     assert format_value(12.345678) == "12.3457"
     assert format_value(-3) == "\u22123"
+    assert format_value(0.000123) == "0.000123"  # three significant digits, not "0.0001"
+    assert format_value(12_345.5) == "12,345.5"
     assert format_value(None) == "–"
 
 

@@ -1,15 +1,18 @@
-"""Axis scales: "nice" 1-2-5 value ticks, compact tick labels and non-overlapping year ticks."""
+"""Axis scales: "nice" value ticks, locale-aware tick labels and non-overlapping year ticks."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel import Locale
+
+from tracker.charts.numbers import PLAIN, chart_locale, fixed, short_form
+
 NICE_STEPS = (1, 2, 5, 10)
-# Compact suffixes for large magnitudes: 2.4M rather than 2400000. Each is (from what
-# magnitude on, what it divides by, the suffix): "k" starts at 10 000 (2,500 stays 2500)
-# but still means a thousand.
-SUFFIXES = ((1e12, 1e12, "T"), (1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))
+# Value ticks step by 1, 2, 2.5 or 5 times a power of ten. No step is more than twice the one
+# before, which is what guarantees at least four ticks (see nice_ticks).
+NICE_MANTISSAS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
 
 
 def nice_step(raw: float) -> float:
@@ -34,17 +37,28 @@ def _pad_flat(lo: float, hi: float) -> tuple[float, float]:
     return lo - pad, lo + pad
 
 
-def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
-    """Return evenly spaced 1-2-5 ticks that cover [lo, hi] with at most `max_ticks` ticks."""
-    lo, hi = _pad_flat(float(min(lo, hi)), float(max(lo, hi)))
-    step = nice_step((hi - lo) / max(max_ticks - 1, 1))
+def _steps(raw: float) -> Iterator[Decimal]:
+    """Yield nice steps in increasing order, from a tenth of `raw` or less upwards."""
+    power = math.floor(math.log10(raw)) - 1
     while True:
-        first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+        yield from (m.scaleb(power) for m in NICE_MANTISSAS)
+        power += 1
+
+
+def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
+    """Return ticks at the finest nice step that covers [lo, hi] in at most `max_ticks` ticks.
+
+    With max_ticks >= 6 there are at least four: the next finer step (at most half as big)
+    needed more than max_ticks ticks, so span/step > (max_ticks - 2) / 2 >= 2 and the
+    ticks number at least span/step + 1 > 3. Ticks are exact decimals (2.5 × 10^-7, not
+    2.4999999e-7), rounded once to the nearest float."""
+    lo, hi = _pad_flat(float(min(lo, hi)), float(max(lo, hi)))
+    for step in _steps((hi - lo) / max(max_ticks - 1, 1)):
+        size = float(step)
+        first, last = math.floor(lo / size + 1e-9), math.ceil(hi / size - 1e-9)
         if last - first + 1 <= max_ticks:
-            break
-        step = nice_step(step * 1.01)
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
-    return [_clean(round(k * step, decimals)) for k in range(first, last + 1)]
+            return [_clean(float(step * k)) for k in range(first, last + 1)]
+    raise AssertionError("unreachable: steps grow without bound")
 
 
 def _clean(value: float) -> float:
@@ -52,41 +66,34 @@ def _clean(value: float) -> float:
     return 0.0 if value == 0 else value
 
 
-def step_decimals(values: Sequence[float], limit: int = 10) -> int:
-    """Return the fewest decimals (up to `limit`) that print every tick exactly: 0.25 needs 2."""
-    for decimals in range(limit + 1):
-        if all(math.isclose(round(v, decimals), v, rel_tol=1e-9, abs_tol=1e-12) for v in values):
-            return decimals
-    return limit
+def shown_decimals(values: Sequence[float]) -> int:
+    """Return the fewest decimals that show every value to 12 significant digits: 0.25 needs 2.
+
+    Twelve digits drop float noise (0.1 + 0.2 shows as 0.3) yet keep every digit of a tick
+    (a nice step is at least a 10^9th of the ticks' size, see scale._pad_flat)."""
+    exponents = [Decimal(f"{v:.12g}").normalize().as_tuple().exponent for v in values if v]
+    return max([0, *(-e for e in exponents if isinstance(e, int))])
 
 
-def tick_labels(ticks: Sequence[float]) -> list[str]:
-    """Format ticks compactly with one shared suffix and decimals: 0, 0.5M, 1M, 1.5M."""
-    biggest = max((abs(t) for t in ticks), default=0)
-    divisor, suffix = next(((d, s) for start, d, s in SUFFIXES if biggest >= start), (1.0, ""))
-    scaled = [t / divisor for t in ticks]
-    decimals = step_decimals(scaled)
-    return [_format_fixed(v, decimals) + (suffix if v else "") for v in scaled]
+def tick_labels(ticks: Sequence[float], locale: Locale | None = None) -> list[str]:
+    """Label ticks in the locale with one shared short form and precision: 0, 0.5M, 1M."""
+    locale = locale or chart_locale()
+    form = short_form(max((abs(t) for t in ticks), default=0), locale)
+    decimals = shown_decimals([t / 10.0 ** form.shift for t in ticks])
+    return fixed(ticks, form, decimals, locale)
 
 
-def _format_fixed(value: float, decimals: int) -> str:
-    """Format with fixed decimals, trimming trailing zeros, and a real minus sign."""
-    text = f"{value:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    text = "0" if text in ("-0", "") else text
-    return text.replace("-", "\u2212")
-
-
-def format_value(value: float | Decimal | None) -> str:
-    """Format a data value for titles and descriptions: compact for large magnitudes."""
+def format_value(value: float | Decimal | None, locale: Locale | None = None) -> str:
+    """Format a data value for titles and descriptions: short form from a million on, else
+    four decimals or three significant digits, whichever shows more (0.000123, 12.3457)."""
     if value is None:
         return "–"
-    v = float(value)
-    for start, divisor, suffix in SUFFIXES[:-1]:
-        if abs(v) >= start:
-            return _format_fixed(round(v / divisor, 2), 2) + suffix
-    return _format_fixed(round(v, 4), 4) if not v.is_integer() else _format_fixed(v, 0)
+    v, locale = float(value), locale or chart_locale()
+    form = short_form(v, locale)
+    if form != PLAIN:
+        return fixed([v], form, 2, locale)[0]
+    significant = 2 - math.floor(math.log10(abs(v))) if v else 0
+    return fixed([v], form, max(4, significant), locale)[0]
 
 
 def year_ticks(first: int, last: int, plot_width: float, label_width: float = 40) -> list[int]:
