@@ -1,4 +1,4 @@
-"""The compact print trend chart: few labels, every value escaped, deterministic."""
+"""The compact print trend chart: nice value ticks, every value escaped, deterministic."""
 
 from typing import Any
 
@@ -17,9 +17,12 @@ def indicator(**changes: Any) -> dict[str, Any]:
 
 
 @pytest.mark.usefixtures("app_ctx")
-def test_the_print_trend_draws_series_targets_and_four_labels() -> None:
+def test_the_print_trend_draws_series_targets_and_nice_value_ticks() -> None:
     svg = str(print_trend(indicator(), "x-"))
-    assert svg.startswith("<svg") and svg.count("<text") == 4
+    # Values 10 … 30 from zero: step 10 gives ticks 0, 10, 20, 30 (step 5 would need 7),
+    # plus the first and last year.
+    assert svg.startswith("<svg") and svg.count("<text") == 6
+    assert all(f">{tick}<" in svg for tick in (0, 10, 20, 30))
     assert "Water &lt;b&gt;&amp;&lt;/b&gt;" in svg and "<b>" not in svg
     assert ">2015<" in svg and ">2030<" in svg and ">30<" in svg
     line = 'fill="none" stroke="#0b3a5d" stroke-width="2"'

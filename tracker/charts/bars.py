@@ -10,13 +10,16 @@ from markupsafe import Markup
 
 from tracker.charts import palette as pal
 from tracker.charts.figure import DataTable, Figure, cell
-from tracker.charts.marks import text_width
 from tracker.charts.scale import LinearScale, format_value, nice_ticks, tick_labels
 from tracker.charts.svg import SvgBuilder, start_svg
+from tracker.charts.text import fit, text_width
 from tracker.text_rules import isolate
 
-WIDTH, PLOT_HEIGHT, LEFT, TOP, BOTTOM, LEGEND_ROW = 640, 200, 44, 16, 40, 20
+WIDTH, PLOT_HEIGHT, TOP, BOTTOM, LEGEND_ROW = 640, 200, 16, 40, 20
 MAX_LABEL = 18
+# The y labels' area is as wide as the widest label plus TICK_GAP and EDGE (never clipped);
+# LEFT is its least width, which also lines the legend up with the plot.
+LEFT, TICK_GAP, EDGE, LEGEND_LABEL_WIDTH = 44, 6, 4, 480
 
 
 @dataclass(frozen=True)
@@ -39,30 +42,36 @@ def _describe(groups: Sequence[Group], series: Sequence[str]) -> str:
                  groups=len(groups), series=len(series), known=known))
 
 
-def _legend(b: SvgBuilder, series: Sequence[str], top: float) -> float:
-    """Draw the series legend, flowing over rows; return the height used."""
-    x: float = LEFT
-    row = 0
-    for i, name in enumerate(series):
+def _legend_spots(series: Sequence[str], left: float) -> list[tuple[str, float, int]]:
+    """Flow the legend entries over rows: each (fitted name, x, row)."""
+    x, row, out = left, 0, []
+    for name in series:
+        name = fit(name, LEGEND_LABEL_WIDTH)
         width = 20 + text_width(name) + 16
-        if x + width > WIDTH and x > LEFT:
-            x, row = LEFT, row + 1
+        if x + width > WIDTH and x > left:
+            x, row = left, row + 1
+        out.append((name, x, row))
+        x += width
+    return out
+
+
+def _legend(b: SvgBuilder, spots: list[tuple[str, float, int]], top: float) -> None:
+    """Draw the series legend at its flowed positions."""
+    for i, (name, x, row) in enumerate(spots):
         y = top + row * LEGEND_ROW
         b.el("rect", x=x, y=y - 8, width=12, height=12,
              fill=pal.SERIES_COLOURS[i % len(pal.SERIES_COLOURS)])
         b.el("text", name, x=x + 18, y=y + 2, fill=pal.INK)
-        x += width
-    return (row + 1) * LEGEND_ROW
 
 
 def _bars(b: SvgBuilder, groups: Sequence[Group], series: Sequence[str], y: LinearScale,
-          unit: str) -> None:
+          left: float, unit: str) -> None:
     """Draw each group's bars with a tooltip and the group's label under them."""
-    slot = (WIDTH - LEFT - 8) / max(len(groups), 1)
+    slot = (WIDTH - left - 8) / max(len(groups), 1)
     bar = max(min((slot - 8) / max(len(series), 1), 28), 2)
     base = TOP + PLOT_HEIGHT
     for gi, group in enumerate(groups):
-        x0 = LEFT + gi * slot + (slot - bar * len(series)) / 2
+        x0 = left + gi * slot + (slot - bar * len(series)) / 2
         for si, value in enumerate(group.values):
             if value is None:
                 continue
@@ -72,28 +81,43 @@ def _bars(b: SvgBuilder, groups: Sequence[Group], series: Sequence[str], y: Line
             b.el("title", f"{isolate(group.label)} · {isolate(series[si])}: "
                            f"{format_value(value)}{unit}")
             b.close("rect")
-        b.el("text", isolate(_short(group.label)), x=LEFT + gi * slot + slot / 2, y=base + 16,
-             text_anchor="middle", fill=pal.MUTED_TEXT, font_size=11)
+        label = _short(group.label)
+        # Centred under the group, but never past either edge of the drawing.
+        half = text_width(label, 11) / 2
+        x = min(max(left + gi * slot + slot / 2, half + EDGE), WIDTH - half - EDGE)
+        b.el("text", isolate(label), x=x, y=base + 16, text_anchor="middle",
+             fill=pal.MUTED_TEXT, font_size=11)
+
+
+def _value_axis(b: SvgBuilder, ticks: list[float], labels: list[str], y: LinearScale,
+                left: float) -> None:
+    """Draw the grid lines and their labels, right-aligned in the measured label area."""
+    for tick, label in zip(ticks, labels, strict=True):
+        b.el("line", x1=left, y1=y(tick), x2=WIDTH - 8, y2=y(tick), stroke=pal.GRID_COLOUR)
+        b.el("text", label, x=left - TICK_GAP, y=y(tick) + 4, text_anchor="end",
+             fill=pal.MUTED_TEXT)
 
 
 def render_grouped_bars(groups: Sequence[Group], series: Sequence[str], *, prefix: str,
                         title: str, unit: str = "", top: float | None = None) -> Markup:
     """Render grouped bars as a responsive <svg>; `top` fixes the scale's maximum."""
     highest = max([v for g in groups for v in g.values if v is not None] or [0.0])
-    ticks = nice_ticks(0.0, top if top is not None else max(highest, 1.0), 5)
+    # Small values keep their own scale (0.000123 is no flat line on a 0–1 axis).
+    ticks = nice_ticks(0.0, top if top is not None else (highest if highest > 0 else 1.0))
+    labels = tick_labels(ticks)
+    left = max(LEFT, EDGE + TICK_GAP + max(text_width(t) for t in labels))
     y = LinearScale(0.0, ticks[-1], TOP + PLOT_HEIGHT, TOP)
-    rows = 1 + int(sum(20 + text_width(s) + 16 for s in series) // (WIDTH - LEFT))
+    spots = _legend_spots(series, left)
+    rows = 1 + max((row for _n, _x, row in spots), default=0)
     height = TOP + PLOT_HEIGHT + BOTTOM + rows * LEGEND_ROW
     b = SvgBuilder()
     start_svg(b, prefix=prefix, width=WIDTH, height=height, title=title,
               desc=_describe(groups, series), css_class="chart chart--bars")
-    for tick, label in zip(ticks, tick_labels(ticks), strict=True):
-        b.el("line", x1=LEFT, y1=y(tick), x2=WIDTH - 8, y2=y(tick), stroke=pal.GRID_COLOUR)
-        b.el("text", label, x=LEFT - 6, y=y(tick) + 4, text_anchor="end", fill=pal.MUTED_TEXT)
-    _bars(b, groups, series, y, f" {unit}" if unit else "")
-    b.el("line", x1=LEFT, y1=TOP + PLOT_HEIGHT, x2=WIDTH - 8, y2=TOP + PLOT_HEIGHT,
+    _value_axis(b, ticks, labels, y, left)
+    _bars(b, groups, series, y, left, f" {unit}" if unit else "")
+    b.el("line", x1=left, y1=TOP + PLOT_HEIGHT, x2=WIDTH - 8, y2=TOP + PLOT_HEIGHT,
          stroke=pal.AXIS_COLOUR)
-    _legend(b, series, TOP + PLOT_HEIGHT + BOTTOM + 4)
+    _legend(b, spots, TOP + PLOT_HEIGHT + BOTTOM + 4)
     return b.close("svg").markup()
 
 

@@ -8,8 +8,8 @@ from markupsafe import Markup
 
 from tracker.charts import palette as pal
 from tracker.charts.figure import DataTable, Figure, cell
-from tracker.charts.marks import text_width
 from tracker.charts.svg import SvgBuilder, start_svg
+from tracker.charts.text import text_width
 
 TILE_W, TILE_H, TOP, MAX_LABEL = 72, 28, 40, 26
 # Bands from low to high (each colour ≥ 3:1 against white text is not needed: the label is

@@ -5,6 +5,7 @@ import re
 
 from tracker.charts.palette import SYMBOL_PATHS
 from tracker.charts.svg import SvgBuilder, esc, num
+from tracker.charts.text import text_width
 
 # Marker outlines relative to the centre, for a size (radius) of 1; scaled per marker size.
 _SHAPES = {
@@ -54,11 +55,6 @@ def status_symbol(b: SvgBuilder, symbol: str, x: float, y: float, size: float, c
     b.el("path", d=SYMBOL_PATHS[symbol], fill="none", stroke=colour,
          stroke_width=stroke_width / scale, stroke_linecap="round", stroke_linejoin="round",
          transform=f"translate({num(x)} {num(y)}) scale({num(scale)})")
-
-
-def text_width(text: str, font_size: float = 12) -> float:
-    """Estimate a text's rendered width (no font metrics on the server; errs wide)."""
-    return len(text) * font_size * 0.6
 
 
 def legend_item(b: SvgBuilder, x: float, y: float, label: str, colour: str,

@@ -11,9 +11,10 @@ from markupsafe import Markup
 
 from tracker.charts import palette as pal
 from tracker.charts.figure import DataTable, Figure, cell
-from tracker.charts.marks import legend_item, marker, marker_at, text_width
+from tracker.charts.marks import legend_item, marker, marker_at
 from tracker.charts.scale import LinearScale, format_value, nice_ticks, tick_labels, year_ticks
 from tracker.charts.svg import SvgBuilder, num, start_svg
+from tracker.charts.text import fit, text_width
 from tracker.text_rules import isolate
 
 Number = float | int | Decimal
@@ -22,6 +23,12 @@ KnownPoint = tuple[int, Number]
 WIDTH, PLOT_HEIGHT = 640, 240
 TOP, RIGHT, AXIS_BELOW, LEGEND_ROW = 28, 24, 28, 22
 MAX_LABEL = 40
+# A y label ends TICK_GAP left of the plot and starts at least EDGE right of the drawing's
+# edge, so the margin is the widest label plus both (labels never clip).
+TICK_GAP, EDGE, TICK_FONT = 6, 8, 11
+# A legend label is at most this wide, so that one entry (30 + label + 16) fits a row even
+# beside the widest y labels.
+LEGEND_LABEL_WIDTH = 400
 
 
 class LegendStyle(TypedDict, total=False):
@@ -94,7 +101,7 @@ class _Layout:
         """Fit the axes to the data: nice y ticks, non-overlapping year ticks."""
         self.ticks = nice_ticks(*_domain(values), 6)
         self.labels = tick_labels(self.ticks)
-        self.left = 14 + max(text_width(t, 11) for t in self.labels)
+        self.left = EDGE + TICK_GAP + max(text_width(t, TICK_FONT) for t in self.labels)
         self.bottom = TOP + PLOT_HEIGHT
         self.height = self.bottom + AXIS_BELOW + legend_rows * LEGEND_ROW + 8
         first, last = min(years), max(years)
@@ -118,14 +125,14 @@ def _domain(values: list[float]) -> tuple[float, float]:
 
 def _axes(b: SvgBuilder, lay: _Layout, unit: str) -> None:
     """Draw grid lines, y tick labels, the unit label and the year axis."""
-    b.open("g", class_="chart-axes", fill=pal.MUTED_TEXT, font_size=11)
+    b.open("g", class_="chart-axes", fill=pal.MUTED_TEXT, font_size=TICK_FONT)
     for tick, label in zip(lay.ticks, lay.labels, strict=True):
         y = lay.y(tick)
         b.el("line", x1=lay.left, y1=y, x2=WIDTH - RIGHT, y2=y, stroke=pal.GRID_COLOUR,
              stroke_width=1 if tick else 1.5)
-        b.el("text", label, x=lay.left - 6, y=y + 4, text_anchor="end")
+        b.el("text", label, x=lay.left - TICK_GAP, y=y + 4, text_anchor="end")
     if unit:
-        b.el("text", _truncate(unit, 60), x=4, y=TOP - 12)
+        b.el("text", fit(_truncate(unit, 60), WIDTH - 8, TICK_FONT), x=4, y=TOP - 12)
     b.el("line", x1=lay.left, y1=lay.bottom, x2=WIDTH - RIGHT, y2=lay.bottom,
          stroke=pal.AXIS_COLOUR, stroke_width=1)
     for year in lay.years:
@@ -190,8 +197,11 @@ def _target(b: SvgBuilder, lay: _Layout, target: Target) -> None:
     b.el("title", f"{tip} {isolate(target.label)}".strip()).close("circle")
     b.el("circle", cx=x, cy=y, r=2, fill=pal.INK)
     if target.label:
-        b.el("text", isolate(_truncate(target.label, 28)), x=x - 9, y=y - 9, text_anchor="end",
-             fill=pal.INK, font_size=11)
+        label = _truncate(target.label, 28)
+        # Right-aligned before the marker, unless that would run off the drawing's left edge.
+        before = x - 9 - text_width(label, 11) >= 0
+        b.el("text", isolate(label), x=x - 9 if before else x + 9, y=y - 9,
+             text_anchor="end" if before else "start", fill=pal.INK, font_size=11)
     b.close("g")
 
 
@@ -209,7 +219,7 @@ def _legend_entries(data: TrendData) -> list[tuple[str, LegendStyle]]:
         entries.append((_("Target"), {"colour": pal.INK, "shape": "circle-open", "line": False}))
     if data.projection is not None:
         entries.append((_("Projection"), {"colour": pal.MAIN_COLOUR, "dash": "5 4"}))
-    return [(_truncate(label), opts) for label, opts in entries]
+    return [(fit(_truncate(label), LEGEND_LABEL_WIDTH), opts) for label, opts in entries]
 
 
 def _legend_positions(entries: list[tuple[str, LegendStyle]],

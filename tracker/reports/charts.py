@@ -1,7 +1,10 @@
 """A compact trend chart for print: the total series, baseline, targets and projection with
-only four axis labels. Text inside SVG is what costs WeasyPrint most time (a full trend chart
-has about 15 labels), so the printed legend is HTML text under the chart instead."""
+few axis labels (four to six value ticks, the first and last year). Text inside SVG is what
+costs WeasyPrint most time (a full trend chart has about 15 labels), so the printed legend is
+HTML text under the chart instead. Value ticks and labels come from tracker.charts.scale, as
+on the pages, and the label area is as wide as the widest label (never clipped)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -9,13 +12,30 @@ from markupsafe import Markup
 
 from tracker.charts import palette as pal
 from tracker.charts.marks import marker
-from tracker.charts.scale import LinearScale, format_value
+from tracker.charts.scale import LinearScale, format_value, nice_ticks, tick_labels
 from tracker.charts.svg import SvgBuilder, num, start_svg
+from tracker.charts.text import text_width
 from tracker.charts.trend import segments
-from tracker.progress.presenters import number_text
 
+# report.css sizes the drawing 84 × 30.3 mm, the same 360:130 shape.
 WIDTH, HEIGHT = 360, 130
-LEFT, RIGHT, TOP, BOTTOM = 44, 10, 8, 18
+RIGHT, TOP, BOTTOM = 10, 8, 18
+EDGE, TICK_GAP, FONT = 2, 4, 10
+
+
+@dataclass(frozen=True)
+class Axes:
+    """The x (years) and y (values) scales, the value ticks and their labels."""
+
+    x: LinearScale
+    y: LinearScale
+    ticks: list[float]
+    labels: list[str]
+
+    @property
+    def left(self) -> float:
+        """Where the plot starts: right of the value labels."""
+        return self.x.r0
 
 
 def chart_points(indicator: dict[str, Any]) -> tuple[list[tuple[int, float]], list[Any]]:
@@ -30,38 +50,39 @@ def total_points(indicator: dict[str, Any]) -> list[tuple[int, float | None]]:
     return [(int(y), v) for y, v in indicator["series"].get("", [])]
 
 
-def scales(points: list[tuple[int, float]]) -> tuple[LinearScale, LinearScale]:
-    """The x (years) and y (values, from zero when all are positive) scales."""
+def scales(points: list[tuple[int, float]]) -> Axes:
+    """Fit the axes: years, and values (from zero when all are positive) on nice ticks."""
     years, values = [p[0] for p in points], [p[1] for p in points]
     low, high = min(values), max(values)
     low = 0.0 if low > 0 and low < 0.5 * high else low
-    if low == high:
-        low, high = low - 1, high + 1
-    return (LinearScale(min(years), max(years) if max(years) > min(years) else min(years) + 1,
-                        LEFT, WIDTH - RIGHT),
-            LinearScale(low, high, HEIGHT - BOTTOM, TOP))
+    ticks = nice_ticks(low, high)
+    labels = tick_labels(ticks)
+    left = EDGE + TICK_GAP + max(text_width(label, FONT) for label in labels)
+    return Axes(LinearScale(min(years), max(years) if max(years) > min(years) else min(years) + 1,
+                            left, WIDTH - RIGHT),
+                LinearScale(ticks[0], ticks[-1], HEIGHT - BOTTOM, TOP), ticks, labels)
 
 
-def axes(b: SvgBuilder, x: LinearScale, y: LinearScale) -> None:
-    """Frame, a mid grid line and the four axis labels (value range and year range)."""
-    for value in (y.d0, (y.d0 + y.d1) / 2, y.d1):
-        b.el("line", x1=LEFT, x2=WIDTH - RIGHT, y1=y(value), y2=y(value),
+def axes(b: SvgBuilder, ax: Axes) -> None:
+    """Frame, a grid line and label per value tick, and the first and last year."""
+    for tick, label in zip(ax.ticks, ax.labels, strict=True):
+        b.el("line", x1=ax.left, x2=WIDTH - RIGHT, y1=ax.y(tick), y2=ax.y(tick),
              stroke=pal.GRID_COLOUR, stroke_width=0.8)
-    b.el("line", x1=LEFT, x2=LEFT, y1=TOP, y2=HEIGHT - BOTTOM, stroke=pal.AXIS_COLOUR)
-    b.el("text", number_text(y.d1), x=LEFT - 4, y=TOP + 4, text_anchor="end", font_size=10,
+        b.el("text", label, x=ax.left - TICK_GAP, y=ax.y(tick) + 3.5, text_anchor="end",
+             font_size=FONT, fill=pal.MUTED_TEXT)
+    b.el("line", x1=ax.left, x2=ax.left, y1=TOP, y2=HEIGHT - BOTTOM, stroke=pal.AXIS_COLOUR)
+    b.el("text", str(int(ax.x.d0)), x=ax.left, y=HEIGHT - 4, font_size=FONT,
          fill=pal.MUTED_TEXT)
-    b.el("text", number_text(y.d0), x=LEFT - 4, y=HEIGHT - BOTTOM, text_anchor="end",
-         font_size=10, fill=pal.MUTED_TEXT)
-    b.el("text", str(int(x.d0)), x=LEFT, y=HEIGHT - 4, font_size=10, fill=pal.MUTED_TEXT)
-    b.el("text", str(int(x.d1)), x=WIDTH - RIGHT, y=HEIGHT - 4, text_anchor="end",
-         font_size=10, fill=pal.MUTED_TEXT)
+    b.el("text", str(int(ax.x.d1)), x=WIDTH - RIGHT, y=HEIGHT - 4, text_anchor="end",
+         font_size=FONT, fill=pal.MUTED_TEXT)
 
 
-def references(b: SvgBuilder, x: LinearScale, y: LinearScale, baseline: Any, projection: Any,
+def references(b: SvgBuilder, ax: Axes, baseline: Any, projection: Any,
                series: list[tuple[int, float]]) -> None:
     """The baseline as a dashed level and the projection as a dotted line to the target year."""
+    x, y = ax.x, ax.y
     if baseline:
-        b.el("line", x1=LEFT, x2=WIDTH - RIGHT, y1=y(baseline[1]), y2=y(baseline[1]),
+        b.el("line", x1=ax.left, x2=WIDTH - RIGHT, y1=y(baseline[1]), y2=y(baseline[1]),
              stroke=pal.AXIS_COLOUR, stroke_width=1, stroke_dasharray="4 3")
     if projection:
         b.el("line", x1=x(series[-1][0]), y1=y(series[-1][1]), x2=x(projection[0]),
@@ -83,9 +104,10 @@ def print_trend(indicator: dict[str, Any], prefix: str) -> Markup:
               css_class="chart chart--print-trend")
     if not every:
         return b.close("svg").markup()
-    x, y = scales(every)
-    axes(b, x, y)
-    references(b, x, y, baseline, projection if series else None, series)
+    ax = scales(every)
+    x, y = ax.x, ax.y
+    axes(b, ax)
+    references(b, ax, baseline, projection if series else None, series)
     for run in segments(total_points(indicator)):
         if len(run) > 1:
             b.el("path", d="".join(("M" if i == 0 else "L") + f"{num(x(a))} {num(y(v))}"
