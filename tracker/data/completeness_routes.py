@@ -32,13 +32,18 @@ def period_helpers() -> dict[str, Any]:
 
 
 def chosen_period(cities: list[City]) -> tuple[PeriodForm, int, int, int]:
-    """Read the period from the query string; when it is missing, take the latest fiscal
-    year with a window (else the current one); when it is wrong, say so (422)."""
+    """Read the period from the query string; what is missing comes from the most urgent
+    period of the cities (overdue, then open, then closed; see completeness.urgency); when
+    it is wrong, say so (422)."""
     form = PeriodForm(formdata=request.args)
     if not form.validate():
-        return form, completeness.default_year(get_session(), cities), 0, 422
-    year = form.year.data or completeness.default_year(get_session(), cities)
-    quarter = int(form.quarter.data or 0)
+        return form, *completeness.default_period(get_session(), cities), 422
+    if form.year.data:
+        year, quarter = form.year.data, int(form.quarter.data or 0)
+    else:
+        year, quarter = completeness.default_period(get_session(), cities)
+        if request.args.get("quarter"):
+            quarter = int(form.quarter.data or 0)
     form.year.data, form.quarter.data = year, quarter
     return form, year, quarter, 200
 

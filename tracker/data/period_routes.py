@@ -7,28 +7,28 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import can_enter_values, required_user, signed_in_user
 from tracker.auth.city_scope import city_route
 from tracker.cities.models import City
-from tracker.data import queries, services
+from tracker.data import completeness, queries, services
 from tracker.data.forms import PeriodCellForm, PeriodForm
 from tracker.data.models import WHOLE_YEAR, ObservationStatus
 from tracker.data.presenters import entry_helpers
 from tracker.db import get_session, saved_id
 from tracker.errors import StaleEditError
 from tracker.pages import render_page
+from tracker.timeutil import utcnow
 
 bp = Blueprint("period", __name__)
 
 PICKER = "/cities/<slug>/data"
 YEAR = f"{PICKER}/<int:year>"
 QUARTER = f"{YEAR}/q<int:quarter>"
-RECENT_YEARS = 5  # the picker lists the current fiscal year and the four before it
 WHOLE = {"quarter": WHOLE_YEAR}
 SUBMITTABLE = (ObservationStatus.DRAFT, ObservationStatus.RETURNED)
 Page = tuple[str, int]
@@ -48,6 +48,12 @@ class Refusal:
 bp.context_processor(entry_helpers)
 
 
+@bp.context_processor
+def date_helpers() -> dict[str, Any]:
+    """Give the templates the locale's date format ("Sep 30, 2027")."""
+    return {"format_date": format_date}
+
+
 def check_period(year: int, quarter: int) -> None:
     """Refuse periods that cannot exist (404)."""
     if not (1950 <= year <= 2100 and 0 <= quarter <= 4):
@@ -63,13 +69,20 @@ def period_url(city: City, year: int, quarter: int, **kwargs: Any) -> str:
 @city_route("read_internals")
 def pick_period(city: City) -> str:
     """List the recent fiscal years (and their quarters when the city reports any quarterly
-    indicator), each a link to its form."""
-    now = queries.current_fiscal_year(city)
-    quarters = [1, 2, 3, 4] if queries.has_quarterly(get_session(), city) else []
-    years = [(year, queries.period_name(city, year, WHOLE_YEAR),
-              [(q, queries.period_name(city, year, q)) for q in quarters])
-             for year in range(now, now - RECENT_YEARS, -1)]
-    return render_template("data/period_picker.html", city=city, years=years)
+    indicator) and every period with a window, each with its status, due date and counts,
+    the most urgent one first."""
+    periods = completeness.picker_periods(get_session(), city, utcnow().date())
+    urgent = sorted((p for p in periods if p.window is not None), key=completeness.urgency)
+    return render_template("data/period_picker.html", city=city, periods=periods,
+                           urgent=urgent[0] if urgent else None)
+
+
+def opening_notice(standing: completeness.Completeness) -> str | None:
+    """Say when the period's window opens, if it is not open yet (the form is read-only)."""
+    if standing.window is None or standing.status != completeness.PeriodStatus.NOT_OPEN:
+        return None
+    notice: str = _("This window opens on %(day)s.", day=format_date(standing.window.opens_on))
+    return notice
 
 
 def render_period(city: City, year: int, quarter: int, status: int = 200,
@@ -77,17 +90,22 @@ def render_period(city: City, year: int, quarter: int, status: int = 200,
                   keep: bool = False) -> Page:
     """Render the period form; `refused` keeps the typed values of the refused cells,
     `changed` names the values not submitted because they changed since the page was drawn,
-    and `keep` lets what the request did save commit with a refused page."""
+    and `keep` lets what the request did save commit with a refused page. Before the
+    period's window opens the form is read-only and says when it opens."""
     user = signed_in_user()
     by_goal = request.args.get("group") == "goal"
-    sections = queries.load_period(get_session(), city, year, quarter, by_goal)
+    session = get_session()
+    sections = queries.load_period(session, city, year, quarter, by_goal)
+    standing = completeness.load_city(session, city, year, quarter, utcnow().date())
+    opens = opening_notice(standing)
     refused = refused or {}
     first = next(iter(refused), None)
     return render_page(
         "data/period.html", status, keep=keep, city=city, year=year, quarter=quarter,
         sections=sections, name=queries.period_name(city, year, quarter), refused=refused,
-        first=first, changed=changed or [], by_goal=by_goal, can_enter=can_enter_values(user, city),
-        form=PeriodForm())
+        first=first, changed=changed or [], by_goal=by_goal, form=PeriodForm(),
+        can_enter=can_enter_values(user, city) and opens is None, opens=opens,
+        standing=standing)
 
 
 @bp.get(YEAR, defaults=WHOLE)
