@@ -6,6 +6,7 @@ import pytest
 from tests.charts.fontmetrics import dejavu_sans, outside
 from tests.charts.helpers import parse
 from tracker.charts.bars import Group, render_grouped_bars
+from tracker.charts.heatmap import render_heatmap
 from tracker.charts.text import ADVANCES, UNITS_PER_EM, fit, text_width
 
 
@@ -34,4 +35,11 @@ def test_fit_shortens_with_an_ellipsis_only_when_needed() -> None:
 def test_long_series_names_are_shortened_to_fit_the_bar_chart() -> None:
     long = "Households with access to a safely managed drinking water service " * 3
     root = parse(render_grouped_bars([Group("G", [1.0])], [long, long], prefix="b", title="b"))
+    assert outside(root, dejavu_sans()) == []
+
+
+def test_heat_map_row_and_column_labels_stay_inside_the_drawing() -> None:
+    root = parse(render_heatmap(["Goal 6: Clean water and sanitation", "Goal 11"],
+                                ["North", "WWWWWWWWWWWW"], [[49.6, None], [100.0, 64.4]],
+                                prefix="h", title="t"))
     assert outside(root, dejavu_sans()) == []

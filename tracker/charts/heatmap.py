@@ -9,7 +9,7 @@ from markupsafe import Markup
 from tracker.charts import palette as pal
 from tracker.charts.figure import DataTable, Figure, cell
 from tracker.charts.svg import SvgBuilder, start_svg
-from tracker.charts.text import text_width
+from tracker.charts.text import fit, text_width
 
 TILE_W, TILE_H, TOP, MAX_LABEL = 72, 28, 40, 26
 # Bands from low to high (each colour ≥ 3:1 against white text is not needed: the label is
@@ -37,7 +37,8 @@ def render_heatmap(rows: Sequence[str], columns: Sequence[str],
                    values: Sequence[Sequence[float | None]], *, prefix: str,
                    title: str) -> Markup:
     """Render the heat map as a responsive <svg>."""
-    left = 8 + max([text_width(_short(r)) for r in rows] or [40.0])
+    # Row labels end 8 left of the tiles and start at least 4 from the drawing's edge.
+    left = 12 + max([text_width(_short(r)) for r in rows] or [40.0])
     width = left + TILE_W * max(len(columns), 1) + 8
     height = TOP + TILE_H * max(len(rows), 1) + 8
     known = sum(1 for r in values for v in r if v is not None)
@@ -47,7 +48,8 @@ def render_heatmap(rows: Sequence[str], columns: Sequence[str],
                      rows=len(rows), columns=len(columns), known=known),
               css_class="chart chart--heatmap")
     for ci, name in enumerate(columns):
-        b.el("text", _short(name)[:10], x=left + ci * TILE_W + TILE_W / 2, y=TOP - 10,
+        b.el("text", fit(_short(name)[:10], TILE_W - 4, 11), x=left + ci * TILE_W + TILE_W / 2,
+             y=TOP - 10,
              text_anchor="middle", fill=pal.INK, font_size=11)
     for ri, (label, row) in enumerate(zip(rows, values, strict=True)):
         y = TOP + ri * TILE_H
