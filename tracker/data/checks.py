@@ -28,10 +28,12 @@ def assess(session: Session, indicator: LocalIndicator, period: tuple[int, int, 
     findings = quality.check_value(indicator, value)
     if quality.has_errors(findings):
         return findings
-    outlier = quality.check_outlier(value, cell_history(session, indicator, period, key))
+    outlier = quality.check_outlier(value, cell_history(session, indicator, period, key),
+                                    kind=indicator.unit_kind)
     if outlier is not None:
         findings.append(outlier)
-    return findings + sum_findings(session, indicator, period, (others or {}) | {key: value})
+    return findings + sum_findings(session, indicator, period, (others or {}) | {key: value},
+                                   key)
 
 
 def cell_history(session: Session, indicator: LocalIndicator, period: tuple[int, int, int],
@@ -50,21 +52,32 @@ def cell_history(session: Session, indicator: LocalIndicator, period: tuple[int,
 
 
 def sum_findings(session: Session, indicator: LocalIndicator, period: tuple[int, int, int],
-                 entered: dict[str, Decimal | None]) -> list[Finding]:
+                 entered: dict[str, Decimal | None], key: str | None = None) -> list[Finding]:
     """Warn when the period's breakdowns stop adding up to its total (where they should).
 
     A warning, not an error: an officer fixing a wrong total or part must be able to save
-    one cell at a time; submitting with the mismatch unconfirmed is what the rule stops."""
+    one cell at a time; submitting with the mismatch unconfirmed is what the rule stops.
+    A group (a total and its parts) is explained once: of the cells `entered` together, only
+    the group's anchor (`key`, when given, must be it) carries the warning."""
     if not indicator.sums_to_total or not indicator.dimensions:
         return []
     cells = period_values(session, indicator, period) | entered
     findings = []
     for dimension, total_key, parts in quality.breakdown_sums(cells, indicator.dimensions):
+        if key is not None and group_anchor(total_key, parts, entered) != key:
+            continue
         finding = quality.check_sum(cells.get(total_key), parts, dimension=dimension,
                                     level=WARNING)
         if finding is not None:
             findings.append(finding)
     return findings
+
+
+def group_anchor(total_key: str, parts: dict[str, Decimal | None],
+                 entered: dict[str, Decimal | None]) -> str | None:
+    """Return the cell of a breakdown group that carries the group's sum warning among
+    those entered together: the total if it is one of them, else the first part."""
+    return next((k for k in (total_key, *parts) if k in entered), None)
 
 
 def period_values(session: Session, indicator: LocalIndicator, period: tuple[int, int, int]
