@@ -154,7 +154,7 @@ def register_error_handlers(app: Flask) -> None:
         403: lambda: _("You do not have permission to see or change this."),
         404: lambda: _("There is nothing at this address."),
         405: lambda: _("This address does not take that kind of request."),
-        413: lambda: _("The file is too large."),
+        413: too_large_message,
         415: lambda: _("This address does not take that kind of content."),
         429: lambda: _("Too many attempts. Please wait a minute and try again."),
         500: lambda: _("Something went wrong on our side."),
@@ -164,22 +164,32 @@ def register_error_handlers(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         if code >= 500:
             rollback_session()  # the failed unit of work must not break the error page
-        if request.path.startswith("/api/"):
-            return json_error(error, code)
         message = messages.get(code, messages[500])()
+        if request.path.startswith("/api/"):
+            return json_error(error, code, message if code == 413 else None)
         return render_template("errors/error.html", code=code, message=message), code
 
     for code in messages:
         app.register_error_handler(code, render_error)
 
 
-def json_error(error: Any, code: int) -> Any:
-    """Answer an API error in JSON."""
+def too_large_message() -> str:
+    """Name the size limit (MAX_CONTENT_LENGTH) a refused request went over."""
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    message: str = _("The upload is larger than the limit of %(limit)s MB. Send a smaller "
+                     "file, or split it into several.", limit=f"{limit / 2**20:g}")
+    return message
+
+
+def json_error(error: Any, code: int, message: str | None = None) -> Any:
+    """Answer an API error in JSON (`message` in place of the exception's description)."""
     from flask import jsonify
 
     name = getattr(error, "name", "Internal Server Error")
     description = getattr(error, "description", "") if code < 500 else ""
-    return jsonify(error=name, message=description, status=code), code
+    return jsonify(error=name, message=message or description, status=code), code
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -29,7 +29,12 @@ def test_officer_edits_own_city_and_is_refused_another(tab: Tab) -> None:
     page = tab.page
     tab.goto("/")
     sign_in(tab, OFFICER, DEMO_PASSWORD)
-    expect(page).to_have_url(tab.server("/"))
+    expect(page).to_have_url(tab.server("/home"))  # the officer's own home, not the public one
+    expect(page.get_by_role("heading", level=1)).to_have_text("eThekwini")
+    for section in ("Values returned to you", "Overdue periods", "Windows opening soon",
+                    "Values to follow up", "Recent changes in eThekwini"):
+        expect(page.get_by_role("heading", level=2, name=re.compile(section))).to_be_visible()
+    expect(page.get_by_role("link", name="My home")).to_have_attribute("aria-current", "page")
     expect(flash(page)).to_contain_text(f"Signed in as {OFFICER}")
     expect(page.get_by_role("banner")).to_contain_text(f"Signed in as {OFFICER}")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -38,7 +38,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 BLANK = b" \t\r\n\xef\xbb\xbf"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
-CSV_TYPE = "text/csv; charset=utf-8"
+CSV_TYPE = "text/csv"  # a mimetype: Werkzeug adds "; charset=utf-8" (once)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
 

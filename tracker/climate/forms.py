@@ -5,10 +5,14 @@ posted form by name ("cell-<row>-<scope>-value|key|note") rather than through a 
 the header keeps WTForms (and its CSRF token).
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel import Locale
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError as PydanticError
@@ -39,6 +43,7 @@ GWPS = [(g.value, g.value if g != Gwp.OTHER else _l("Other")) for g in Gwp]
 STATUSES = [(InventoryStatus.DRAFT.value, _l("Draft")),
             (InventoryStatus.FINAL.value, _l("Final")),
             (InventoryStatus.VERIFIED.value, _l("Verified"))]
+SPACES = re.compile(r"[\s\u00a0\u202f]+")  # thousands spaces, typed or pasted
 HEADER_FIELDS = ("year", "period_start", "period_end", "boundary", "boundary_note", "protocol",
                  "gwp", "gwp_note", "gases", "population", "population_year", "status",
                  "source", "comment")
@@ -114,14 +119,45 @@ def field_name(row_code: str, scope: int, part: str) -> str:
     return f"cell-{row_code}-{scope}-{part}"
 
 
+def _symbols() -> tuple[str, str]:
+    """Return the current locale's thousands separator and decimal sign ("," and "." in
+    English, a narrow space and "," in French)."""
+    locale = get_locale() or Locale.parse("en")
+    return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+def _ungroup(text: str, group: str, point: str) -> str | None:
+    """Write a number typed with the locale's separators in plain notation; None when its
+    thousands separators are not every three digits of the whole part ("1,5" is no number
+    in English, rather than 15)."""
+    whole, has_point, fraction = text.partition(point)
+    if group and group in whole:
+        if not re.fullmatch(rf"[+-]?\d{{1,3}}(?:{re.escape(group)}\d{{3}})+", whole):
+            return None
+        whole = whole.replace(group, "")
+    return whole + ("." + fraction if has_point else "")
+
+
 def parse_number(text: str) -> Decimal | None:
-    """Read a number typed with or without thousands spaces; None when it is not one."""
-    cleaned = text.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    """Read a number typed with or without the locale's thousands separators (or spaces):
+    "1,150,000" and "1150000.5" in English; None when it is not one."""
+    group, point = _symbols()
+    cleaned = SPACES.sub("", text.strip())
+    plain = _ungroup(cleaned, "" if SPACES.fullmatch(group) else group, point)
     try:
-        number = Decimal(cleaned)
+        number = Decimal(plain) if plain is not None else None
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    return number if number is not None and number.is_finite() else None
+
+
+def number_hint() -> str:
+    """Show the accepted way to write a large number in the current locale."""
+    locale = get_locale() or Locale.parse("en")
+    return str(_("Write it as %(grouped)s or %(plain)s.",
+                 grouped=format_decimal(Decimal("1150000.5"), locale=locale),
+                 plain=format_decimal(Decimal("1150000.5"), locale=locale,
+                                      group_separator=False)))
 
 
 def read_cell(key: Key, typed: TypedCell) -> tuple[CellIn | None, list[str]]:
@@ -129,7 +165,8 @@ def read_cell(key: Key, typed: TypedCell) -> tuple[CellIn | None, list[str]]:
     where = cell_label(*key)
     value = parse_number(typed.value) if typed.value.strip() else None
     if typed.value.strip() and value is None:
-        return None, [_("%(cell)s: “%(text)s” is not a number.", cell=where, text=typed.value)]
+        return None, [_("%(cell)s: “%(text)s” is not a number.", cell=where, text=typed.value)
+                      + " " + number_hint()]
     if typed.key and typed.key not in NotationKey.__members__:
         return None, [_("%(cell)s: unknown notation key.", cell=where)]
     try:

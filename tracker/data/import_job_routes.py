@@ -125,7 +125,7 @@ def download_problems(city: City, job_id: int, which: str) -> Response:
     if problems is None:
         abort(404)
     name = f"{city.slug}-import-{job.id}-{which}.csv"
-    response = Response(import_jobs.problems_csv(problems), content_type=CSV_TYPE)
+    response = Response(import_jobs.problems_csv(problems), mimetype=CSV_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

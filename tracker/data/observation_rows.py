@@ -251,12 +251,14 @@ def outlier_warnings(plans: list[Planned], state: CityState) -> list[RowError]:
         if plan.value is not None:
             line[plan.year] = plan.value
     warnings = []
+    kinds = {ind.id: ind.unit_kind for ind in state.indicators.values()}
     for plan in plans:
         line = series[(plan.indicator_id, plan.quarter, plan.span_years, plan.key)]
         if plan.value is None or len(line) <= MIN_HISTORY:  # the value itself is in line
             continue
         history = [line[y] for y in sorted(line, reverse=True) if y != plan.year]
-        finding = check_outlier(plan.value, history[:HISTORY_YEARS])
+        finding = check_outlier(plan.value, history[:HISTORY_YEARS],
+                                kind=kinds.get(plan.indicator_id))
         if finding is not None:
             warnings.append(RowError(plan.row, VALUE, finding.message))
     return warnings

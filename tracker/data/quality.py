@@ -4,7 +4,7 @@ and outliers. Pure functions: callers pass the indicator, the value and its hist
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from statistics import median
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ ROBUST_Z_SCALE = Decimal("0.6745")  # makes MAD comparable to the SD for normal 
 MEAN_AD_SCALE = Decimal("1.2533")  # sqrt(pi/2): mean absolute deviation to SD, normal data
 PERCENT_MAX = Decimal(100)
 RATE_KINDS = (UnitKind.RATE_1000, UnitKind.RATE_100000)
+NON_NEGATIVE = (UnitKind.COUNT, UnitKind.PERCENT, *RATE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def check_value(indicator: LocalIndicator, value: Decimal) -> list[Finding]:
         return [Finding(ERROR, "not_a_number", _("Enter a number."))]
     findings = _unit_findings(indicator, value)
     limit = _limit_finding(indicator, value)
-    if limit is not None:
+    if limit is not None and not findings:  # one problem, one error: the unit's says it all
         findings.append(limit)
     return findings
 
@@ -93,8 +94,8 @@ def _percent_findings(indicator: LocalIndicator, value: Decimal) -> list[Finding
     if 0 <= value <= ceiling:
         return []
     return [Finding(ERROR, "percent_range",
-                    _("A percentage lies between 0 and %(ceiling)s: %(value)s does not.",
-                      ceiling=format(ceiling, "f"), value=format(value, "f")))]
+                    _("Value: a percentage lies between 0 and %(ceiling)s; %(value)s does not.",
+                      ceiling=_show(ceiling), value=format(value, "f")))]
 
 
 def _limit_finding(indicator: LocalIndicator, value: Decimal) -> Finding | None:
@@ -120,9 +121,10 @@ def _limit_finding(indicator: LocalIndicator, value: Decimal) -> Finding | None:
 
 def check_outlier(value: Decimal, history: Sequence[Decimal | None], method: str = "robust_z",
                   threshold: float | Decimal = 3.5,
-                  bounds: tuple[Decimal | None, Decimal | None] | None = None
-                  ) -> Finding | None:
-    """Return a warning when a value is unusual against its history or outside its bounds."""
+                  bounds: tuple[Decimal | None, Decimal | None] | None = None,
+                  kind: UnitKind | None = None) -> Finding | None:
+    """Return a warning when a value is unusual against its history or outside its bounds;
+    `kind` (the indicator's unit) keeps the expected range to values the unit can hold."""
     if method == "minmax":
         if bounds is None:
             raise ValueError("the min–max method needs (low, high) bounds")
@@ -132,7 +134,7 @@ def check_outlier(value: Decimal, history: Sequence[Decimal | None], method: str
     past = [v for v in history if v is not None]
     if len(past) < MIN_HISTORY:
         return None
-    return _robust_z_finding(value, past, Decimal(str(threshold)))
+    return _robust_z_finding(value, past, Decimal(str(threshold)), kind)
 
 
 def _minmax_finding(value: Decimal, low: Decimal | None, high: Decimal | None
@@ -157,8 +159,19 @@ def _spread(past: list[Decimal], centre: Decimal) -> tuple[Decimal, Decimal]:
     return sum(deviations, Decimal(0)) / len(deviations), 1 / MEAN_AD_SCALE
 
 
-def _robust_z_finding(value: Decimal, past: list[Decimal], threshold: Decimal
-                      ) -> Finding | None:
+def expected_range(low: Decimal, high: Decimal, kind: UnitKind | None
+                   ) -> tuple[Decimal, Decimal]:
+    """Keep an expected range to what the unit holds: never below 0 for counts, rates and
+    percentages, and whole numbers for counts (the whole numbers inside the range)."""
+    if kind in NON_NEGATIVE:
+        low, high = max(low, Decimal(0)), max(high, Decimal(0))
+    if kind == UnitKind.COUNT:
+        low, high = low.to_integral_value(ROUND_CEILING), high.to_integral_value(ROUND_FLOOR)
+    return low, high
+
+
+def _robust_z_finding(value: Decimal, past: list[Decimal], threshold: Decimal,
+                      kind: UnitKind | None = None) -> Finding | None:
     """Warn when the modified z-score of a value against its history exceeds the threshold."""
     centre = median(past)
     spread, scale = _spread(past, centre)
@@ -172,11 +185,12 @@ def _robust_z_finding(value: Decimal, past: list[Decimal], threshold: Decimal
     if abs(score) <= threshold:
         return None
     half_width = threshold * spread / scale
+    low, high = expected_range(centre - half_width, centre + half_width, kind)
     return Finding(WARNING, "outlier", _(
         "%(value)s is unusual: the median of past values is %(median)s and the expected range "
         "%(low)s to %(high)s (modified z-score %(score)s, limit %(threshold)s).",
-        value=format(value, "f"), median=_show(centre), low=_show(centre - half_width),
-        high=_show(centre + half_width), score=_show(score), threshold=_show(threshold)))
+        value=format(value, "f"), median=_show(centre), low=_show(low),
+        high=_show(high), score=_show(score), threshold=_show(threshold)))
 
 
 # --- sum rules --------------------------------------------------------------------------

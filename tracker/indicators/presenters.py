@@ -1,6 +1,7 @@
 """How local indicators read on pages, in the API, CSV files and PDF reports: units, numbers,
 labels and reporting years."""
 
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,6 +22,21 @@ def unit_text(indicator: LocalIndicator) -> str:
     return label or choice_label("unit_kind", indicator.unit_kind)
 
 
+def unit_after_value(indicator: LocalIndicator) -> str:
+    """Say what follows a value: its unit, or nothing for a bare count ("12", never
+    "12 Count": the kind names a column, not an amount)."""
+    if indicator.unit_kind == UnitKind.COUNT and not indicator.unit_label.strip():
+        return ""
+    return unit_text(indicator)
+
+
+def value_text(indicator: LocalIndicator, value: Decimal | None) -> str:
+    """Write a value with its unit: "12", "12 households", "99.94 %", "1200 tCO2e"."""
+    if value is None:
+        return "—"
+    return " ".join(filter(None, [number_text(value), unit_after_value(indicator)]))
+
+
 def year_label(year: int, city: City, indicator: LocalIndicator | None = None) -> str:
     """Name a reporting year as the indicator counts years (its calendar, else the city's:
     a fiscal year if the city has one)."""
@@ -37,4 +53,5 @@ def counts_fiscal(indicator: LocalIndicator, city: City) -> bool:
 def template_helpers() -> dict[str, Any]:
     """The labels and number formatting the indicator templates use."""
     return {"choice_label": choice_label, "field_label": field_label, "number_text": number_text,
-            "unit_text": unit_text, "year_label": year_label, "counts_fiscal": counts_fiscal}
+            "unit_text": unit_text, "year_label": year_label, "counts_fiscal": counts_fiscal,
+            "unit_after_value": unit_after_value, "value_text": value_text}

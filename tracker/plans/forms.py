@@ -63,7 +63,7 @@ def tree_text(city: Any = None, plan: Any = None) -> dict[str, Any]:
     # gettext and url_for per element dominated a 500-element page; "%(code)s" is filled later
     text = {"retired": _("retired"), "budget": _("budget %(amount)s"),
             "aligned_to": _("Aligned to:"), "up": _("Move %(code)s up"),
-            "down": _("Move %(code)s down"), "add": _("Add a %(level)s under %(code)s"),
+            "down": _("Move %(code)s down"), "add": _("Add %(level)s under %(code)s"),
             "target": _("SDG target"), "indicator": _("SDG indicator"), "primary": _("primary"),
             "relation": {value: str(label) for value, label in RELATIONS},
             "target_url": url_for("catalogue.show_target", code="0")[:-1],

@@ -52,7 +52,7 @@ def tables(city: City, year: int, fmt: str) -> Response:
         table = request.args.get("table", "indicators")
         if table not in TABLES:
             abort(404, _("No such table."))
-        data, mimetype = report_tables_csv(context, table), "text/csv; charset=utf-8"
+        data, mimetype = report_tables_csv(context, table), "text/csv"
     name = f"{city.slug}-{year}-report.{fmt}"
     return Response(data, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
