@@ -69,13 +69,16 @@ class NamesField(TextAreaField):
     """A list of names, one a line; blank lines are dropped."""
 
     def _value(self) -> str:
+        """Show the names one a line."""
         return "\n".join(self.data) if isinstance(self.data, list) else str(self.data or "")
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the posted text as trimmed, non-blank lines."""
         text = str(valuelist[0]) if valuelist else ""
         self.data = [line.strip() for line in text.splitlines() if line.strip()]
 
     def pre_validate(self, form: Any) -> None:
+        """Refuse too many names, an over-long one or one with a control character."""
         if len(self.data or []) > MAX_ALTERNATIVE_NAMES:
             raise ValidationError(_l("Give at most %(count)s names.",
                                      count=MAX_ALTERNATIVE_NAMES))
