@@ -30,6 +30,8 @@ from tracker.data import completeness
 from tracker.data.models import Observation, ObservationStatus
 from tracker.data.windows import WindowIn, set_city_window
 from tracker.indicators.models import LocalIndicator
+from tracker.reports.content import city_report_context, network_report_context
+from tracker.reports.render import render_city_html, render_network_html, render_summary_html
 
 TODAY = date(2027, 10, 15)
 NOON = "2027-10-15 12:00 +00:00"
@@ -222,3 +224,16 @@ def test_the_picker_shows_status_due_date_and_counts(city: Any, make_user,  # ty
     urgent = text_of(page.split('id="most-urgent">')[1].split("</p>")[0])
     assert urgent == "Most urgent: 2026/27 overdue due on Sep 30, 2027 · 2 of 3 entered"
     assert f'<a href="/cities/{city.slug}/data/2026">2026/27</a>' in page
+
+
+@pytest.mark.usefixtures("app_ctx")
+def test_reports_say_nothing_due_not_a_hundred_percent(db: Session, network: Any,  # type: ignore[no-untyped-def]
+                                                       make_city, make_indicator) -> None:
+    town = make_city(network=network, name="Quarterly Town", fiscal_year_start_month=7)
+    make_indicator(town, "Q-1", frequency="quarterly")  # no annual indicator: a year has none
+    city = city_report_context(db, town, 2026)
+    cohort = network_report_context(db, network, 2026)
+    assert city["quality"]["completeness"]["percent"] is None
+    for html in (render_city_html(city), render_summary_html(city),
+                 render_network_html(cohort)):
+        assert "Nothing due" in html and "100 %" not in html and "None %" not in html
