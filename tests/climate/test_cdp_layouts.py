@@ -113,6 +113,15 @@ def test_2017_without_a_status_column_imports_every_row_holding_totals(db: Sessi
         inventory_of(db, 900302, 2015).comment
 
 
+@pytest.mark.usefixtures("app_ctx", "ethekwini")
+def test_2018_not_applicable_is_a_blank_and_gpc_gases_are_the_seven(db: Session) -> None:
+    report = import_cdp(db, fixture(2018))
+    assert not any("Not Applicable" in line for line in report.lines())
+    assert inventory_of(db, 900401, 2016).reported_basic is None
+    assert inventory_of(db, DURBAN, 2016).gases == [
+        "CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3"]
+
+
 def test_cli_exits_non_zero_when_every_row_with_data_is_skipped(
         app: Flask, runner: FlaskCliRunner, db: Session, tmp_path: Path) -> None:
     app.cli.add_command(climate_cli)

@@ -18,7 +18,8 @@ from tracker.climate.sectors import GASES
 
 MAX_FIGURE = Decimal(10) ** 17  # the database keeps 18 digits before the point
 MAX_ACCOUNT = 2**31 - 1
-MISSING = {"", "na", "n/a", "-", "null", "none"}
+MISSING = {"", "na", "n/a", "-", "null", "none",  # 2018 fills unanswered totals with the words
+           "not applicable", "question not applicable"}
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 PERIOD = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*-\s*(\d{4}-\d{2}-\d{2})\s*$")
 US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(\s+\d{1,2}:\d{2}(:\d{2})?\s*[AP]M)?\s*$")
