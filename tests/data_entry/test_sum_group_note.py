@@ -25,7 +25,8 @@ def test_the_period_form_asks_once_for_the_group(city_form: dict[str, Any],  # n
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert page.count("warning_note") == 1  # one note field: the group's
-    assert "add up to 9, not to the total 10" in page
+    assert "add up to 9, not to the total 10 (difference -1). One explanation covers the " \
+        "total and its parts." in page
     # The parts were saved; the total waits for the one explanation.
     assert stored(db, water) is None
     assert [stored(db, water, key=k).value for k in KEYS[1:]] == [Decimal(4), Decimal(5)]

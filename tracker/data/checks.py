@@ -2,6 +2,7 @@
 own checks, the cell's history (outliers), the period's other breakdowns (sum rule) and the
 period's reporting window."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -69,7 +70,8 @@ def sum_findings(session: Session, indicator: LocalIndicator, period: tuple[int,
         finding = quality.check_sum(cells.get(total_key), parts, dimension=dimension,
                                     level=WARNING)
         if finding is not None:
-            findings.append(finding)
+            findings.append(replace(finding, message=finding.message + " " + _(
+                "One explanation covers the total and its parts.")))
     return findings
 
 
