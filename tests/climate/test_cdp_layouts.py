@@ -24,6 +24,7 @@ from tracker.audit.models import AuditEvent
 from tracker.cities.models import City
 from tracker.cities.services import update_city
 from tracker.climate.cdp_import import import_cdp
+from tracker.climate.cdp_parse import country_code
 from tracker.climate.cli import climate_cli
 from tracker.climate.models import GhgInventory
 
@@ -185,3 +186,11 @@ def test_alternative_names_are_edited_on_the_city_form_and_shown(
     response = client.post("/cities/city-b/edit", data=too_long)
     assert response.status_code in (200, 422)
     assert "Each name may have at most 200 characters." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("USA", "US"), ("Taiwan", "TW"), ("Taiwan, Greater China", "TW"), ("Russia", "RU"),
+    ("China, Hong Kong Special Administrative Region", "HK"), ("Swaziland", "SZ"),
+    ("Cape Verde", "CV"), ("Ivory Coast", "CI"), ("Macedonia", "MK"), ("Palestine", "PS")])
+def test_country_names_of_every_year_are_read(name: str, code: str) -> None:
+    assert country_code(name) == code  # ISO 3166-1 codes, looked up by hand

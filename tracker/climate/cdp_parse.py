@@ -30,7 +30,11 @@ COUNTRY_ALIASES = {"taiwan, greater china": "TW", "hong kong": "HK", "turkey": "
                    "venezuela (bolivarian republic of)": "VE", "republic of korea": "KR",
                    "iran (islamic republic of)": "IR", "united republic of tanzania": "TZ",
                    "democratic republic of the congo": "CD", "côte d'ivoire": "CI",
-                   "viet nam": "VN", "russian federation": "RU"}
+                   "viet nam": "VN", "russian federation": "RU", "russia": "RU",
+                   "china, hong kong special administrative region": "HK",
+                   "china, macao special administrative region": "MO", "macedonia": "MK",
+                   "swaziland": "SZ", "cape verde": "CV", "ivory coast": "CI",
+                   "palestine": "PS"}
 
 
 def normalise_label(label: str) -> str:
