@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlmodel import Session, select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from tracker.auth.city_scope import city_route, current_user_id
 from tracker.cities.forms import submitted_version
 from tracker.cities.models import City
-from tracker.climate import queries
 from tracker.climate import services as s
 from tracker.climate.entity_forms import (
     ActionForm,
@@ -41,10 +41,11 @@ from tracker.climate.routes import (
     to_overview,
 )
 from tracker.climate.vocab import hazard_label
-from tracker.db import get_session, saved_id
+from tracker.db import get_session
 from tracker.errors import DomainError, StaleEditError
 from tracker.forms import choices
 from tracker.pages import form_status, render_page
+from tracker.plans.picker import list_pickable_elements
 
 KINDS = "<any(targets, hazards, goals, actions):kind>"
 
@@ -88,6 +89,17 @@ def hazard_choices(session: Session, city: City) -> Any:
     return choices((str(h.id), hazard_label(h.hazard)) for h in rows)
 
 
+def element_choices(session: Session, city: City, record: Any) -> list[SelectChoice]:
+    """Offer the elements of the city's current plan revisions, each plan's tree in reading
+    order, and the elements the action already links (an older revision's stay valid)."""
+    offered = [(element, plan.title) for element, plan in list_pickable_elements(session, city)]
+    known = {element.id for element, _title in offered}
+    linked = [(e, e.plan.title) for e in (record.elements if record is not None else [])
+              if e.id not in known]
+    return choices((str(e.id), f"{title} · {'— ' * e.depth}{e.code} {e.title}")
+                   for e, title in offered + linked)
+
+
 def prepare(kind: str, form: Any, city: City, record: Any) -> None:
     """Fill the choices a form offers from the city's data, and an edit's linked records."""
     session = get_session()
@@ -95,9 +107,7 @@ def prepare(kind: str, form: Any, city: City, record: Any) -> None:
         field = form.hazard_id if kind == "goals" else form.hazard_ids
         field.choices = hazard_choices(session, city)
     if kind == "actions":
-        form.element_ids.choices = choices(
-            (str(e.id), f"{e.plan.title} · {e.code} {e.title}")
-            for e in queries.list_plan_elements(session, saved_id(city)))
+        form.element_ids.choices = element_choices(session, city, record)
     if record is None or form.is_submitted():
         return
     form.expected_version.data = str(record.version)

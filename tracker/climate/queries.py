@@ -16,7 +16,7 @@ from tracker.climate.models import (
     MitigationTarget,
 )
 from tracker.db import relation, saved_id
-from tracker.plans.models import Plan, PlanElement
+from tracker.plans.models import PlanElement
 
 
 @dataclass
@@ -82,12 +82,3 @@ def profile_by_account(session: Session, account: int) -> ClimateProfile | None:
     """Return the climate profile holding a CDP account number."""
     return session.exec(select(ClimateProfile)
                         .where(ClimateProfile.cdp_account_number == account)).first()
-
-
-def list_plan_elements(session: Session, city_id: int) -> list[PlanElement]:
-    """Return the current elements of a city's plans, with their plans, to link actions to."""
-    query = (select(PlanElement).join(Plan).where(Plan.city_id == city_id,
-                                                  col(PlanElement.is_retired).is_(False))
-             .options(selectinload(relation(PlanElement.plan)))
-             .order_by(col(Plan.title), col(PlanElement.position), col(PlanElement.id)))
-    return list(session.exec(query).all())
