@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from tracker.charts import palette as pal
 from tracker.charts.figure import DataTable, Figure, cell
+from tracker.charts.numbers import chart_locale
 from tracker.charts.scale import LinearScale, format_value, nice_ticks, tick_labels
 from tracker.charts.svg import SvgBuilder, start_svg
 from tracker.charts.text import fit, text_width
@@ -69,7 +70,7 @@ def _bars(b: SvgBuilder, groups: Sequence[Group], series: Sequence[str], y: Line
     """Draw each group's bars with a tooltip and the group's label under them."""
     slot = (WIDTH - left - 8) / max(len(groups), 1)
     bar = max(min((slot - 8) / max(len(series), 1), 28), 2)
-    base = TOP + PLOT_HEIGHT
+    base, locale = TOP + PLOT_HEIGHT, chart_locale()
     for gi, group in enumerate(groups):
         x0 = left + gi * slot + (slot - bar * len(series)) / 2
         for si, value in enumerate(group.values):
@@ -79,7 +80,7 @@ def _bars(b: SvgBuilder, groups: Sequence[Group], series: Sequence[str], y: Line
             b.open("rect", x=x0 + si * bar, y=top, width=bar - 1, height=max(base - top, 0.5),
                    fill=pal.SERIES_COLOURS[si % len(pal.SERIES_COLOURS)])
             b.el("title", f"{isolate(group.label)} · {isolate(series[si])}: "
-                           f"{format_value(value)}{unit}")
+                           f"{format_value(value, locale)}{unit}")
             b.close("rect")
         label = _short(group.label)
         # Centred under the group, but never past either edge of the drawing.

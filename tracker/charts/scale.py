@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from babel import Locale
 
-from tracker.charts.numbers import PLAIN, chart_locale, fixed, short_form
+from tracker.charts.numbers import PLAIN, SHORT_FROM, chart_locale, fixed, short_form
 
 NICE_STEPS = (1, 2, 5, 10)
 # Value ticks step by 1, 2, 2.5 or 5 times a power of ten. No step is more than twice the one
 # before, which is what guarantees at least four ticks (see nice_ticks).
 NICE_MANTISSAS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
+SHORT_FROM_VALUE = 10.0 ** SHORT_FROM
 
 
 def nice_step(raw: float) -> float:
@@ -89,7 +90,7 @@ def format_value(value: float | Decimal | None, locale: Locale | None = None) ->
     if value is None:
         return "–"
     v, locale = float(value), locale or chart_locale()
-    form = short_form(v, locale)
+    form = short_form(v, locale) if abs(v) >= SHORT_FROM_VALUE else PLAIN  # skip the look-up
     if form != PLAIN:
         return fixed([v], form, 2, locale)[0]
     significant = 2 - math.floor(math.log10(abs(v))) if v else 0

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from tracker.charts import palette as pal
 from tracker.charts.figure import DataTable, Figure, cell
 from tracker.charts.marks import legend_item, marker, marker_at
+from tracker.charts.numbers import chart_locale
 from tracker.charts.scale import LinearScale, format_value, nice_ticks, tick_labels, year_ticks
 from tracker.charts.svg import SvgBuilder, num, start_svg
 from tracker.charts.text import fit, text_width
@@ -151,6 +152,7 @@ def _line(b: SvgBuilder, lay: _Layout, series: Series, style: tuple[str, str | N
           width: float, tooltips: bool = False) -> None:
     """Draw one series as path runs broken at gaps, with a marker per point."""
     colour, dash, shape = style
+    locale = chart_locale()
     b.open("g", class_="chart-series")
     for run in segments(series.points):
         spots = [(year, value, num(lay.x(year)), num(lay.y(value))) for year, value in run]
@@ -159,7 +161,8 @@ def _line(b: SvgBuilder, lay: _Layout, series: Series, style: tuple[str, str | N
              stroke_dasharray=dash, stroke_linejoin="round")
         for year, value, sx, sy in spots:
             marker_at(b, shape, sx, sy, colour, 3.5,
-                      f"{series.name}, {year}: {format_value(value)}" if tooltips else None)
+                      f"{series.name}, {year}: {format_value(value, locale)}" if tooltips
+                      else None)
     b.close("g")
 
 
