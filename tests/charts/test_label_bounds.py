@@ -5,11 +5,12 @@ Before, the print chart's 44-unit margin cut "2,390,000" to "390,000"."""
 from typing import Any
 
 import pytest
+from babel import Locale
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.charts.fontmetrics import dejavu_sans, outside
-from tests.charts.helpers import parse
+from tests.charts.helpers import parse, texts
 from tracker.charts.bars import Group, render_grouped_bars
 from tracker.charts.trend import render_trend
 from tracker.reports.charts import print_trend
@@ -54,3 +55,15 @@ def test_labels_of_any_values_stay_inside_the_drawing(values: list[float]) -> No
     for name, svg in charts(values).items():
         assert outside(parse(svg), font) == [], (name, values)
 
+
+
+@pytest.mark.parametrize("locale", ["de", "fr", "hi"])
+def test_labels_in_other_locales_stay_inside_the_drawing(locale: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # As under Flask-Babel with that locale: "2,4 Mio.", "2,4 M", "24 लाख" are wider labels.
+    monkeypatch.setattr("tracker.charts.numbers.get_locale", lambda: Locale.parse(locale))
+    font = dejavu_sans()
+    for values in ([1_950_000, 2_100_000, 2_390_000], [0.000101, 0.000123]):
+        drawn = charts(values)
+        assert all(outside(parse(svg), font) == [] for svg in drawn.values()), drawn
+    assert "\u00a0" in "".join(texts(parse(charts([2_390_000])["print"])))  # short form shown
