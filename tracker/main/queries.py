@@ -1,21 +1,19 @@
-"""Named reads of an officer's home: the values returned to them, overdue periods, windows
-opening soon, values flagged for follow-up and the city's recent changes, each in a fixed
-number of queries whatever the city holds."""
+"""Named reads of an officer's home: the values returned to them, overdue periods and
+windows opening soon (from tracker.data.completeness.urgent_periods), values flagged for
+follow-up and the city's recent changes, each in a fixed number of queries whatever the
+city holds."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from tracker.auth.models import User
 from tracker.cities.models import City
-from tracker.data.completeness import DONE, list_indicators
+from tracker.data.completeness import PeriodStatus, urgent_periods
 from tracker.data.followup import list_flagged
 from tracker.data.models import Observation, ObservationChange, ObservationStatus, ReportingWindow
-from tracker.data.period_names import cell_period, city_period_name
-from tracker.data.periods import due_indicators
-from tracker.db import saved_id
+from tracker.data.period_names import cell_period
 from tracker.indicators.models import LocalIndicator
 
 SOON_DAYS = 30  # a window opening within a month is worth preparing for
@@ -81,55 +79,21 @@ def list_returned(session: Session, city: City) -> list[ValueTask]:
             for cell, indicator in session.execute(query)]
 
 
-def _windows(session: Session, city: City, today: date) -> tuple[list[ReportingWindow],
-                                                                     list[ReportingWindow]]:
-    """Return the city's windows past their due date, and those opening soon (one query)."""
-    soon = today + timedelta(days=SOON_DAYS)
-    query = (select(ReportingWindow)
-             .where(ReportingWindow.city_id == city.id,
-                    (col(ReportingWindow.due_on) < today) | (
-                        (col(ReportingWindow.opens_on) > today)
-                        & (col(ReportingWindow.opens_on) <= soon)))
-             .order_by(col(ReportingWindow.due_on), col(ReportingWindow.year),
-                       col(ReportingWindow.quarter)))
-    windows = list(session.scalars(query))
-    return ([w for w in windows if w.due_on < today], [w for w in windows if w.opens_on > today])
-
-
-def _done_totals(session: Session, city: City, periods: set[tuple[int, int]]
-                 ) -> set[tuple[int, int, int]]:
-    """Return (indicator id, year, quarter) of the total cells submitted or approved in
-    these periods (one query)."""
-    if not periods:
-        return set()
-    query = (select(Observation.indicator_id, Observation.year, Observation.quarter)
-             .join(LocalIndicator, col(LocalIndicator.id) == Observation.indicator_id)
-             .where(LocalIndicator.city_id == city.id,
-                    tuple_(col(Observation.year), col(Observation.quarter)).in_(sorted(periods)),
-                    Observation.span_years == 1, Observation.breakdown_key == "",
-                    col(Observation.is_deleted).is_(False), col(Observation.status).in_(DONE)))
-    return {(ind, year, quarter) for ind, year, quarter in session.execute(query)}
-
-
 def list_window_tasks(session: Session, city: City, today: date
                       ) -> tuple[list[PeriodTask], list[PeriodTask]]:
     """Return the overdue periods (due date past, a due indicator not submitted) and the
-    windows opening soon, in at most three queries."""
-    past, opening = _windows(session, city, today)
-    indicators = list_indicators(session, [saved_id(city)]) if past else []
-    done = _done_totals(session, city, {(w.year, w.quarter) for w in past})
-    overdue = []
-    for window in past:
-        due = due_indicators(indicators, window.quarter)
-        missing = sum(1 for ind in due if (ind.id, window.year, window.quarter) not in done)
-        if missing:
-            overdue.append(PeriodTask(window, _period(city, window), missing))
-    return overdue, [PeriodTask(w, _period(city, w)) for w in opening]
-
-
-def _period(city: City, window: ReportingWindow) -> str:
-    """Name a window's period as the city does."""
-    return city_period_name(city, window.year, window.quarter)
+    windows opening within SOON_DAYS, from the completeness module's named query."""
+    soon = today + timedelta(days=SOON_DAYS)
+    overdue, opening = [], []
+    for period in urgent_periods(session, city, today):
+        window = period.window
+        if window is None:
+            continue
+        if period.status == PeriodStatus.OVERDUE:
+            overdue.append(PeriodTask(window, period.label, period.overdue))
+        elif period.status == PeriodStatus.NOT_OPEN and window.opens_on <= soon:
+            opening.append(PeriodTask(window, period.label))
+    return overdue, opening
 
 
 def list_follow_ups(session: Session, city: City) -> list[ValueTask]:
