@@ -61,35 +61,35 @@ def short_form(biggest: float, locale: Locale) -> ShortForm:
 
 
 @functools.lru_cache(maxsize=128)
-def _symbols(locale: Locale) -> tuple[str, str] | None:
-    """The group and decimal symbols of a locale whose numbers read like Python's "-1,234.5"
-    with the symbols swapped (so Python formats them fast); None for any other locale."""
+def _translation(locale: Locale) -> dict[int, str] | None:
+    """For a locale whose numbers read like Python's "-1,234.5" with other symbols, the table
+    that swaps them in (so Python formats them fast); None for any other locale."""
     group, point = get_group_symbol(locale), get_decimal_symbol(locale)
     probe = format_decimal(Decimal("-1234567.25"), locale=locale, decimal_quantization=False)
-    return (group, point) if probe == f"-1{group}234{group}567{point}25" else None
+    if probe != f"-1{group}234{group}567{point}25":
+        return None
+    return str.maketrans({",": group, ".": point, "-": MINUS})
 
 
 def localise(text: str, locale: Locale) -> str:
     """Turn Python's "-1,234.5" into the locale's digits, with a real minus sign."""
-    symbols = _symbols(locale)
-    if symbols is None:  # lakh grouping (12,34,567), a marked minus…: babel does it all
-        text = format_decimal(Decimal(text.replace(",", "")), locale=locale,
-                              decimal_quantization=False)
-    else:  # the fast path (babel takes ~30 µs a number; a comparison draws hundreds)
-        text = text.translate({44: symbols[0], 46: symbols[1]})
-    return text.replace("-", MINUS)
+    table = _translation(locale)
+    if table is None:  # lakh grouping (12,34,567), a marked minus…: babel does it all
+        return format_decimal(Decimal(text.replace(",", "")), locale=locale,
+                              decimal_quantization=False).replace("-", MINUS)
+    return text.translate(table)  # the fast path: babel takes ~30 µs a number
+
+
+def number(value: float, form: ShortForm, decimals: int, locale: Locale) -> str:
+    """Format a value in a short form, rounded to `decimals` with trailing zeros trimmed."""
+    text = f"{value / 10.0 ** form.shift if form.shift else value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("0", "-0"):  # zero, or a tiny or negative zero rounded away: plain "0"
+        return "0"
+    return form.prefix + localise(text, locale) + form.suffix
 
 
 def fixed(values: Sequence[float], form: ShortForm, decimals: int, locale: Locale) -> list[str]:
-    """Format values in a short form, rounded to `decimals` with trailing zeros trimmed."""
-    out = []
-    divisor = 10.0 ** form.shift
-    for value in values:
-        text = f"{float(value) / divisor:,.{decimals}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        if text in ("0", "-0"):  # zero, or a tiny or negative zero rounded away: plain "0"
-            out.append("0")
-            continue
-        out.append(form.prefix + localise(text, locale) + form.suffix)
-    return out
+    """Format values alike: one short form, one rounding (trailing zeros trimmed)."""
+    return [number(float(v), form, decimals, locale) for v in values]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel import Locale
 
-from tracker.charts.numbers import PLAIN, SHORT_FROM, chart_locale, fixed, short_form
+from tracker.charts.numbers import PLAIN, SHORT_FROM, chart_locale, fixed, number, short_form
 
 NICE_STEPS = (1, 2, 5, 10)
 # Value ticks step by 1, 2, 2.5 or 5 times a power of ten. No step is more than twice the one
@@ -90,11 +90,11 @@ def format_value(value: float | Decimal | None, locale: Locale | None = None) ->
     if value is None:
         return "–"
     v, locale = float(value), locale or chart_locale()
-    form = short_form(v, locale) if abs(v) >= SHORT_FROM_VALUE else PLAIN  # skip the look-up
-    if form != PLAIN:
-        return fixed([v], form, 2, locale)[0]
-    significant = 2 - math.floor(math.log10(abs(v))) if v else 0
-    return fixed([v], form, max(4, significant), locale)[0]
+    size = abs(v)
+    if size >= SHORT_FROM_VALUE:
+        return number(v, short_form(v, locale), 2, locale)
+    decimals = 4 if size >= 0.01 or not size else 2 - math.floor(math.log10(size))
+    return number(v, PLAIN, decimals, locale)
 
 
 def year_ticks(first: int, last: int, plot_width: float, label_width: float = 40) -> list[int]:
