@@ -186,7 +186,7 @@ def test_a_failing_run_records_its_error(
         assert runs.stored_path(run) is None and runs.open_pdf(run) is None
 
 
-def test_a_network_report_is_its_cohort_then_each_city_merged(
+def test_a_network_report_is_one_document_of_its_cohort_and_every_city(
         app: Flask, db: Session, make_network: Callable[..., Any],
         make_city: Callable[..., Any], fake_render: list[str]) -> None:
     import io
@@ -199,13 +199,11 @@ def test_a_network_report_is_its_cohort_then_each_city_merged(
     app.config["REPORT_PROCESSES"] = 1  # the fakes live in this process only
     run, created = ask(app, db, runs.Target(ReportKind.NETWORK, 2024, network=network))
     assert created and run.status == RunStatus.DONE and run.network_id == network.id
-    assert fake_render == ["<h1>Coastal Cities (0)</h1>", "<h1>Cape Town</h1>",
-                           "<h1>Durban</h1>", "<h1>Maputo</h1>"]
+    # One HTML document with the three cities, laid out once: one page numbering.
+    assert fake_render == ["<h1>Coastal Cities (3)</h1>"]
     with app.app_context():
         reader = PdfReader(io.BytesIO(runs.open_pdf(run) or b""))
-    assert len(reader.pages) == 4
-    assert [item.title for item in reader.outline] == ["Coastal Cities", "Cape Town",
-                                                        "Durban", "Maputo"]
+    assert len(reader.pages) == 1
 
 
 @pytest.mark.usefixtures("fake_render")

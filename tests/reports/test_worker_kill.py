@@ -140,7 +140,8 @@ def test_a_killed_worker_s_run_is_failed_after_the_heartbeat_timeout_and_leaves_
     pool: set[int] = set()
     try:
         wait_for(lambda: run_row(worker_db, run_id).step == "pdf", 25, "the layout step")
-        # Two layout processes (and multiprocessing's resource tracker) under the worker.
+        # The layout process of the network's one document and multiprocessing's resource
+        # tracker under the worker.
         pool = wait_for(lambda: at_least(2, children_of(process.pid)), 15, "the pool")
         first_beat = run_row(worker_db, run_id).heartbeat_at
         time.sleep(3 * HEARTBEAT_INTERVAL)

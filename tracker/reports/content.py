@@ -7,13 +7,15 @@ import math
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from tracker.cities.models import City, Network
+from tracker.cities.forms import level_label
+from tracker.cities.models import City, Network, NetworkMembership
 from tracker.climate.queries import load_city_climate
 from tracker.data.completeness import list_member_cities
 from tracker.data.period_names import cell_period
 from tracker.db import saved_id
+from tracker.plans.forms import choice_label
 from tracker.plans.models import period_label
 from tracker.plans.queries import list_plans
 from tracker.progress.queries import IndicatorData, load_element_parents, load_progress_data
@@ -30,6 +32,7 @@ from tracker.reports.content_quality import (
     load_observations,
     quality_data,
 )
+from tracker.reports.labels import country_label
 from tracker.timeutil import utcnow
 
 META_KEYS = ("meta",)  # who and when: not data, so not in the hash
@@ -107,22 +110,35 @@ def plans_data(session: Session, city: City) -> list[dict[str, Any]]:
     """The city's plans with their period, status and the SDGs their elements align to."""
     rows = list_plans(session, city)
     start = city.fiscal_year_start_month
-    return [{"title": r.plan.title, "kind": r.plan.kind.value.replace("_", " "),
+    return [{"title": r.plan.title, "kind": choice_label("kind", r.plan.kind),
              "period": period_label(r.plan.start_year, r.plan.end_year, start),
-             "status": r.plan.status.value, "adopted_on": r.plan.adopted_on.isoformat()
-             if r.plan.adopted_on else None, "revision": r.plan.revision,
+             "status": choice_label("status", r.plan.status),
+             "adopted_on": r.plan.adopted_on.isoformat() if r.plan.adopted_on else None,
+             "revision": r.plan.revision,
              "description": r.plan.description, "elements": r.element_count,
              "goals": r.goals} for r in rows]
 
 
-def city_data(city: City) -> dict[str, Any]:
-    """The city profile."""
+def city_data(city: City, networks: list[str]) -> dict[str, Any]:
+    """The city profile, with the names of the networks it belongs to."""
     return {"slug": city.slug, "name": city.name, "country_code": city.country_code,
-            "level": city.level, "population": city.population,
+            "country": country_label(city.country_code), "networks": networks,
+            "level": level_label(city.level), "population": city.population,
             "population_year": city.population_year,
             "population_source": city.population_source, "website": city.website,
             "description": city.description,
             "fiscal_year_start_month": city.fiscal_year_start_month}
+
+
+def load_network_names(session: Session, city_ids: list[int]) -> dict[int, list[str]]:
+    """Return the names of the networks each city belongs to, by name, in one query."""
+    query = (select(NetworkMembership.city_id, Network.name)
+             .join(Network, col(Network.id) == NetworkMembership.network_id)
+             .where(col(NetworkMembership.city_id).in_(city_ids)).order_by(col(Network.name)))
+    names: dict[int, list[str]] = {city_id: [] for city_id in city_ids}
+    for city_id, name in session.exec(query).all():
+        names[city_id].append(name)
+    return names
 
 
 def sources_data(context: dict[str, Any]) -> list[str]:
@@ -141,12 +157,12 @@ def meta(generated_by: str) -> dict[str, str]:
 
 def build_city_context(session: Session, city: City, year: int, progress: CityProgress,
                        rows: list[ObservationRow], counted: dict[str, Any],
-                       network: Network | None) -> dict[str, Any]:
+                       network: Network | None, networks: list[str]) -> dict[str, Any]:
     """Assemble one city's report data from what was loaded."""
     climate, infos = load_city_climate(session, city), load_goals(session)
     periods = period_names(city, progress)
     context: dict[str, Any] = {
-        "kind": "city", "year": year, "city": city_data(city),
+        "kind": "city", "year": year, "city": city_data(city, networks),
         "network": {"slug": network.slug, "name": network.name} if network else None,
         "data_as_of": data_as_of(rows), "plans": plans_data(session, city),
         "summary": summary_data(infos, progress),
@@ -172,9 +188,19 @@ def city_report_context(session: Session, city: City, year: int, *,
     progress = build_city_progress(city, data, load_element_parents(session, [city_id]))
     rows = load_observations(session, [city_id], year)
     counted = completeness_data(session, [city], year)[city_id]
-    context = build_city_context(session, city, year, progress, rows, counted, network)
+    networks = load_network_names(session, [city_id])[city_id]
+    context = build_city_context(session, city, year, progress, rows, counted, network,
+                                 networks)
     context["meta"] = meta(generated_by)
     return context
+
+
+def has_content(context: dict[str, Any]) -> bool:
+    """Does a city's report hold anything: an indicator, a plan, a value, climate data?"""
+    crf = context["crf"]
+    return bool(context["summary"]["indicators"] or context["plans"]
+                or context["quality"]["excluded"] or crf["inventory"] or crf["targets"]
+                or crf["hazards"] or crf["goals"] or crf["capacities"] or crf["actions"])
 
 
 def cohort_row(context: dict[str, Any]) -> dict[str, Any]:
@@ -198,12 +224,13 @@ def network_report_context(session: Session, network: Network, year: int, *,
     parents = load_element_parents(session, ids)
     rows = load_observations(session, ids, year)
     counted = completeness_data(session, cities, year)
+    networks = load_network_names(session, ids)
     reports = []
     for city, city_id in zip(cities, ids, strict=True):
         progress = build_city_progress(city, until_year(data[city_id], year), parents)
         own = [r for r in rows if r[2] == city_id]
         reports.append(build_city_context(session, city, year, progress, own,
-                                          counted[city_id], network))
+                                          counted[city_id], network, networks[city_id]))
     context = {"kind": "network", "year": year,
                "network": {"slug": network.slug, "name": network.name,
                            "description": network.description},

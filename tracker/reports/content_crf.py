@@ -20,6 +20,12 @@ from tracker.climate.queries import CityClimate
 from tracker.climate.sectors import NOTATION_KEY_NAMES, SCOPES, SECTOR_NAMES, Sector, rows_of
 from tracker.climate.totals import compute_totals, headline, progress_against
 from tracker.climate.vocab import hazard_label
+from tracker.reports.labels import (
+    boundary_label,
+    cell_label,
+    inventory_status_label,
+    sectors_label,
+)
 
 LABELS = {name: {key: str(label) for key, label in pairs} for name, pairs in LABEL_LISTS.items()}
 
@@ -85,14 +91,15 @@ def inventory_data(inventory: GhgInventory | None, population: int | None) -> di
                     population=None if inventory.population_unconfirmed
                     else inventory.population or population)
     keys = sorted({c.notation_key for c in inventory.cells if c.notation_key})
-    explained = [{"cell": f"{c.row_code} / {c.scope}", "key": c.notation_key.value,
+    explained = [{"cell": cell_label(c.row_code, c.scope), "key": c.notation_key.value,
                   "explanation": c.explanation} for c in inventory.cells if c.notation_key]
     return {"year": inventory.year, "period_start": inventory.period_start.isoformat(),
             "period_end": inventory.period_end.isoformat(),
-            "boundary": humanise(inventory.boundary.value),
+            "boundary": boundary_label(inventory.boundary.value),
             "boundary_note": inventory.boundary_note,
             "protocol": inventory.protocol, "gwp": inventory.gwp.value.upper(),
-            "gases": list(inventory.gases), "status": humanise(inventory.status.value),
+            "gases": list(inventory.gases),
+            "status": inventory_status_label(inventory.status.value),
             "population": inventory.population, "source": inventory.source,
             "comment": inventory.comment, "sectors": inventory_rows(inventory),
             "scope_totals": [num(totals.by_scope[s]) for s in SCOPES],
@@ -114,7 +121,7 @@ def targets_data(data: CityClimate) -> list[dict[str, Any]]:
                      "reduction": num(target.reduction_percent), "base": num(progress.base),
                      "goal": num(progress.goal), "latest": num(progress.latest),
                      "latest_year": progress.latest_year, "percent": num(progress.percent),
-                     "sectors": ", ".join(target.sectors), "description": target.description})
+                     "sectors": sectors_label(target.sectors), "description": target.description})
     return rows
 
 

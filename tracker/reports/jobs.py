@@ -124,12 +124,15 @@ def requester_name(session: Session, run: ReportRun) -> str:
 def produce_pdf(session: Session, run: Any, job: Job) -> tuple[bytes, str]:
     """Build the run's content, render it to HTML and lay it out as PDF; return the PDF and
     the hash of the data it shows."""
-    page_size = run.page_size
+    page_size, kind = run.page_size, run.kind
     parts, digest = html_parts_of(session, run, job)
     # This commit ends the read transaction, and the layout reads nothing: on SQLite a read
     # transaction left open would keep the heartbeat thread from writing.
     job.progress(40, "pdf")
-    pdfs = render_parts(parts, page_size=page_size, progress=job.progress, check=job.check)
+    # A network's layout is long: it runs in a process of its own, which the worker stops
+    # when the run passes its time limit and which exits when the worker dies.
+    pdfs = render_parts(parts, page_size=page_size, progress=job.progress, check=job.check,
+                        apart=kind == ReportKind.NETWORK)
     return merge_pdfs(parts, pdfs), digest
 
 
@@ -141,20 +144,21 @@ def html_parts_of(session: Session, run: ReportRun, job: Job
     kind = ReportKind(run.kind)
     context = build_context(session, target_of(session, run), requester_name(session, run))
     digest = report_data_hash(context)
+    # End the read transaction before writing the progress: on SQLite a reader cannot turn
+    # writer once the heartbeat thread has written meanwhile (a network's data takes long).
+    session.commit()
     job.progress(25, "render")
     return html_parts(kind, context), digest
 
 
 def html_parts(kind: ReportKind, context: dict[str, Any]) -> list[tuple[str, str]]:
-    """Render a report as (title, HTML) parts: a network report is its cohort summary and
-    then one part per city, so that the cities can be laid out in parallel."""
+    """Render a report as (title, HTML) parts. A network report is one part: laid out as
+    one document, its pages are numbered through and its contents list every city."""
     if kind == ReportKind.SUMMARY:
         return [(context["city"]["name"], render.render_summary_html(context))]
     if kind == ReportKind.CITY:
         return [(context["city"]["name"], render.render_city_html(context))]
-    cohort = render.render_network_html({**context, "cities": []})
-    return [(context["network"]["name"], cohort)] + [
-        (city["city"]["name"], render.render_city_html(city)) for city in context["cities"]]
+    return [(context["network"]["name"], render.render_network_html(context))]
 
 
 def generate_now(session: Session, target: Target, user_id: int | None = None,

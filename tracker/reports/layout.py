@@ -32,14 +32,14 @@ POLL_SECONDS = 0.2
 
 
 def render_parts(parts: list[tuple[str, str]], *, page_size: str, progress: Progress,
-                 check: Check = lambda: None) -> list[bytes]:
-    """Lay out each part as PDF: in this process when there is one part, otherwise in a pool
-    of processes (WeasyPrint is single-threaded and CPU-bound), reporting progress 40→90.
-    `check` runs between parts and while waiting; it raises to stop the job."""
+                 check: Check = lambda: None, apart: bool = False) -> list[bytes]:
+    """Lay out each part as PDF: in this process when there is one part (unless `apart`),
+    otherwise in a pool of processes (WeasyPrint is single-threaded and CPU-bound), reporting
+    progress 40→90. `check` runs between parts and while waiting; it raises to stop the job."""
     static = (str(current_app.static_folder), current_app.static_url_path or "/static")
     jobs: list[Job] = [(html, page_size, *static) for _title, html in parts]
     started = time.perf_counter()
-    if len(parts) == 1 or processes() == 1:
+    if (len(parts) == 1 and not apart) or processes() == 1:
         results: list[PartResult] = []
         for job in jobs:
             check()
@@ -56,7 +56,8 @@ def _in_pool(jobs: list[Job], progress: Progress, check: Check) -> list[PartResu
     results: dict[int, PartResult] = {}
     # spawn, not fork: the parent may be a threaded server or consumer.
     context = multiprocessing.get_context("spawn")
-    pool = context.Pool(processes(), initializer=watch_parent, initargs=(os.getpid(),))
+    pool = context.Pool(min(processes(), len(jobs)), initializer=watch_parent,
+                        initargs=(os.getpid(),))
     try:
         # The longest parts first, so that no process is left with a long part at the end.
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0]))

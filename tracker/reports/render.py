@@ -3,18 +3,20 @@ WeasyPrint, fetching nothing but the app's own static files and `data:` URIs."""
 
 import io
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from tracker.charts import Figure, goal_strip_figure, status_style
 from tracker.charts.palette import PALETTE, STATUS_KEYS
 from tracker.progress.presenters import breakdown_label, number_text
 from tracker.reports.charts import print_trend
-from tracker.reports.content import city_report_context
+from tracker.reports.content import city_report_context, has_content
 from tracker.reports.fetch import StaticOnlyFetcher
 from tracker.reports.narrative import render_markdown
 
@@ -47,6 +49,23 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f} %"
 
 
+def css_string(text: str) -> str:
+    """Quote text as a CSS string (escaped: a translation cannot end the string or the
+    style element)."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n' else ch for ch in text)
+    return f'"{escaped}"'
+
+
+def page_css() -> Markup:
+    """The page footer's "Page X of Y" in the report's language, as an @page rule."""
+    marks = {"\x01": "counter(page)", "\x02": "counter(pages)"}
+    text = _("Page %(page)s of %(pages)s", page="\x01", pages="\x02")
+    pieces = [marks.get(piece) or css_string(piece)
+              for piece in re.split("([\x01\x02])", text) if piece]
+    rule = f"@page {{ @bottom-right {{ content: {' '.join(pieces)}; }} }}"
+    return Markup(rule)  # noqa: S704 - every piece is a CSS-escaped string or a counter
+
+
 def language() -> str:
     """The report's language (the <html lang> WeasyPrint writes into the PDF)."""
     locale = get_locale()
@@ -59,7 +78,8 @@ def helpers() -> dict[str, Any]:
             "print_trend": print_trend,
             "goal_strip": goal_strip, "number": number, "percent": percent,
             "static_url": static_url, "status_styles": [PALETTE[k] for k in STATUS_KEYS],
-            "breakdown_label": breakdown_label}
+            "breakdown_label": breakdown_label, "has_content": has_content,
+            "page_css": page_css}
 
 
 def render_city_html(context: dict[str, Any]) -> str:
@@ -68,8 +88,10 @@ def render_city_html(context: dict[str, Any]) -> str:
 
 
 def render_network_html(context: dict[str, Any]) -> str:
-    """The network report: cohort summary, then each city's report."""
-    return render_template("reports/network.html", n=context, **helpers())
+    """The network report as one document: cover, contents, cohort summary, each city with
+    something to report, the methodology once."""
+    silent = [c["city"]["name"] for c in context["cities"] if not has_content(c)]
+    return render_template("reports/network.html", n=context, silent=silent, **helpers())
 
 
 def render_summary_html(context: dict[str, Any]) -> str:
