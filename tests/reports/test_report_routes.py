@@ -193,9 +193,11 @@ def test_a_secretariat_asks_for_the_network_report_and_downloads_it(
     assert fake_render == ["<h1>Coastal Cities (2)</h1>"]  # one document, both cities
     show = client.get(f"/reports/runs/{run.id}").get_data(as_text=True)
     assert f'/reports/runs/{run.id}/download' in show and "<script>" not in show
-    assert "js/report-progress.js" in show and "being generated" in show
+    assert "js/report-progress.js" in show
+    assert "The report is ready." in show and "being generated" not in show  # it is done
     status = client.get(f"/reports/runs/{run.id}/status.json").get_json()
     assert status["status"] == "done" and status["progress"] == 100 and status["finished"]
+    assert status["message"] == "The report is ready."
     assert status["download_url"].endswith(f"/reports/runs/{run.id}/download")
     pdf = client.get(status["download_url"])
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
@@ -236,7 +238,8 @@ def test_a_queued_run_shows_its_progress_and_no_download(
     status = client.get(f"/reports/runs/{run.id}/status.json").get_json()
     assert status == {"id": run.id, "status": "queued", "progress": 0, "step": "queued",
                       "step_label": "Waiting for a worker", "finished": False,
-                      "download_url": None, "size": None, "error": "", "reason": ""}
+                      "download_url": None, "size": None, "error": "", "reason": "",
+                      "message": "The report is being generated."}
     page = client.get(f"/reports/runs/{run.id}").get_data(as_text=True)
     assert "Refresh" in page and "Generate again" not in page
     assert client.get(f"/reports/runs/{run.id}/download").status_code == 404

@@ -54,6 +54,13 @@ STEPS = {"queued": _l("Waiting for a worker"), "load": _l("Loading the data"),
          **{reason: _l("Failed") for reason in liveness.REASONS}}
 
 
+# What the run page says of a run, kept up to date by its poll (report-progress.js).
+RUN_MESSAGES = {RunStatus.QUEUED: _l("The report is being generated."),
+                RunStatus.RUNNING: _l("The report is being generated."),
+                RunStatus.DONE: _l("The report is ready."),
+                RunStatus.FAILED: _l("The report could not be generated.")}
+
+
 @bp.app_errorhandler(QueueUnavailable)
 def queue_unavailable(_error: QueueUnavailable) -> tuple[Any, int]:
     """Answer 503 with a clear message when the queue's broker cannot be reached."""
@@ -86,9 +93,8 @@ def start(target: runs.Target) -> Response:
     """Ask for a report; queue a new run, or go straight to the stored one."""
     check_queue()  # a broker that is down: 503 before anything is recorded
     run, created = runs.request_run(get_session(), target, current_user_id())
-    if created:
+    if created:  # the run page says how it goes (a flash would still say so once it is done)
         enqueue_after_request(saved_id(run))
-        flash(_("The report is being generated."), "success")
     else:
         flash(_("The data has not changed since this report was made: here it is."), "success")
     return redirect(url_for("reports.show_run", run_id=run.id))
@@ -195,7 +201,8 @@ def status_info(run: ReportRun) -> dict[str, Any]:
             "finished": run.status in (RunStatus.DONE, RunStatus.FAILED),
             "download_url": url_for("reports.download_run", run_id=run.id) if done else None,
             "size": run.size, "reason": run.step if failed and reason else "",
-            "error": (str(reason) if reason else run.error) if failed else ""}
+            "error": (str(reason) if reason else run.error) if failed else "",
+            "message": str(RUN_MESSAGES[run.status])}
 
 
 @bp.get("/reports/runs/<int:run_id>/status.json")
@@ -232,7 +239,6 @@ def regenerate_run(run_id: int) -> Response:
     if new.kind == ReportKind.COMPARISON and new.requested_by_id is None:
         comparison.remember_for_visitor(new)
     enqueue_after_request(saved_id(new))
-    flash(_("The report is being generated again."), "success")
     return redirect(url_for("reports.show_run", run_id=new.id))
 
 
@@ -247,7 +253,6 @@ def retry_run(run_id: int) -> Response:
     check_queue()
     if liveness.retry_run(get_session(), run):
         enqueue_after_request(saved_id(run))
-        flash(_("The report is being generated again."), "success")
     else:
         flash(_("Only a failed report can be retried."), "error")
     return redirect(url_for("reports.show_run", run_id=run.id))

@@ -4,12 +4,18 @@
   "use strict";
 
   var BADGES = { queued: "muted", running: "info", done: "success", failed: "error" };
+  var NOTICES = { done: "success", failed: "error" };
 
   function show(section, info) {
     var bar = section.querySelector("progress");
     var step = section.querySelector("[data-run-step]");
     var badge = section.querySelector("[data-run-badge] .badge");
+    var message = section.querySelector("[data-run-message]");
     if (bar) { bar.value = info.progress; bar.textContent = info.progress + " %"; }
+    if (message) {
+      message.textContent = info.message;
+      message.className = "flash flash--" + (NOTICES[info.status] || "info");
+    }
     if (step) { step.textContent = info.step_label; }
     if (badge) {
       badge.className = "badge badge--" + (BADGES[info.status] || "muted");
