@@ -56,6 +56,9 @@ def test_a_secretariat_generates_watches_and_downloads_a_network_report(
     assert page.url == status_url, "the page updated itself, without navigating"
     expect(page.locator("progress")).to_have_attribute("value", "100")
     expect(main.locator("[data-run-step]")).to_have_text("Ready")
+    # The page's message follows the run: it no longer says the report is being generated.
+    expect(main.locator("[data-run-message]")).to_have_text("The report is ready.")
+    expect(page.locator("body")).not_to_contain_text("being generated")  # nor a flash
     expect(main.locator("[data-run-refresh]")).to_be_hidden()
 
     with page.expect_download() as info:
