@@ -3,6 +3,7 @@
 every other value is a synthetic demo value and its source says so."""
 
 from tracker.demo.data import SYNTHETIC
+from tracker.demo.plans_shared import SHARED, shared_values
 
 VLR_2023 = ("Helsinki VLR 2023 indicator table (kestavyys.hel.fi); years 2018–2021 assumed "
             "from a 2018–2022 header with four values")
@@ -22,7 +23,7 @@ def quarterly(year: int, *values: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((year, i, value) for i, value in enumerate(values, start=1))
 
 
-VALUES: dict[str, dict[str, tuple[str, Series]]] = {
+OWN_VALUES: dict[str, dict[str, tuple[str, Series]]] = {
     "helsinki": {
         "HEL-HOMELESS": (VLR_2023, {"": annual(2018, "602", "601", "518", "450")}),
         "HEL-CHILD-LOWINC": (VLR_2023, {"": annual(2018, "12.4", "12.7", "10.8", "12.6")}),
@@ -69,3 +70,6 @@ VALUES: dict[str, dict[str, tuple[str, Series]]] = {
         "SLB-2.3.3": (SYNTHETIC, {"": annual(2023, "40", "48", "55")}),
     },
 }
+# With the values of the indicators the demo cities share for the comparison (plans_shared).
+VALUES = {slug: OWN_VALUES.get(slug, {}) | (shared_values(slug) if slug in SHARED else {})
+          for slug in dict.fromkeys([*OWN_VALUES, *SHARED])}

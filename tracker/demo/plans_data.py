@@ -29,6 +29,7 @@ from tracker.demo.plan_helpers import (
 )
 from tracker.demo.plans_ethekwini import ETHEKWINI
 from tracker.demo.plans_india import BHAVNAGAR, PATIALA_DISTRICT
+from tracker.demo.plans_shared import SHARED, shared_indicators
 
 # ------------------------------------------------------------------ Helsinki (§6, §9)
 
@@ -113,6 +114,10 @@ HELSINKI = {
     "indicators": HELSINKI_INDICATORS,
 }
 
-# Demo city slug → its plans (parents before children) and indicators.
-CITY_PLANS = {"ethekwini": ETHEKWINI, "patiala-district": PATIALA_DISTRICT,
-              "bhavnagar": BHAVNAGAR, "helsinki": HELSINKI}
+# Demo city slug → its plans (parents before children) and indicators, with the indicators
+# the published cities share for the comparison (plans_shared).
+CITY_PLANS: dict[str, dict[str, Any]] = {
+    "ethekwini": ETHEKWINI, "patiala-district": PATIALA_DISTRICT, "bhavnagar": BHAVNAGAR,
+    "helsinki": HELSINKI, "patiala": {"plans": [], "indicators": []}}
+CITY_PLANS = {slug: spec | {"indicators": spec["indicators"] + (
+    shared_indicators(slug) if slug in SHARED else [])} for slug, spec in CITY_PLANS.items()}
