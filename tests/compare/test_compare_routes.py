@@ -154,12 +154,13 @@ def test_drafts_are_counted_only_when_asked_and_only_flagged(compare_world: Worl
 @pytest.mark.usefixtures("compare_world")
 def test_cells_show_value_year_unit_status_and_score_inputs(
                                                             client: FlaskClient) -> None:
-    page = text(client.get("/compare?cities=city-a,city-b&goal=6"))
+    page = text(client.get("/compare?cities=city-a,city-b&goal=6&min_indicators=1"))
     assert "40 % (2021)" in page and "80 % (2021)" in page
     assert "Score 0" in page and "Score 100" in page
     assert "100 × (40 − 40) / (80 − 40) = 0.0" in page
     assert "Achiever" in page and "Aspirant" in page
-    html = client.get("/compare?cities=city-a,city-b&goal=6").get_data(as_text=True)
+    html = client.get("/compare?cities=city-a,city-b&goal=6&min_indicators=1").get_data(
+        as_text=True)
     assert html.count('class="chart chart--spark"') == 2
     assert "chart--bars" in html and "chart--heatmap" in html and "chart--trend" in html
 
@@ -172,11 +173,12 @@ def test_thresholds_in_the_url_change_categories(compare_world: World, client: F
 
     def ranking(url: str) -> str:
         """The ranking table's text."""
-        return text(client.get(url)).split("Scores and ranking", 1)[1].split("Scores follow")[0]
+        return text(client.get(url)).split("Scores and ranking", 1)[1].split("How the")[0]
 
-    base = "/compare?cities=city-a,city-b,city-loose&goal=6"
-    assert "50.0 Performer" in ranking(base)
-    assert "50.0 Aspirant" in ranking(base + "&performer=60&front_runner=70&achiever=90")
+    base = "/compare?cities=city-a,city-b,city-loose&goal=6&min_indicators=1"
+    assert "50.0 1 of 1 indicators Performer" in ranking(base)
+    assert "50.0 1 of 1 indicators Aspirant" in ranking(
+        base + "&performer=60&front_runner=70&achiever=90")
     assert ranking(base).count("Aspirant") == 1
 
 
@@ -193,7 +195,7 @@ def test_the_csv_export_holds_the_matrix_and_scores(compare_world: World, client
                                                     db: Session) -> None:
     measure(app, db, make_indicator, compare_world.cities["b"], "=B-2", "6.2.1", {2021: "1"},
             name="=HYPERLINK(\"http://evil\")")
-    response = client.get("/compare.csv?cities=city-a,city-b&goal=6")
+    response = client.get("/compare.csv?cities=city-a,city-b&goal=6&min_indicators=1")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
@@ -206,25 +208,25 @@ def test_the_csv_export_holds_the_matrix_and_scores(compare_world: World, client
     assert composite["score"] == "100.00" and "rank 1" in composite["score_inputs"]
 
 
-@pytest.mark.usefixtures("compare_world")
-def test_the_pdf_export_holds_the_ranking_and_the_matrix(
-                                                          client: FlaskClient) -> None:
+def test_the_pdf_export_holds_the_ranking_and_the_matrix(compare_world: World,
+                                                         client: FlaskClient) -> None:
     run_page = client.get("/compare.pdf?cities=city-a,city-b,city-u&goal=6").location
     response = client.get(f"{run_page}/download")  # the test queue ran the job at once
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF-")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-    assert "Scores and ranking" in text and "6.1.1" in text and "city-a" in text
-    assert "city-u" not in text  # an unpublished city a visitor may not read shows nothing
+    names = {key: city.name for key, city in compare_world.cities.items()}
+    assert "Scores and ranking" in text and "6.1.1" in text and names["a"] in text
+    assert names["u"] not in text  # an unpublished city a visitor may not read shows nothing
 
 
-@pytest.mark.usefixtures("compare_world")
-def test_the_xlsx_export_has_a_matrix_and_a_scores_sheet(
+def test_the_xlsx_export_has_a_matrix_and_a_scores_sheet(compare_world: World,
                                                          client: FlaskClient) -> None:
-    response = client.get("/compare.xlsx?cities=city-a,city-b&goal=6")
+    response = client.get("/compare.xlsx?cities=city-a,city-b&goal=6&min_indicators=1")
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["Matrix", "Scores"]
     scores = [[c.value for c in row] for row in book["Scores"].iter_rows(min_row=2)]
-    assert ["city-b", "composite", "100.00", "Achiever", "1"] in scores
+    assert ["city-b", "composite", "100.00", "Achiever", "1", "1 of 1 indicators",
+            compare_world.cities["b"].name] in [row[:7] for row in scores]
 
 
 # ---------------------------------------------------------------- notes

@@ -51,7 +51,9 @@ def pdf_text(client: FlaskClient, run: ReportRun) -> str:
     """The text of a run's PDF, downloaded as its status page offers it."""
     response = client.get(f"/reports/runs/{run.id}/download")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert f'filename=comparison-{run.id}.pdf' in response.headers["Content-Disposition"]
+    day = run.created_at.date().isoformat()  # what was asked for, and when
+    assert (f"filename=comparison-goal-6-city-a-city-b-city-u-{day}.pdf"
+            in response.headers["Content-Disposition"])
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
 
 
@@ -65,8 +67,8 @@ def test_a_visitor_gets_a_run_of_published_cities_only(client: FlaskClient,
     page = client.get(f"/reports/runs/{run.id}").get_data(as_text=True)
     assert "Download the PDF" in page and "data-run-autodownload" in page
     text = pdf_text(client, run)
-    assert "Scores and ranking" in text and "city-a" in text and "city-b" in text
-    assert "city-u" not in text and "Secret U water" not in text  # unpublished
+    assert "Scores and ranking" in text and "A-1" in text and "B-1" in text
+    assert "U-1" not in text and "Secret U water" not in text  # unpublished
 
 
 @pytest.mark.usefixtures("compare_world")
@@ -92,7 +94,7 @@ def test_a_signed_in_reader_gets_a_run_of_their_own(
     own = ask(client, db)
     assert own.id != visitors.id and own.requested_by_id == compare_world.users[
         "secretariat_a"].id
-    assert "city-u" in pdf_text(client, own)  # network A's secretariat reads city U
+    assert "U-1" in pdf_text(client, own)  # network A's secretariat reads city U
     auth.logout()
     auth.login(compare_world.users["officer_b"])
     assert client.get(f"/reports/runs/{own.id}").status_code == 403

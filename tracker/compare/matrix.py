@@ -9,6 +9,7 @@ from typing import Protocol
 from flask_babel import lazy_gettext as _l
 
 from tracker.cities.models import City
+from tracker.compare.calendars import calendar_note, cell_calendar
 from tracker.compare.queries import SdgRow
 from tracker.compare.scoring import Score
 from tracker.compare.selection import Selection
@@ -25,6 +26,7 @@ FLAG_LABELS = {
     YEARS: _l("Data years more than two years apart"),
     DRAFTS: _l("Includes draft or unapproved values"),
 }
+CALENDAR = "calendar"  # a row note, not a flag: fiscal years beside calendar years
 NO_INDICATOR, NO_DATA = "no_indicator", "no_data"
 EMPTY_LABELS = {NO_INDICATOR: _l("No indicator aligned"), NO_DATA: _l("No data")}
 MAX_YEAR_GAP = 2
@@ -42,6 +44,9 @@ class Cell:
     flags: list[str] = field(default_factory=list)
     score: Score | None = None
     excluded: str = ""  # why the cell is left out of scores
+    fiscal: bool = False  # the value shown is for a fiscal year, not a calendar year
+    period: str = ""  # the value's period as shown: "2022", "2022/23"
+    calendar_mixed: bool = False  # its row puts fiscal and calendar years side by side
 
     @property
     def primary(self) -> IndicatorProgress | None:
@@ -155,8 +160,9 @@ def shown_points(item: IndicatorProgress, year: int | None) -> list[tuple[int, f
 
 
 def make_cell(city: City, items: list[tuple[IndicatorProgress, str]], sel: Selection,
-              unapproved: set[int]) -> Cell:
-    """Order a cell's indicators (data first, closest alignment, code) and take its values."""
+              unapproved: set[int], split_labels: dict[tuple[int, int], str]) -> Cell:
+    """Order a cell's indicators (data first, closest alignment, code) and take its values
+    and the calendar of the value shown."""
     items = sorted(items, key=lambda pair: (not shown_points(pair[0], sel.year),
                                             RELATION_RANK.get(pair[1], 3),
                                             pair[0].indicator.code.lower()))
@@ -164,6 +170,8 @@ def make_cell(city: City, items: list[tuple[IndicatorProgress, str]], sel: Selec
     if items:
         cell.points = shown_points(items[0][0], sel.year)
         cell.has_drafts = items[0][0].indicator.id in unapproved
+    if cell.points:
+        cell.fiscal, cell.period = cell_calendar(city, cell.shown, cell.known[0], split_labels)
     return cell
 
 
@@ -183,6 +191,17 @@ def flag_row(row: Row) -> None:
         cell.flags = [flag for flag in FLAGS if checks[flag]]
     row.notes = {flag: note_text(row, flag) for flag in FLAGS
                  if any(flag in cell.flags for cell in cells)}
+    flag_calendars(row, cells)
+
+
+def flag_calendars(row: Row, cells: list[Cell]) -> None:
+    """Mark a row that shows fiscal years beside calendar years, and say which: a caveat
+    (the values are compared as they are), not a reason to leave them out of scores."""
+    if len({cell.fiscal for cell in cells}) < 2:
+        return
+    for cell in cells:
+        cell.calendar_mixed = True
+    row.notes[CALENDAR] = calendar_note([(c.city.name, c.fiscal, c.period) for c in cells])
 
 
 def note_text(row: Row, flag: str) -> str:
@@ -204,15 +223,15 @@ def note_text(row: Row, flag: str) -> str:
 
 
 def build_rows(progress: Sequence[CityItems], sel: Selection, sdg: dict[str, SdgRow],
-               unapproved: set[int]) -> list[Row]:
+               unapproved: set[int], split_labels: dict[tuple[int, int], str]) -> list[Row]:
     """Build and flag a row per SDG indicator in scope (those the catalogue knows)."""
     by_code = aligned(progress, sel)
     codes = set(by_code) | set(sel.indicators)
     rows = []
     for code in sorted((c for c in codes if c in sdg), key=lambda c: sdg[c].sort_key):
         cells_of = by_code.get(code, {})
-        cells = [make_cell(p.city, cells_of.get(saved_id(p.city), []), sel, unapproved)
-                 for p in progress]
+        cells = [make_cell(p.city, cells_of.get(saved_id(p.city), []), sel, unapproved,
+                           split_labels) for p in progress]
         row = Row(sdg[code], cells)
         flag_row(row)
         rows.append(row)

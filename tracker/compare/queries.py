@@ -10,7 +10,7 @@ from sqlmodel import Session, col
 from tracker.auth.models import Role, User
 from tracker.catalogue.models import Goal, SdgIndicator, Target
 from tracker.cities.models import City, Network, NetworkMembership
-from tracker.data.models import Observation, ObservationStatus
+from tracker.data.models import Observation, ObservationStatus, PeriodKind
 from tracker.indicators.models import LocalIndicator
 
 MAX_CITIES = 60  # a permalink cannot ask for the whole database
@@ -75,6 +75,20 @@ def unapproved_indicator_ids(session: Session, city_ids: Sequence[int]) -> set[i
                     col(Observation.value).is_not(None),
                     col(Observation.status) != ObservationStatus.APPROVED))
     return set(session.scalars(query))
+
+
+def split_year_labels(session: Session, city_ids: Sequence[int]) -> dict[tuple[int, int], str]:
+    """Return the labels of the split years ("2015-16") these cities' sources wrote, by
+    (indicator id, year): such a value is a fiscal year's whatever the indicator's calendar."""
+    if not city_ids:
+        return {}
+    query = (select(col(Observation.indicator_id), col(Observation.year),
+                    col(Observation.period_label))
+             .join(LocalIndicator, col(LocalIndicator.id) == col(Observation.indicator_id))
+             .where(col(LocalIndicator.city_id).in_(city_ids),
+                    col(Observation.period_kind) == PeriodKind.SPLIT_YEAR,
+                    col(Observation.is_deleted) == False))  # noqa: E712
+    return {(indicator_id, year): label for indicator_id, year, label in session.execute(query)}
 
 
 def load_sdg_rows(session: Session, codes: Iterable[str]) -> dict[str, SdgRow]:

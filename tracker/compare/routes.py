@@ -30,7 +30,8 @@ from tracker.bulk.formats import CSV_TYPE, XLSX_TYPE, fill_sheet, write_csv
 from tracker.charts import status_style
 from tracker.charts.palette import PALETTE
 from tracker.cities.models import City
-from tracker.compare import views
+from tracker.compare import chart_views, exports, views
+from tracker.compare.file_names import file_name
 from tracker.compare.matrix import EMPTY_LABELS, FLAG_LABELS
 from tracker.compare.notes import NoteForm, add_note, can_post_note, list_notes
 from tracker.compare.queries import list_choices
@@ -48,6 +49,7 @@ from tracker.plans.models import PlanKind
 from tracker.progress.presenters import decimal_text
 from tracker.reports import comparison
 from tracker.reports.worker import check_queue, enqueue_after_request
+from tracker.timeutil import utcnow
 
 bp = Blueprint("compare", __name__)
 NOTES = "/cities/<slug>/indicators/<path:code>/notes"
@@ -58,7 +60,8 @@ def compare_helpers() -> dict[str, Any]:
     """Give the comparison templates their labels and formatting helpers."""
     return {"status_style": status_style, "decimal_text": decimal_text, "unit_text": unit_text,
             "flag_labels": FLAG_LABELS, "empty_labels": EMPTY_LABELS,
-            "category_labels": CATEGORY_LABELS, "views": views,
+            "category_labels": CATEGORY_LABELS, "views": views, "chart_views": chart_views,
+            "coverage_text": exports.coverage_text, "not_ranked_text": exports.not_ranked_text,
             "glyphs": {key: style.glyph for key, style in PALETTE.items()}}
 
 
@@ -92,18 +95,20 @@ def show() -> str:
                                plan_kinds=list(PlanKind), t=texts, cells=cells)
 
 
-def attachment(data: bytes, mimetype: str, extension: str) -> Response:
-    """Send an export as a download."""
+def attachment(data: bytes, mimetype: str, comparison: Comparison, extension: str
+               ) -> Response:
+    """Send an export as a download named after what was compared, and when."""
+    name = file_name(comparison.selection, extension, utcnow().date())
     return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="comparison.{extension}"'})
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/compare.csv")
 def export_csv() -> Response:
     """Export the matrix and the scores as CSV (formula-like cells escaped)."""
     comparison = current_comparison()
-    rows = views.export_rows(comparison) + views.summary_rows(comparison)
-    return attachment(write_csv(views.EXPORT_HEADER, rows), CSV_TYPE, "csv")
+    rows = exports.export_rows(comparison) + exports.summary_rows(comparison)
+    return attachment(write_csv(exports.EXPORT_HEADER, rows), CSV_TYPE, comparison, "csv")
 
 
 @bp.get("/compare.xlsx")
@@ -114,12 +119,12 @@ def export_xlsx() -> Response:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Matrix"
-    fill_sheet(sheet, views.EXPORT_HEADER, views.export_rows(comparison))
-    fill_sheet(workbook.create_sheet("Scores"), views.SCORE_HEADER,
-               views.score_rows(comparison))
+    fill_sheet(sheet, exports.EXPORT_HEADER, exports.export_rows(comparison))
+    fill_sheet(workbook.create_sheet("Scores"), exports.SCORE_HEADER,
+               exports.score_rows(comparison))
     out = io.BytesIO()
     workbook.save(out)
-    return attachment(out.getvalue(), XLSX_TYPE, "xlsx")
+    return attachment(out.getvalue(), XLSX_TYPE, comparison, "xlsx")
 
 
 def load_indicator(city: City, code: str) -> LocalIndicator:

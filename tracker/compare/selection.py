@@ -36,6 +36,8 @@ class Selection:
     bounds: str = COHORT
     thresholds: Thresholds = field(default=DEFAULT_THRESHOLDS)
     trend: str | None = None
+    min_indicators: int | None = None  # the coverage rule; None: the configured one
+    min_share: int | None = None  # whole percent
 
     def args(self, **changes: Any) -> dict[str, str]:
         """Return the URL parameters of this selection (with changes), defaults left out."""
@@ -48,7 +50,9 @@ class Selection:
                "sort": "" if sel.sort == "indicator" else sel.sort,
                "comparable": "1" if sel.comparable_only else "",
                "strict": "1" if sel.strict else "",
-               "bounds": "" if sel.bounds == COHORT else sel.bounds, "trend": sel.trend or ""}
+               "bounds": "" if sel.bounds == COHORT else sel.bounds, "trend": sel.trend or "",
+               "min_indicators": "" if sel.min_indicators is None else str(sel.min_indicators),
+               "min_share": "" if sel.min_share is None else str(sel.min_share)}
         if sel.thresholds != DEFAULT_THRESHOLDS:
             out |= {"performer": str(sel.thresholds.performer),
                     "front_runner": str(sel.thresholds.front_runner),
@@ -104,4 +108,6 @@ def read_selection(args: Mapping[str, str]) -> Selection:
         strict=args.get("strict") == "1",
         bounds=next((b for b in BOUNDS if b == args.get("bounds")), COHORT),
         thresholds=read_thresholds(args),
-        trend=trend if SDG_CODE.match(trend) else None)
+        trend=trend if SDG_CODE.match(trend) else None,
+        min_indicators=whole(args.get("min_indicators"), 1, 500),
+        min_share=whole(args.get("min_share"), 0, 100))

@@ -2,8 +2,7 @@
 matrix, and score it (indicator, goal and composite scores, categories and a ranking)."""
 
 import math
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlmodel import Session
@@ -13,24 +12,19 @@ from tracker.auth.models import User
 from tracker.cities.models import City
 from tracker.compare.loading import load_scoped
 from tracker.compare.matrix import FLAG_LABELS, RELATION, Cell, Row, build_rows
-from tracker.compare.queries import load_cities, load_sdg_rows, unapproved_indicator_ids
-from tracker.compare.scoring import TARGETS, category, mean, score_cohort
+from tracker.compare.queries import (
+    load_cities,
+    load_sdg_rows,
+    split_year_labels,
+    unapproved_indicator_ids,
+)
+from tracker.compare.ranking import CoverageRule, Standing, coverage_rule, standings
+from tracker.compare.scoring import TARGETS, score_cohort
 from tracker.compare.selection import Selection
 from tracker.db import saved_id
 from tracker.memory import gc_paused
 from tracker.progress.queries import IndicatorData
 from tracker.progress.services import IndicatorProgress, indicator_progress
-
-
-@dataclass
-class Standing:
-    """A city's goal scores, composite score, category and rank."""
-
-    city: City
-    goals: dict[int, float] = field(default_factory=dict)
-    composite: float | None = None
-    category: str | None = None
-    rank: int | None = None
 
 
 @dataclass
@@ -43,17 +37,24 @@ class Comparison:
     rows: list[Row]
     standings: list[Standing]  # in the cities' order
     goals: dict[int, str]  # goal number → short title, of the rows shown
+    rule: CoverageRule  # the coverage a city needs to be ranked
 
     @property
     def ranking(self) -> list[Standing]:
-        """The cities with a composite score, best first."""
-        ranked = [s for s in self.standings if s.composite is not None]
-        return sorted(ranked, key=lambda s: (s.rank, s.city.name.lower()))
+        """The ranked cities (those meeting the coverage rule), best first."""
+        ranked = [s for s in self.standings if s.is_ranked]
+        return sorted(ranked, key=lambda s: (s.rank or 0, s.city.name.lower()))
 
     @property
     def unranked(self) -> list[Standing]:
-        """The cities without a composite score."""
-        return [s for s in self.standings if s.composite is None]
+        """The cities below the coverage rule."""
+        return [s for s in self.standings if not s.is_ranked]
+
+    @property
+    def scored_goals(self) -> list[int]:
+        """The goals with a score for at least one city (the ranking's goal columns)."""
+        return sorted({goal for s in self.standings for goal, cov in s.goal_coverage.items()
+                       if cov.m})
 
     @property
     def notes(self) -> list[Row]:
@@ -120,27 +121,6 @@ def score_row(row: Row, bounds: str, strict: bool = False) -> None:
         scored[n].score = score
 
 
-def standings(cities: list[City], rows: list[Row], sel: Selection) -> list[Standing]:
-    """Goal scores (means of indicators), composites (means of goals), categories, ranks."""
-    per_goal: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        for cell in row.cells:
-            if cell.score is not None:
-                per_goal[saved_id(cell.city)][row.sdg.goal_number].append(cell.score.value)
-    out, scored = [], []
-    for city in cities:
-        # Every goal listed has at least one score, so its mean is a number.
-        goals = {goal: math.fsum(scores) / len(scores)
-                 for goal, scores in sorted(per_goal[saved_id(city)].items())}
-        composite = mean(goals.values())
-        out.append(Standing(city, goals, composite, category(composite, sel.thresholds)))
-        if composite is not None:
-            scored.append((composite, out[-1]))
-    for n, (_composite, standing) in enumerate(sorted(scored, key=lambda s: -s[0]), start=1):
-        standing.rank = n
-    return out
-
-
 def order_rows(rows: list[Row], sel: Selection) -> list[Row]:
     """Keep comparable rows only when asked; order by a city's scores when asked."""
     if sel.comparable_only:
@@ -171,10 +151,12 @@ def build_comparison(session: Session, user: User | None, sel: Selection) -> Com
         session, [city_id for city_id, counted in drafts.items() if counted])
     codes = {link.code for p in progress for item in p.items
              for link in item.data.view.sdg_links} | set(sel.indicators)
-    rows = build_rows(progress, sel, load_sdg_rows(session, codes), unapproved)
+    labels = split_year_labels(session, [saved_id(city) for city, _internal in cities])
+    rows = build_rows(progress, sel, load_sdg_rows(session, codes), unapproved, labels)
     for row in rows:
         score_row(row, sel.bounds, sel.strict)
     city_list = [city for city, _internal in cities]
     goals = {row.sdg.goal_number: row.sdg.goal_title for row in rows}
+    rule = coverage_rule(sel)
     return Comparison(sel, city_list, drafts, order_rows(rows, sel),
-                      standings(city_list, rows, sel), dict(sorted(goals.items())))
+                      standings(city_list, rows, sel, rule), dict(sorted(goals.items())), rule)

@@ -7,15 +7,10 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from tracker.charts.bars import Group, grouped_bars_figure
-from tracker.charts.figure import Figure
 from tracker.charts.figure import cell as figure_cell
-from tracker.charts.heatmap import heatmap_figure
 from tracker.charts.spark import Sparklines
-from tracker.charts.trend import trend_figure
+from tracker.compare.calendars import period_words
 from tracker.compare.matrix import FLAG_LABELS, Cell, Row
-from tracker.compare.scoring import category, category_label
-from tracker.compare.services import Comparison
 from tracker.indicators.models import LocalIndicator
 from tracker.progress.presenters import decimal_text
 
@@ -54,7 +49,7 @@ def page_texts() -> dict[str, str]:
              "low": _("Cohort minimum"), "high": _("Cohort maximum"), "aimed": _("Aimed at"),
              "lower": _("lower is better"), "higher": _("higher is better"),
              "formula": _("Formula"), "notes": _("Notes"), "score": _("Score"),
-             "trend": _("Trend")}
+             "trend": _("Trend"), "calendar_mixed": _("Fiscal and calendar years side by side")}
     texts |= {f"flag_{key}": str(label) for key, label in FLAG_LABELS.items()}
     return texts | {f"status_{key}": str(style.label) for key, style in PALETTE.items()}
 
@@ -82,6 +77,7 @@ class CellText:
     score: str
     inputs: tuple[tuple[str, str], ...]  # (label, text) of the score's inputs
     excluded: str
+    calendar: str  # "fiscal 2022/23" where the row mixes calendars, else ""
 
 
 class PageCells:
@@ -123,10 +119,11 @@ class PageCells:
             self.indicator_url.replace("__city__", slug).replace("__code__", code),
             self.notes_url.replace("__city__", slug).replace("__code__", code),
             len(cell.items) - 1, latest is None,
-            value_text(cell), unit, str(latest[0]) if latest else "", status.replace("_", "-"),
+            value_text(cell), unit, cell.period, status.replace("_", "-"),
             t.get(f"status_{status}", ""), self.glyphs.get(status, ""),
             self.spark(cell, unit) if latest else Markup(""), flags_title(cell, t),
-            str(cell.score.rounded) if cell.score else "", score_inputs(cell, t), cell.excluded)
+            str(cell.score.rounded) if cell.score else "", score_inputs(cell, t), cell.excluded,
+            period_words(cell.fiscal, cell.period) if cell.calendar_mixed else "")
 
 
 def score_inputs(cell: Cell, t: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -152,100 +149,6 @@ def flags_title(cell: Cell, texts: dict[str, str]) -> str:
     return "; ".join(texts[f"flag_{flag}"] for flag in cell.flags)
 
 
-def score_bars(comparison: Comparison) -> Figure | None:
-    """Grouped bars of the indicators' scores, one bar per city (None without scores)."""
-    groups = [Group(row.sdg.code, [c.score.value if c.score else None for c in row.cells])
-              for row in comparison.rows if any(c.score for c in row.cells)]
-    if not groups:
-        return None
-    return grouped_bars_figure(groups, [c.name for c in comparison.cities],
-                               prefix="compare-bars", title=_("Indicator scores by city"),
-                               top=100.0)
-
-
-def trend_row(comparison: Comparison) -> Row | None:
-    """The row whose trend lines are overlaid: the chosen one, else the first with data."""
-    rows = [row for row in comparison.rows if row.with_data]
-    chosen = comparison.selection.trend
-    return next((row for row in rows if row.sdg.code == chosen), rows[0] if rows else None)
-
-
-def trend(comparison: Comparison) -> Figure | None:
-    """One row's series overlaid: one line per city (the first city's as the main line)."""
-    row = trend_row(comparison)
-    if row is None:
-        return None
-    lines = [(c.city.name, c.points) for c in row.with_data]
-    return trend_figure(lines[0][1], name=lines[0][0], disaggregations=lines[1:],
-                        prefix="compare-trend", title=_("%(code)s over time by city",
-                                                        code=row.sdg.code))
-
-
-def heatmap(comparison: Comparison) -> Figure | None:
-    """Goals × cities heat map of the goal scores (None without scores)."""
-    if not any(s.goals for s in comparison.standings):
-        return None
-    goals = list(comparison.goals)
-    return heatmap_figure([_("Goal %(n)s", n=g) for g in goals],
-                          [s.city.name for s in comparison.standings],
-                          [[s.goals.get(g) for s in comparison.standings] for g in goals],
-                          prefix="compare-heat", title=_("Goal scores by city"))
-
-
 def value_text(cell: Cell) -> str:
     """The value shown in a cell, exactly (no exponent, no rounding away of digits)."""
     return figure_cell(cell.latest[1]) if cell.latest else ""
-
-
-EXPORT_HEADER = ["goal", "target", "sdg_indicator", "sdg_title", "city", "local_indicator",
-                 "local_name", "relation", "year", "value", "unit", "status", "flags",
-                 "score", "score_inputs", "left_out_of_scores", "empty"]
-
-
-def export_rows(comparison: Comparison) -> list[list[str]]:
-    """The matrix, one line per row and city, then each city's goal and composite scores."""
-    from tracker.indicators.presenters import unit_text
-
-    out = []
-    for row in comparison.rows:
-        for c in row.cells:
-            ind = c.indicator
-            out.append([str(row.sdg.goal_number), row.sdg.target_code, row.sdg.code,
-                        row.sdg.title, c.city.slug, ind.code if ind else "",
-                        ind.name if ind else "", c.relation,
-                        str(c.latest[0]) if c.latest else "", value_text(c),
-                        unit_text(ind) if ind else "", c.primary.status if c.primary else "",
-                        ",".join(c.flags), f"{c.score.value:.2f}" if c.score else "",
-                        c.score.formula if c.score else "", c.excluded, c.empty])
-    return out
-
-
-SCORE_HEADER = ["city", "goal", "score", "category", "rank"]
-
-
-def score_rows(comparison: Comparison) -> list[list[str]]:
-    """Each city's goal scores and composite score with its category and rank."""
-    sel = comparison.selection
-    out = []
-    for s in comparison.standings:
-        for goal, score in s.goals.items():
-            out.append([s.city.slug, str(goal), f"{score:.2f}",
-                        category_label(category(score, sel.thresholds)), ""])
-        out.append([s.city.slug, "composite",
-                    "" if s.composite is None else f"{s.composite:.2f}",
-                    category_label(s.category), "" if s.rank is None else str(s.rank)])
-    return out
-
-
-def summary_rows(comparison: Comparison) -> list[list[str]]:
-    """The scores as lines of the matrix export: goal "all" holds the composite."""
-    blank = [""] * len(EXPORT_HEADER)
-    out = []
-    for city, goal, score, label, rank in score_rows(comparison):
-        line = list(blank)
-        line[0] = "all" if goal == "composite" else goal
-        line[4], line[13] = city, score
-        line[14] = " ".join(filter(None, [label, f"rank {rank}" if rank else ""]))
-        line[15] = "" if score else _("No comparable indicator: no score.")
-        out.append(line)
-    return out

@@ -13,7 +13,7 @@ from flask import render_template, session
 from sqlmodel import Session, col, select
 
 from tracker.auth.models import Role, User
-from tracker.compare import views
+from tracker.compare import print_context as printed
 from tracker.compare.selection import Selection, read_selection
 from tracker.compare.services import Comparison, compare
 from tracker.reports.models import Progress, ReportKind, ReportRun, RunStatus
@@ -21,8 +21,6 @@ from tracker.reports.render import helpers
 from tracker.reports.runs import stored_path
 from tracker.timeutil import utcnow
 
-# The print version leaves out the long SDG title and the score formula: the page holds them.
-PRINT_COLUMNS = [0, 2, 4, 5, 8, 9, 10, 11, 12, 13]
 VISITOR_RUNS = "comparison_runs"  # the session key of a visitor's comparison runs
 VISITOR_RUNS_KEPT = 20
 
@@ -37,17 +35,10 @@ def selection_of(run: ReportRun) -> Selection:
     return read_selection(dict(parse_qsl(run.selection)))
 
 
-def print_tables(comparison: Comparison) -> dict[str, list[list[str]] | list[str]]:
-    """The ranking and the matrix as the print template shows them."""
-    return {"header": [views.EXPORT_HEADER[i] for i in PRINT_COLUMNS],
-            "rows": [[row[i] for i in PRINT_COLUMNS] for row in views.export_rows(comparison)],
-            "score_header": views.SCORE_HEADER, "scores": views.score_rows(comparison)}
-
-
 def comparison_hash(comparison: Comparison) -> str:
-    """Return the hash of what a comparison shows (its cities, matrix and scores)."""
+    """Return the hash of what a comparison shows (its cities, matrix, scores and coverage)."""
     shown = {"cities": [[city.slug, city.name] for city in comparison.cities],
-             **print_tables(comparison)}
+             **printed.print_tables(comparison)}
     return hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()
 
 
@@ -86,10 +77,10 @@ def comparison_parts(db: Session, run: ReportRun, progress: Progress
     user = db.get(User, run.requested_by_id) if run.requested_by_id else None
     comparison = compare(db, user, selection_of(run))
     progress(25, "render")
-    html = render_template("compare/print.html", c=comparison,
-                           author=user.email if user else "",
-                           created=utcnow().strftime("%Y-%m-%d %H:%M UTC"),
-                           **print_tables(comparison), **helpers())
+    created = utcnow()
+    html = render_template("compare/print.html", c=comparison, author=user.email if user else "",
+                           created=created.strftime("%Y-%m-%d %H:%M UTC"),
+                           p=printed.print_context(comparison), **helpers())
     return [("Comparison", html)], comparison_hash(comparison)
 
 
