@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from tracker.auth.models import User
 from tracker.cities.models import City, Network, NetworkMembership
+from tracker.compare.file_names import run_file_name
 from tracker.reports import content
 from tracker.reports.content import report_data_hash
 from tracker.reports.models import ReportKind, ReportRun, RunStatus
@@ -178,8 +179,8 @@ def open_pdf(run: ReportRun) -> bytes | None:
 
 def download_name(session: Session, run: ReportRun) -> str:
     """Return the file name offered for a run's PDF (e.g. ethekwini-2024-city-7.pdf)."""
-    if run.kind == ReportKind.COMPARISON:
-        return f"comparison-{run.id}.pdf"
+    if run.kind == ReportKind.COMPARISON:  # what was compared, and when
+        return run_file_name(run.selection, run.created_at.date())
     target = target_of(session, run)
     subject = target.network if run.kind == ReportKind.NETWORK else target.city
     slug = subject.slug if subject is not None else "report"
