@@ -136,3 +136,13 @@ def test_equal_composites_share_a_rank(app: Flask, db: Session, make_city, make_
     ranks = {s.city.slug: s.rank for s in compare(db, None, read_selection(
         {"cities": "twin-0,twin-1,twin-2", "min_indicators": "1"})).standings}
     assert ranks == {"twin-1": 1, "twin-2": 1, "twin-0": 3}
+
+
+@pytest.mark.usefixtures("quartet")
+def test_the_api_gives_each_city_its_coverage_and_the_rule(client: FlaskClient) -> None:
+    body = client.get("/api/v1" + URL + "&min_share=40").json
+    assert body["coverage_rule"] == {"min_indicators": 3, "min_share_percent": 40}
+    scores = {s["city"]: s for s in body["scores"]}
+    assert scores["rv-west"]["coverage"] == {"n": 1, "m": 4}
+    assert scores["rv-west"]["rank"] is None and scores["rv-west"]["composite"] is None
+    assert scores["rv-south"]["coverage"] == {"n": 4, "m": 4} and scores["rv-south"]["rank"] == 1

@@ -61,6 +61,7 @@ def standing_json(standing: Standing, comparison: Comparison) -> dict[str, Any]:
     return {"city": standing.city.slug, "name": standing.city.name,
             "composite": json_number(standing.composite), "category": standing.category,
             "rank": standing.rank,
+            "coverage": {"n": standing.coverage.n, "m": standing.coverage.m},
             "goals": [{"goal": goal, "score": json_number(score),
                        "category": category(score, thresholds)}
                       for goal, score in standing.goals.items()]}
@@ -89,10 +90,15 @@ def selection_args() -> dict[str, str]:
              ("strict", "1 to leave proxy alignments out of scores"),
              ("performer", "Lowest Performer score (default 50)"),
              ("front_runner", "Lowest Front Runner score (default 65)"),
-             ("achiever", "Lowest Achiever score (default 100)"))],
+             ("achiever", "Lowest Achiever score (default 100)"),
+             ("min_indicators", "Scored indicators a city needs to be ranked (default 3)"),
+             ("min_share", "Share of the scored indicators, in %, a city needs to be ranked "
+                           "(default 50)"))],
          description="Cities the caller may not read are left out silently. Scores follow the "
                      "NITI Aayog SDG Urban Index (0–100 between the cohort's worst and best, "
-                     "goal = mean, composite = mean of goals); flagged cells are left out.")
+                     "goal = mean, composite = mean of goals); flagged cells are left out. A "
+                     "city is ranked only with scores on at least min_indicators of the "
+                     "indicators scored for anyone, and min_share % of them.")
 def compare_json() -> ResponseReturnValue:
     """Return the comparison of the readable cities named (or of a network's)."""
     sel = read_selection(selection_args())
@@ -105,5 +111,6 @@ def compare_json() -> ResponseReturnValue:
                   "plan_kind": sel.plan_kind, "year": sel.year, "bounds": sel.bounds,
                   "strict": sel.strict},
         "thresholds": vars(sel.thresholds).copy(),
+        "coverage_rule": vars(comparison.rule).copy(),
         "rows": [row_json(row) for row in comparison.rows],
         "scores": [standing_json(s, comparison) for s in comparison.standings]}

@@ -70,14 +70,23 @@ class GoalScore(ApiModel):
     category: Category
 
 
+class CompareCoverage(ApiModel):
+    """How many of the indicators scored for anyone (m) a city has a score on (n)."""
+
+    n: int
+    m: int
+
+
 class CompareStanding(ApiModel):
-    """A city's goal scores, composite, category and rank."""
+    """A city's goal scores, composite, category and rank, and its coverage (a city below
+    the coverage rule has no composite, category, goal scores or rank)."""
 
     city: str
     name: str
     composite: Number
     category: Category
     rank: int | None
+    coverage: CompareCoverage
     goals: list[GoalScore]
 
 
@@ -109,11 +118,19 @@ class CompareThresholds(ApiModel):
     achiever: int
 
 
+class CompareRule(ApiModel):
+    """The coverage a city needs to be ranked."""
+
+    min_indicators: int
+    min_share_percent: int
+
+
 class ComparisonPublic(ApiModel):
     """Cities side by side: the matrix, its flags and the scores."""
 
     cities: list[ComparedCity]
     scope: CompareScope
     thresholds: CompareThresholds
+    coverage_rule: CompareRule
     rows: list[CompareRow]
     scores: list[CompareStanding]
