@@ -1,10 +1,15 @@
-"""`tracker demo load`: the demo networks, cities and users."""
+"""`tracker demo load`: the demo networks, cities and users; `tracker demo scale`: a large
+synthetic network for benchmarks (tracker.demo.scale_cli)."""
+
+from typing import Any
 
 import click
 from flask.cli import AppGroup
 
 from tracker.db import get_session
 from tracker.demo.data import DEMO_PASSWORD
+from tracker.demo.scale_cli import run_scale
+from tracker.demo.scale_values import ScaleSpec
 from tracker.demo.services import load_demo
 
 
@@ -24,3 +29,17 @@ def load() -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, scope in report.logins:
         click.echo(f"  {role:<12} {email:<42} {scope}")
+
+
+@demo_cli.command("scale")
+@click.option("--network", required=True, help="Network slug (created when missing).")
+@click.option("--cities", type=int, required=True, help="Number of cities.")
+@click.option("--indicators", type=int, required=True, help="Indicators per city.")
+@click.option("--years", type=int, required=True, help="Years of values per indicator.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--first-year", type=int, default=2015, show_default=True)
+@click.option("--chunk", type=int, default=100, show_default=True,
+              help="Cities written (and committed) at a time.")
+def scale(**options: Any) -> None:
+    """Generate a network of synthetic cities with approved values (for benchmarks)."""
+    run_scale(ScaleSpec(**{k.replace("-", "_"): v for k, v in options.items()}))
