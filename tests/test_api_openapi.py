@@ -107,13 +107,13 @@ def read_everything(api: Caller) -> None:
     api.call("GET", CITY + "/climate", 401)
     # open data: a visitor reads a published city's approved values; an unpublished city
     # is 404 (never 401: its existence is not given away)
-    # eThekwini's SDBIP KPIs have no approved value yet; its five indicators shared for the
+    # eThekwini's SDBIP KPIs have no approved value yet; its six indicators shared for the
     # comparison have five each (2018–2022; 2023 is submitted)
     approved = api.call("GET", CITY + "/observations?per_page=500", 200)["items"]
-    assert len(approved) == 25 and {item["status"] for item in approved} == {"approved"}
+    assert len(approved) == 6 * 5 and {item["status"] for item in approved} == {"approved"}
     patiala = CITY.replace("ethekwini", "patiala-district")
     visible = api.call("GET", patiala + "/observations?per_page=500", 200)["items"]
-    assert len(visible) == 40 + 4 * 5 and {item["status"] for item in visible} == {"approved"}
+    assert len(visible) == 40 + 5 * 5 and {item["status"] for item in visible} == {"approved"}
     api.call("GET", CITY.replace("ethekwini", "bhavnagar") + "/observations", 404)
 
 

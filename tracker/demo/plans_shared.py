@@ -1,7 +1,8 @@
 """Demo indicators the published demo cities share, so that the comparison page has something
-like for like to compare: five SDG indicators defined the same way (identical alignment, same
-unit and direction) in eThekwini, Helsinki and Patiala District, two of them in Patiala too
-(too few to be ranked: the page shows the coverage rule at work).
+like for like to compare: six SDG indicators defined the same way (identical alignment, same
+unit and direction) in eThekwini, Helsinki and Patiala District — three of them under goal 11,
+so that goal can be ranked on its own — and two of them in Patiala too (too few to be ranked:
+the page shows the coverage rule at work).
 
 Every value here is a synthetic demo value (the source says so). Road deaths and PM2.5 are
 counted by calendar year everywhere except Patiala District's own DIF indicator (its fiscal
@@ -25,6 +26,8 @@ KINDS: dict[str, tuple[str, str, str, str, str, str | None]] = {
               "higher", "6.1.1", None),
     "SAN": ("Population using safely managed sanitation services", "percent", "", "higher",
             "6.2.1", None),
+    "SLUM": ("Urban population living in slums or informal settlements", "percent", "",
+             "lower", "11.1.1", None),
     "MSW": ("Municipal solid waste collected and managed in controlled facilities", "percent",
             "", "higher", "11.6.1", None),
     "PM25": ("Annual mean fine particulate matter (PM2.5)", "other", "µg/m³", "lower",
@@ -37,15 +40,18 @@ TABLE = """
 ethekwini         ETH ROAD  29.8 28.9 24.1 26.0 25.2 24.6
 ethekwini         ETH WATER 78.5 79.6 80.2 81.4 82.3 83.0
 ethekwini         ETH SAN   66.0 67.2 68.1 69.5 70.4 71.2
+ethekwini         ETH SLUM  26.1 25.4 24.8 24.0 23.1 22.5
 ethekwini         ETH MSW   81.0 82.5 83.1 84.0 85.2 86.0
 ethekwini         ETH PM25  19.8 19.1 17.2 18.0 17.6 17.1
 helsinki          HEL ROAD  1.8  1.5  1.2  1.4  1.3  1.1
 helsinki          HEL WATER 99.6 99.6 99.7 99.7 99.8 99.8
 helsinki          HEL SAN   99.1 99.2 99.2 99.3 99.4 99.4
+helsinki          HEL SLUM  0.0  0.0  0.0  0.0  0.0  0.0
 helsinki          HEL MSW   98.2 98.5 98.6 98.9 99.0 99.1
 helsinki          HEL PM25  6.9  6.4  5.6  5.9  5.5  5.2
 patiala-district  DIF WATER 58.4 60.1 62.0 64.3 66.1 68.0
 patiala-district  DIF SAN   51.2 53.0 55.4 57.1 59.3 61.0
+patiala-district  DIF SLUM  14.2 13.8 13.1 12.5 12.0 11.4
 patiala-district  DIF MSW   32.0 35.5 38.0 41.2 44.0 47.5
 patiala-district  DIF PM25  71.0 66.5 58.2 62.4 60.1 57.3
 patiala           PAT ROAD  16.9 16.2 13.8 15.1 14.6 14.0
