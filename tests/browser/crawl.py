@@ -156,6 +156,7 @@ class Crawler:
     app: Flask
     base_url: str
     role: str
+    signed_in: bool
     results: list[PageResult] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     per_endpoint: dict[str, int] = field(default_factory=dict)
@@ -182,6 +183,16 @@ class Crawler:
             return None
         return endpoint
 
+    def redirected(self, page: Page, path: str, endpoint: str) -> PageResult | None:
+        """For a visitor, ask first (no rendering) whether the page sends to the login page."""
+        if self.signed_in:
+            return None
+        response = page.request.get(self.base_url + path, max_redirects=0)
+        response.dispose()
+        if 300 <= response.status < 400:
+            return PageResult(role=self.role, url=path, endpoint=endpoint, status=302)
+        return None
+
     def crawl(self, page: Page, start: list[str]) -> list[PageResult]:
         """Visit the start URLs and the links found on the way."""
         queue = deque(start)
@@ -192,7 +203,8 @@ class Crawler:
                 continue
             self.seen.add(path)
             self.per_endpoint[endpoint] = self.per_endpoint.get(endpoint, 0) + 1
-            result = visit(page, self.base_url + path, endpoint, self.role)
+            result = self.redirected(page, path, endpoint) or visit(
+                page, self.base_url + path, endpoint, self.role)
             self.results.append(result)
             if result.status == 200:
                 queue.extend(page.eval_on_selector_all(

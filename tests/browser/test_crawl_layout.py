@@ -85,7 +85,8 @@ def crawl_as(browser: Browser, base_url: str, app: Flask, role: str, email: str 
     try:
         if email:
             sign_in(context, base_url, email)
-        return Crawler(app=app, base_url=base_url, role=role).crawl(context.new_page(), start)
+        crawler = Crawler(app=app, base_url=base_url, role=role, signed_in=email is not None)
+        return crawler.crawl(context.new_page(), start)
     finally:
         context.close()
 
