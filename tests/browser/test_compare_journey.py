@@ -1,6 +1,6 @@
-"""A reviewer compares the four demo cities on Goal 11 and on Goal 6, sorts the rows by a
-city's score, follows a "not like for like" marker to its explanation and exports the CSV
-(issue 8, done-when)."""
+"""A reviewer compares the four demo cities on Goal 11 (ranked where coverage allows, charts
+titled with legends) and on Goal 6, sorts the rows by a city's score, follows a "not like for
+like" marker to its explanation and exports the CSV (issues 8 and 15)."""
 
 import csv
 import io
@@ -47,6 +47,15 @@ def test_a_reviewer_compares_the_demo_cities(tab: Tab) -> None:
     for name in CITIES.values():
         assert any(h.startswith(name) for h in headers), headers
     assert "11.6.1" in matrix_codes(page)
+    # Goal 11 has three indicators shared alike: three cities ranked, Bhavnagar (one proxy
+    # value) shown with its coverage instead of a rank.
+    ranking = main(page).locator("table.compare-ranking")
+    expect(ranking).to_contain_text("Not ranked — coverage 1 of 3")
+    expect(ranking.locator("tbody tr").first).to_contain_text("1 Helsinki")
+    expect(ranking).to_contain_text("3 of 3 indicators")
+    bars = main(page).locator("figure#chart-bars")
+    expect(bars.get_by_role("heading", name="Indicator scores by city")).to_be_visible()
+    expect(bars.locator(".compare-legend li")).to_have_count(len(CITIES))
 
     choose(page, "6")  # the form keeps the cities ticked; tick again is harmless
     expect(page).to_have_url(re.compile(r"goal=6"))
