@@ -1,6 +1,7 @@
 """Benchmarks of report runs (run by `make bench`): re-asking for a report whose data has not
 changed is answered from the stored run in under 100 ms (median, the whole request), and a
-20-city network report is laid out on both cores and finishes in under 2 minutes."""
+20-city network report, one document laid out in a process of its own, finishes in under 2
+minutes."""
 
 import logging
 import statistics
@@ -63,7 +64,7 @@ def test_an_unchanged_report_is_served_in_under_100_ms(
     assert median < REUSE_LIMIT_MS
 
 
-def test_a_20_city_network_report_uses_both_cores_within_2_minutes(
+def test_a_20_city_network_report_is_one_document_within_2_minutes(
         app: Flask, db: Session, make_network: Any, make_city: Any,
         make_indicator: Any, caplog: pytest.LogCaptureFixture) -> None:
     network = make_network(slug="cohort", name="Cohort of Twenty")
@@ -83,10 +84,9 @@ def test_a_20_city_network_report_uses_both_cores_within_2_minutes(
           f"in {len(stats['pids'])} processes busy {stats['busy']:.1f} s, "
           f"{stats['cpu']:.1f} s CPU ({stats['cpu'] / stats['wall']:.2f} cores)")
     assert total < NETWORK_LIMIT_S
-    assert stats["parts"] == CITIES + 1 and len(stats["pids"]) == 2
-    # Laid out one at a time, the parts' busy time could not exceed the wall time; two
-    # processes side by side come near twice it (less their start-up, ~1.5 s each).
-    assert stats["busy"] > 1.3 * stats["wall"], "the parts were not laid out in parallel"
+    # One document (pages numbered through, one contents), so one layout, in one process
+    # other than the worker's (which stops it at the time limit).
+    assert stats["parts"] == 1 and len(stats["pids"]) == 1
 
 
 def pdf_pages(pdf: bytes) -> int:
