@@ -41,4 +41,9 @@ from tracker.indicators.models import (  # noqa: F401
     LocalIndicator,
 )
 from tracker.plans.models import ElementAlignment, Plan, PlanElement  # noqa: F401
+from tracker.progress.stored_models import (  # noqa: F401
+    ProgressVersion,
+    StoredCityProgress,
+    StoredIndicatorProgress,
+)
 from tracker.reports.models import ReportRun  # noqa: F401
