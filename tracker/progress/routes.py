@@ -22,7 +22,7 @@ from tracker.cities.queries import list_network_cities
 from tracker.db import get_session
 from tracker.indicators.presenters import unit_text
 from tracker.plans import queries as plan_queries
-from tracker.progress import rule_views, views
+from tracker.progress import rule_views, stored_queries, views
 from tracker.progress.presenters import breakdown_label, decimal_text, number_text, year_text
 from tracker.progress.result import STATUSES
 from tracker.progress.services import (
@@ -32,6 +32,7 @@ from tracker.progress.services import (
     city_progress,
     count_list,
 )
+from tracker.progress.stored import recompute_after_request
 
 bp = Blueprint("progress", __name__)
 CITY = "/cities/<slug>"
@@ -150,12 +151,35 @@ def show_indicator(city: City, code: str) -> str:
 @bp.get("/networks/<slug>/progress")
 @network_route("watch_network")
 def show_network(network: Network) -> str:
-    """The network's cities × the 17 goals, each cell a status (symbol and text)."""
+    """The network's cities × the 17 goals, each cell a status (symbol and text), read from
+    the stored results (tracker.progress.stored); with drafts, computed for the page shown."""
     session: Session = get_session()
     user = signed_in_user()
-    cities = list_network_cities(session, network, user)
     drafts = request.args.get("drafts") == "1"  # everyone here may read these cities' drafts
-    progresses = cities_progress(session, cities, include_drafts=drafts)
+    fresh = stored_queries.freshness(session, network, user)
+    count = stored_queries.page_count(fresh)
+    pages = stored_queries.Pagination(min(page_number(), count), count)  # past the end: last
+    if drafts:
+        rows, as_of = network_live_rows(session, network, pages.page), None
+    else:
+        rows, as_of = stored_queries.stored_rows(session, network, user, pages.page)
+        recompute_after_request(fresh.stale_ids)
     return render_template("progress/network.html", network=network, drafts=drafts,
-                           rows=[(p, views.goal_statuses(p)) for p in progresses],
+                           rows=rows, as_of=as_of, fresh=fresh, pagination=pages,
                            legend=[status_style(s) for s in (*STATUSES, INSUFFICIENT)])
+
+
+def page_number() -> int:
+    """The page asked for (1 when absent or not a positive number)."""
+    page = request.args.get("page", 1, type=int)
+    return page if page and page > 0 else 1
+
+
+def network_live_rows(session: Session, network: Network, page: int
+                      ) -> list[stored_queries.NetworkRow]:
+    """A page of the network's cities with progress computed now (drafts counted)."""
+    cities = list_network_cities(session, network, signed_in_user())
+    size = stored_queries.PAGE_SIZE
+    shown = cities[(page - 1) * size:page * size]
+    return [stored_queries.live_row(p)
+            for p in cities_progress(session, shown, include_drafts=True)]
