@@ -1,10 +1,11 @@
 """Engine, per-request session and the metadata naming convention."""
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Protocol, cast
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import Numeric, String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import QueryableAttribute
@@ -63,6 +64,31 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+# Statements that cannot change stored data; anything else counts as a write (see note_write).
+_READ_ONLY_STATEMENTS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "PRAGMA",
+                         "SHOW", "SET", "EXPLAIN")
+_WRITES_IN_CTE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+WROTE = "db_wrote"  # key in `g`: a statement of this app context may have written
+
+
+def note_write(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    """Mark the app context as having written when a statement may change stored data.
+
+    Every statement counts, whichever way it was sent (an ORM flush, `session.execute`, a
+    driver-level batch on `session.connection()`), so a read-only request that wrote can
+    never end without its commit: unknown statements count as writes."""
+    if has_app_context() and not reads_only(statement):
+        g.setdefault(WROTE, True)
+
+
+def reads_only(statement: str) -> bool:
+    """Can this SQL statement not change stored data?"""
+    head = statement.lstrip()[:9].upper()
+    if head.startswith("WITH"):
+        return _WRITES_IN_CTE.search(statement) is None
+    return head.startswith(_READ_ONLY_STATEMENTS)
+
+
 class Database:
     """The app's engine and the factory of its sessions."""
 
@@ -74,8 +100,11 @@ class Database:
 
 
 def init_db(app: Flask) -> None:
-    """Create the engine from config and close the request session on teardown."""
+    """Create the engine from config, watch it for writes, and close the request session on
+    teardown."""
     engine = app.config.get("ENGINE") or make_engine(app.config["DATABASE_URL"])
+    if not event.contains(engine, "before_cursor_execute", note_write):  # once per engine
+        event.listen(engine, "before_cursor_execute", note_write)
     app.extensions["tracker_db"] = Database(engine)
     app.teardown_appcontext(close_session)
 
@@ -88,15 +117,35 @@ def get_db() -> Database:
 def get_session() -> Session:
     """Return the session of this request (or app context), opening it on first use."""
     if "db_session" not in g:
-        g.db_session = get_db().session_factory()
+        database = get_db()
+        session = database.session_factory()
+        if not database.closes_sessions:
+            # The test's shared session: what the test itself wrote before this request is
+            # flushed now, so that it does not count as the request's write.
+            session.flush()
+            g.pop(WROTE, None)
+        g.db_session = session
     return cast(Session, g.db_session)
+
+
+def session_wrote() -> bool:
+    """Has this app context written anything (flushing the session's pending changes first)?"""
+    session = g.get("db_session")
+    if session is not None:
+        session.flush()
+    return bool(g.get(WROTE))
 
 
 def commit_session() -> None:
     """Commit the unit of work of this request, if a session was opened."""
     session = g.get("db_session")
     if session is not None:
+        if get_db().closes_sessions:
+            # This session is thrown away after the request: expiring every loaded object
+            # would only cost time (a request that loaded 100 000 rows paid seconds).
+            session.expire_on_commit = False
         session.commit()
+        g.pop(WROTE, None)
 
 
 def rollback_session() -> None:
@@ -104,15 +153,30 @@ def rollback_session() -> None:
     session = g.get("db_session")
     if session is not None:
         session.rollback()
+        g.pop(WROTE, None)
+
+
+def end_read_only() -> None:
+    """End a request that wrote nothing: no commit; its session closes on teardown."""
+    g.db_read_only = True
 
 
 def close_session(_exc: BaseException | None = None) -> None:
-    """Roll back whatever was not committed and close the session."""
+    """Close the session: its transaction ends with nothing committed that was not already.
+
+    A read-only request's session is closed without an explicit rollback (which would expire
+    every loaded object first); closing returns the connection, whose transaction ends."""
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    if get_db().closes_sessions:
+        session.close()
+    elif g.pop("db_read_only", False):
+        # The test's shared session: keep what the test wrote before the request, but read
+        # afresh afterwards, as the next request's own session would.
+        session.expire_all()
+    else:
         session.rollback()
-        if get_db().closes_sessions:
-            session.close()
 
 
 class _Stored(Protocol):

@@ -4,19 +4,40 @@ exception (the rule of Indico's `RH.process`), whatever the HTTP status.
 The commit runs inside the view's dispatch, so a commit the database refuses (a stale
 version, a duplicate cell) becomes the error response itself (409) instead of a 500 raised
 after the answer was already built.
+
+A read-only request (GET, HEAD, OPTIONS) that wrote nothing does not commit: its session is
+closed on teardown, which ends its transaction without expiring every object it loaded (on
+a network's pages that expiry was a fifth of the CPU). One that did write still commits, so
+no write is ever lost; the few that write on purpose say so with `expect_write_on_read`, and
+under TESTING any other one fails, so that a new write behind a GET is noticed.
 """
 
+import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.db import commit_session, rollback_session
+from tracker.db import commit_session, end_read_only, rollback_session, session_wrote
 from tracker.errors import StaleEditError, stale_record_message
 from tracker.locking import is_busy, is_unique_violation
+
+logger = logging.getLogger(__name__)
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+EXPECTED_WRITE = "write_on_read"  # key in `g`: why this read-only request writes
+# Read-only routes that write on purpose, and why (their write commits as any other).
+WRITING_READS = {
+    "compare.export_pdf": "records the PDF's report run (a link others can open), reused "
+                          "while the data is unchanged",
+}
+
+
+class UnexpectedWriteOnRead(AssertionError):
+    """Under TESTING: a read-only request wrote without saying why (expect_write_on_read)."""
 
 
 class UnitOfWorkFlask(Flask):
@@ -26,11 +47,39 @@ class UnitOfWorkFlask(Flask):
         """Run the view, then commit its work; roll back when either raised."""
         try:
             response = super().dispatch_request()
-            commit_session()
+            finish_unit_of_work()
         except BaseException:
             rollback_session()
             raise
         return response
+
+
+def expect_write_on_read(reason: str) -> None:
+    """Declare that this read-only request writes on purpose (`reason` says what), so that
+    its commit is expected."""
+    g.setdefault(EXPECTED_WRITE, reason)
+
+
+def finish_unit_of_work() -> None:
+    """Commit the request's work; a read-only request that wrote nothing ends uncommitted."""
+    if request.method in READ_ONLY_METHODS:
+        if not session_wrote():
+            end_read_only()
+            return
+        check_write_on_read()
+    commit_session()
+
+
+def check_write_on_read() -> None:
+    """Let an expected write of a read-only request commit; log any other (it commits all
+    the same: no write is lost), and under TESTING fail."""
+    if g.get(EXPECTED_WRITE) or request.endpoint in WRITING_READS:
+        return
+    message = f"{request.method} {request.path} ({request.endpoint}) wrote to the database"
+    if current_app.testing:
+        raise UnexpectedWriteOnRead(message + ": move the write to a POST, or declare it "
+                                    "with expect_write_on_read")
+    logger.warning("%s; committing it", message)
 
 
 def register_conflict_handlers(app: Flask) -> None:
