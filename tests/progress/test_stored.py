@@ -281,3 +281,18 @@ def test_a_city_never_computed_is_shown_as_recomputing(
     page = text(client.get(network_page))
     assert "Not computed yet: recomputing." in page and "Recomputing 1 city" in page
     assert "Recomputing" not in text(client.get(network_page))
+
+
+def test_a_write_request_recomputes_its_city_once_it_has_committed(
+        db: Session, client: FlaskClient, city_two: City, auth: Auth, make_user: Any) -> None:
+    auth.login(make_user("officer", city=city_two))
+    w1 = indicator(db, city_two, "W-1").id
+    before = version(db, city_two)
+    response = client.post("/cities/stored-city/indicators/W-1/retire",
+                           data={"reason": "Replaced"})
+    assert response.status_code == 302
+    assert version(db, city_two) == before + 1
+    # the request queued its city; the test queue ran the task after the commit
+    assert stale_cities(db, [city_two.id]) == []
+    assert db.get(StoredIndicatorProgress, w1) is None
+    stored_matches_fresh(db, city_two)
