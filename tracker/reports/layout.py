@@ -17,7 +17,6 @@ from pathlib import Path
 from flask import current_app
 
 from tracker.reports import render
-from tracker.reports.fetch import StaticOnlyFetcher
 from tracker.reports.runs import new_file_name, reports_dir
 
 # A child of the worker's logger: the benchmarks read the layout statistics there.
@@ -100,6 +99,8 @@ def log_layout(results: list[PartResult], wall: float) -> None:
 def _part_pdf(html: str, page_size: str, static_dir: str, static_path: str) -> PartResult:
     """Lay out one part (runs in a pool process: no app context, so the fetcher is built
     here from the static folder); return the PDF, the process id and its timings."""
+    # WeasyPrint (~0.5 s CPU to import) loads only where a PDF is made
+    from tracker.reports.fetch import StaticOnlyFetcher
     started, cpu = time.time(), time.process_time()
     fetcher = StaticOnlyFetcher(base_url=render.DEFAULT_BASE_URL, static_dir=Path(static_dir),
                                 static_path=static_path)

@@ -1,11 +1,13 @@
 """Turn report data into print HTML (Jinja templates in templates/reports/) and into PDF with
 WeasyPrint, fetching nothing but the app's own static files and `data:` URIs."""
 
+from __future__ import annotations
+
 import io
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
 from flask_babel import get_locale
@@ -17,8 +19,10 @@ from tracker.charts.palette import PALETTE, STATUS_KEYS
 from tracker.progress.presenters import breakdown_label, number_text
 from tracker.reports.charts import print_trend
 from tracker.reports.content import city_report_context, has_content
-from tracker.reports.fetch import StaticOnlyFetcher
 from tracker.reports.narrative import render_markdown
+
+if TYPE_CHECKING:  # WeasyPrint (~0.5 s CPU to import) loads only where a PDF is made
+    from tracker.reports.fetch import StaticOnlyFetcher
 
 PAGE_SIZES = ("A4", "Letter")
 DEFAULT_BASE_URL = "http://report.invalid/"  # a host that cannot resolve: nothing leaves
@@ -101,6 +105,7 @@ def render_summary_html(context: dict[str, Any]) -> str:
 
 def make_fetcher(base_url: str) -> StaticOnlyFetcher:
     """The allow-list fetcher for this app's static folder."""
+    from tracker.reports.fetch import StaticOnlyFetcher
     return StaticOnlyFetcher(base_url=base_url, static_dir=Path(current_app.static_folder or ""),
                              static_path=current_app.static_url_path or "/static")
 
