@@ -296,3 +296,15 @@ def test_a_write_request_recomputes_its_city_once_it_has_committed(
     assert stale_cities(db, [city_two.id]) == []
     assert db.get(StoredIndicatorProgress, w1) is None
     stored_matches_fresh(db, city_two)
+
+
+def test_the_recompute_command(app: Flask, db: Session, city_two: City) -> None:
+    change_target(app, db, city_two)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["progress", "recompute", "--city", "stored-city"])
+    assert result.exit_code == 0 and result.output.startswith("1 of 1 cities recomputed in ")
+    stored_matches_fresh(db, city_two)
+    again = runner.invoke(args=["progress", "recompute"])
+    assert again.output.startswith("0 of ")  # nothing stale is computed twice
+    wrong = runner.invoke(args=["progress", "recompute", "--city", "nowhere"])
+    assert wrong.exit_code == 1 and "No such city" in wrong.output

@@ -1,16 +1,23 @@
-"""`tracker progress …`: assess a series from a CSV file with the progress engine."""
+"""`tracker progress …`: assess a series from a CSV file with the progress engine; bring the
+stored progress of cities up to date."""
 
 import json
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlmodel import col
 
 from tracker.bulk.formats import BulkFileError, read_table
+from tracker.cities.models import City
+from tracker.db import get_session
 from tracker.progress.extensions import assess
 from tracker.progress.method import DEFAULT_BASE_YEAR, DEFAULT_TARGET_YEAR, first_year
 from tracker.progress.result import ProgressInputError, SeriesResult
+from tracker.progress.stored import recompute_in_app
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 COLUMNS = ("Year", "Value")
@@ -121,3 +128,20 @@ def option_number(text: str | None, name: str) -> Decimal | None:
     if not value.is_finite():
         raise click.BadParameter(f"{text!r} is not a number.", param_hint=name)
     return value
+
+
+@progress_cli.command("recompute")
+@click.option("--city", "slugs", multiple=True, help="Only this city (by slug); repeatable.")
+def recompute_command(slugs: tuple[str, ...]) -> None:
+    """Bring the stored progress of every city (or of the given ones) up to date, as the
+    background task does; print how many cities were recomputed and how long it took."""
+    session = get_session()
+    query = select(col(City.id))
+    if slugs:
+        query = query.where(col(City.slug).in_(slugs))
+    ids = [city_id for city_id in session.scalars(query) if city_id is not None]
+    if slugs and len(ids) < len(set(slugs)):
+        raise click.ClickException("No such city: check the slugs given.")
+    start = time.perf_counter()
+    done = recompute_in_app(ids)
+    click.echo(f"{done} of {len(ids)} cities recomputed in {time.perf_counter() - start:.1f} s")

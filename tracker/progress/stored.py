@@ -169,10 +169,16 @@ def recompute_stale(session: Session, city_ids: Iterable[int], forget: bool = Fa
     return done
 
 
+def recompute_in_app(city_ids: Iterable[int]) -> int:
+    """Bring these cities' stored progress up to date in the app's session (emptied after
+    each batch when it is the worker's own); return how many were recomputed."""
+    return recompute_stale(get_session(), list(city_ids), forget=get_db().closes_sessions)
+
+
 @register_task(TASK_NAME)
 def recompute_progress(city_ids: Iterable[int]) -> None:
     """The background task: bring these cities' stored progress up to date."""
-    recompute_stale(get_session(), list(city_ids), forget=get_db().closes_sessions)
+    recompute_in_app(city_ids)
 
 
 def recompute_after_request(city_ids: Iterable[int]) -> None:
