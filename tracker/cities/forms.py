@@ -49,6 +49,12 @@ def country_choices() -> list[SelectChoice]:
     return choices((c.alpha_2, f"{c.name} ({c.alpha_2})") for c in countries)
 
 
+def country_options(codes: list[str]) -> list[SelectChoice]:
+    """Offer these countries by name, after "Any country" (a list's country filter)."""
+    named = sorted(((code, country_name(code)) for code in codes), key=lambda c: c[1])
+    return choices([("", _l("Any country")), *named])
+
+
 def month_choices() -> list[SelectChoice]:
     """Return the twelve months as choices."""
     return choices((n, calendar.month_name[n]) for n in range(1, 13))
@@ -163,3 +169,23 @@ def submitted_version(form: FlaskForm) -> int:
     raw = str(form.expected_version.data or "")
     version = whole_number(raw)
     return -1 if version is None else version
+
+
+class CitySearchForm(TrackerForm):
+    """Search a list of cities by name or country (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or country"), validators=[Optional(), Length(max=100)])
+    country = SelectField(_l("Country"), validators=[Optional()])
+
+    def offer_countries(self, codes: list[str]) -> None:
+        """Offer these countries (those of the cities listed), by name, and "any"."""
+        self.country.choices = country_options(codes)
+
+    def filters(self) -> tuple[str, str]:
+        """Return the valid search text and country ("" for what is missing or refused)."""
+        q = "" if self.q.errors else (self.q.data or "").strip()
+        country = "" if self.country.errors else (self.country.data or "")
+        return q, country

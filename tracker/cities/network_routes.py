@@ -16,10 +16,10 @@ from tracker.auth.models import Role
 from tracker.cities import queries
 from tracker.cities.forms import MemberForm, NetworkForm, NewNetworkForm, submitted_version
 from tracker.cities.models import Network, NetworkCreate
-from tracker.cities.routes import bp
+from tracker.cities.routes import bp, city_search, search_args
 from tracker.cities.services import (
     CityError,
-        add_member,
+    add_member,
     create_network,
     remove_member,
     update_network,
@@ -28,6 +28,7 @@ from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
 from tracker.pages import render_form
+from tracker.paging import page_number, page_of
 
 
 def member_choices(network: Network) -> list[SelectChoice]:
@@ -44,19 +45,21 @@ def list_networks() -> str:
 
 @bp.get("/networks/<slug>")
 @network_route("read_public")
-def show_network(network: Network) -> str:
-    """Show a network and the member cities the visitor may read."""
+def show_network(network: Network) -> tuple[str, int]:
+    """Show a network and a page of the member cities the visitor may read, searched."""
     user = signed_in_user()
-    session = get_session()
-    cities = queries.list_network_cities(session, network, user)
+    form_search, q, country, status = city_search(network)
+    query = queries.search_network_cities(network, user, q, country)
+    page = page_of(get_session(), query, page_number())
     can_manage = can_manage_network(user, network)
     form = None
     if user is not None and user.role == Role.ADMIN:
         form = MemberForm()
         form.city.choices = member_choices(network)
-    return render_template("networks/show.html", network=network, cities=cities,
+    return render_template("networks/show.html", network=network, cities=page.items,
+                           page=page, form=form_search, search=search_args(q, country),
                            can_manage=can_manage, member_form=form,
-                           can_watch=can_watch_network(user, network))
+                           can_watch=can_watch_network(user, network)), status
 
 
 @bp.route("/networks/new", methods=["GET", "POST"])

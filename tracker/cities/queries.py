@@ -1,6 +1,9 @@
 """Reads of networks and cities, filtered by who is asking and eager-loaded for templates."""
 
-from sqlalchemy import func
+from typing import Any
+
+import pycountry
+from sqlalchemy import ColumnElement, Select, and_, func, or_, true
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 from sqlmodel import Session, col, select
@@ -26,6 +29,58 @@ def list_cities(session: Session, user: User | None) -> list[City]:
         .order_by(func.lower(City.name))
     )
     return list(session.scalars(query))
+
+
+def countries_named(text: str) -> list[str]:
+    """Return the codes of the countries whose name (or code) holds this text."""
+    needle = text.casefold()
+    return [c.alpha_2 for c in pycountry.countries
+            if needle in c.name.casefold() or needle == c.alpha_2.casefold()]
+
+
+def city_filter(q: str = "", country: str = "") -> ColumnElement[bool]:
+    """Return a filter on City: the name (or its country's name) holds `q`, in `country`."""
+    clauses: list[ColumnElement[bool]] = []
+    if q.strip():
+        text = q.strip().lower()
+        clauses.append(or_(func.lower(col(City.name)).contains(text, autoescape=True),
+                           col(City.country_code).in_(countries_named(text))))
+    if country:
+        clauses.append(col(City.country_code) == country)
+    return and_(true(), *clauses)
+
+
+def search_cities(user: User | None, q: str = "", country: str = "") -> Select[Any]:
+    """Select the readable cities matching the search, by name, with networks and parent
+    area loaded (page it: it never runs for every city at once)."""
+    return (select(City)
+            .where(readable_cities_clause(user), city_filter(q, country))
+            .options(_with_networks(), selectinload(relation(City.parent)))
+            .order_by(func.lower(City.name), col(City.id)))
+
+
+def list_city_countries(session: Session, user: User | None,
+                        network: Network | None = None) -> list[str]:
+    """List the codes of the countries of the readable cities (of a network's members)."""
+    query = select(City.country_code).where(readable_cities_clause(user)).distinct()
+    if network is not None:
+        query = query.where(col(City.id).in_(_members(network)))
+    return sorted(session.scalars(query))
+
+
+def search_network_cities(network: Network, user: User | None, q: str = "",
+                          country: str = "") -> Select[Any]:
+    """Select the network's readable member cities matching the search, by name."""
+    return (select(City)
+            .where(col(City.id).in_(_members(network)), readable_cities_clause(user),
+                   city_filter(q, country))
+            .options(selectinload(relation(City.parent)))
+            .order_by(func.lower(City.name), col(City.id)))
+
+
+def _members(network: Network) -> Select[Any]:
+    """Select the ids of the network's member cities."""
+    return select(NetworkMembership.city_id).where(NetworkMembership.network_id == network.id)
 
 
 def get_city(session: Session, slug: str) -> City | None:

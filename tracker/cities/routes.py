@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -19,7 +19,13 @@ from tracker.auth.access import (
 from tracker.auth.city_scope import city_route, current_user_id
 from tracker.auth.models import Role, User
 from tracker.cities import queries
-from tracker.cities.forms import CityForm, NewCityForm, country_choices, submitted_version
+from tracker.cities.forms import (
+    CityForm,
+    CitySearchForm,
+    NewCityForm,
+    country_choices,
+    submitted_version,
+)
 from tracker.cities.models import City, CityCreate, Network
 from tracker.cities.services import CityError, create_city, update_city
 from tracker.coverage.queries import get_city_coverage
@@ -27,15 +33,33 @@ from tracker.db import get_session
 from tracker.errors import StaleEditError
 from tracker.forms import choices
 from tracker.pages import render_form
+from tracker.paging import page_number, page_of
 
 bp = Blueprint("cities", __name__)
 
 
+def city_search(network: Network | None = None) -> tuple[CitySearchForm, str, str, int]:
+    """Read the search of a city list from the query string: the form, the valid text and
+    country, and the status (422 when part of it is refused; the rest still applies)."""
+    form = CitySearchForm(formdata=request.args)
+    form.offer_countries(queries.list_city_countries(get_session(), signed_in_user(), network))
+    status = 200 if form.validate() else 422
+    return form, *form.filters(), status
+
+
+def search_args(q: str, country: str) -> dict[str, str]:
+    """Return the search as query-string arguments for the page links (none when empty)."""
+    return {name: value for name, value in (("q", q), ("country", country)) if value}
+
+
 @bp.get("/cities/")
-def list_cities() -> str:
-    """List the cities the visitor may read."""
-    cities = queries.list_cities(get_session(), signed_in_user())
-    return render_template("cities/list.html", cities=cities)
+def list_cities() -> tuple[str, int]:
+    """List a page of the cities the visitor may read, searched by name or country."""
+    form, q, country, status = city_search()
+    query = queries.search_cities(signed_in_user(), q, country)
+    page = page_of(get_session(), query, page_number())
+    return render_template("cities/list.html", cities=page.items, page=page, form=form,
+                           search=search_args(q, country)), status
 
 
 @bp.get("/cities/<slug>")

@@ -1,9 +1,18 @@
 """Completeness pages of a city and of a network for one period, and the pages where
 secretariats set reporting windows (when values may be entered and when they are due)."""
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -13,12 +22,18 @@ from tracker.auth.access import (
     signed_in_user,
 )
 from tracker.auth.city_scope import city_route, current_user_id, network_route
+from tracker.bulk.formats import CSV_TYPE
 from tracker.cities.models import City, Network
 from tracker.data import completeness, windows
-from tracker.data.completeness_forms import PeriodForm, WindowForm
+from tracker.data import completeness_table as ct
+from tracker.data.completeness import Period
+from tracker.data.completeness_export import period_slug, table_csv
+from tracker.data.completeness_forms import NetworkTableForm, PeriodForm, WindowForm
 from tracker.data.queries import period_name
 from tracker.db import get_session
 from tracker.pages import render_form
+from tracker.paging import page_number, page_of
+from tracker.timeutil import utcnow
 
 bp = Blueprint("completeness", __name__)
 
@@ -31,21 +46,20 @@ def period_helpers() -> dict[str, Any]:
     return {"period_name": period_name}
 
 
-def chosen_period(cities: list[City]) -> tuple[PeriodForm, int, int, int]:
-    """Read the period from the query string; what is missing comes from the most urgent
-    period of the cities (overdue, then open, then closed; see completeness.urgency); when
-    it is wrong, say so (422)."""
-    form = PeriodForm(formdata=request.args)
+def chosen_period(form: PeriodForm, default: Callable[[], Period]) -> tuple[int, int, int]:
+    """Read the period from the query string; what is missing comes from `default` (the most
+    urgent period: overdue, then open, then closed; see completeness.urgency); when it is
+    wrong, say so (422)."""
     if not form.validate():
-        return form, *completeness.default_period(get_session(), cities), 422
+        return *default(), 422
     if form.year.data:
         year, quarter = form.year.data, int(form.quarter.data or 0)
     else:
-        year, quarter = completeness.default_period(get_session(), cities)
+        year, quarter = default()
         if request.args.get("quarter"):
             quarter = int(form.quarter.data or 0)
     form.year.data, form.quarter.data = year, quarter
-    return form, year, quarter, 200
+    return year, quarter, 200
 
 
 @bp.get("/cities/<slug>/completeness")
@@ -53,8 +67,10 @@ def chosen_period(cities: list[City]) -> tuple[PeriodForm, int, int, int]:
 def show_city(city: City) -> Page:
     """Show which of a city's due indicators are entered, submitted, approved or overdue."""
     user = signed_in_user()
-    form, year, quarter, status = chosen_period([city])
     session = get_session()
+    form = PeriodForm(formdata=request.args)
+    year, quarter, status = chosen_period(
+        form, lambda: completeness.default_period(session, [city]))
     return render_template("data/completeness.html", city=city, form=form,
                            result=completeness.load_city(session, city, year, quarter),
                            windows=windows.list_city_windows(session, city),
@@ -64,15 +80,41 @@ def show_city(city: City) -> Page:
 @bp.get("/networks/<slug>/completeness")
 @network_route("watch_network")
 def show_network(network: Network) -> Page:
-    """Show every member city's completeness for a period, side by side."""
-    user = signed_in_user()
+    """Show a page of the member cities' completeness for a period, filtered and sorted,
+    with the whole network's figures."""
     session = get_session()
-    cities = completeness.list_member_cities(session, network)
-    form, year, quarter, status = chosen_period(cities)
+    form, table, status = network_table(network)
+    page = page_of(session, ct.table_select(network, table), page_number(), scalars=False)
+    page.items = [ct.to_row(row, table) for row in page.items]
     return render_template("data/completeness_network.html", network=network, form=form,
-                           year=year, quarter=quarter,
-                           results=completeness.load_many(session, cities, year, quarter),
-                           can_set_windows=can_manage_network(user, network)), status
+                           year=table.year, quarter=table.quarter, page=page,
+                           table=table, args=form.args(table),
+                           summary=ct.summarise(session, network, table),
+                           can_set_windows=can_manage_network(signed_in_user(), network)
+                           ), status
+
+
+@bp.get("/networks/<slug>/completeness.csv")
+@network_route("watch_network")
+def export_network(network: Network) -> Response:
+    """Send the whole table (every member city, filtered and sorted as on the page) as CSV,
+    streamed from the database in batches."""
+    form, table, _status = network_table(network)
+    name = f"completeness-{network.slug}-{period_slug(table)}.csv"
+    return Response(stream_with_context(table_csv(get_session(), network, table)),
+                    mimetype=CSV_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def network_table(network: Network) -> tuple[NetworkTableForm, ct.TableQuery, int]:
+    """Read the network table's period, filters and order from the query string."""
+    session = get_session()
+    today = utcnow().date()
+    form = NetworkTableForm(formdata=request.args)
+    form.offer_countries(ct.list_countries(session, network))
+    year, quarter, status = chosen_period(
+        form, lambda: ct.network_default_period(session, network, today))
+    return form, form.table_query(year, quarter, today), status
 
 
 def save_window(form: WindowForm, city: City | None = None, network: Network | None = None

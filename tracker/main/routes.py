@@ -7,21 +7,25 @@ from flask_login import login_required
 from tracker.auth.access import required_user, signed_in_user
 from tracker.auth.models import Role
 from tracker.catalogue.queries import list_goals
-from tracker.cities.queries import list_cities
+from tracker.cities.queries import search_cities
 from tracker.db import get_session
 from tracker.health import health_response
 from tracker.main.queries import load_home
+from tracker.paging import page_of
 from tracker.timeutil import utcnow
 
 bp = Blueprint("main", __name__)
+HOME_CITIES = 12  # a first row of cities; the search and the paged list hold the rest
 
 
 @bp.get("/")
 def home() -> str:
-    """Show what the tracker is, the 17 goals and the cities the visitor may read."""
+    """Show what the tracker is, the 17 goals, the first cities the visitor may read (by
+    name) and a search of them all."""
     session = get_session()
-    return render_template("main/home.html", goals=list_goals(session),
-                           cities=list_cities(session, signed_in_user()))
+    cities = page_of(session, search_cities(signed_in_user()), 1, HOME_CITIES)
+    return render_template("main/home.html", goals=list_goals(session), cities=cities.items,
+                           city_total=cities.total)
 
 
 @bp.get("/home")
