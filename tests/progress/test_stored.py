@@ -15,13 +15,14 @@ from sqlmodel import Session, col, select
 from tests.factories import Auth, boundary
 from tests.progress.test_progress_routes import align, text
 from tracker.auth.models import Role
-from tracker.cities.models import City
+from tracker.cities.models import City, Network
 from tracker.cities.services import add_member
 from tracker.data import bulk_review
 from tracker.data.models import Observation, ObservationStatus
 from tracker.data.services import Entry, delete_observation, review_observation, save_observation
 from tracker.indicators.models import IndicatorAlignment, LocalIndicator, LocalIndicatorCreate
 from tracker.indicators.services import remove_sdg_alignment, set_retired, update_indicator
+from tracker.progress import stored_queries
 from tracker.progress.services import city_progress
 from tracker.progress.stored import recompute_stale, stale_cities
 from tracker.progress.stored_models import (
@@ -308,3 +309,17 @@ def test_the_recompute_command(app: Flask, db: Session, city_two: City) -> None:
     assert again.output.startswith("0 of ")  # nothing stale is computed twice
     wrong = runner.invoke(args=["progress", "recompute", "--city", "nowhere"])
     assert wrong.exit_code == 1 and "No such city" in wrong.output
+
+
+def test_the_network_page_is_paged(
+        db: Session, client: FlaskClient, network_page: str, make_city: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    network = db.exec(select(Network).where(Network.slug == "stored-net")).one()
+    make_city(network=network, slug="another-city", name="Another City")
+    monkeypatch.setattr(stored_queries, "PAGE_SIZE", 1)
+    client.get(network_page)  # stores the new city
+    first, second = text(client.get(network_page)), text(client.get(network_page + "?page=2"))
+    assert "Another City" in first and "Stored City" not in first  # by name
+    assert "Page 1 of 2" in first and "Stored City" in second and "Page 2 of 2" in second
+    assert "Stored City" in text(client.get(network_page + "?page=9"))  # past the end: last
+    assert client.get(network_page + "?page=x").status_code == 400

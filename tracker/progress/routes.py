@@ -21,6 +21,7 @@ from tracker.cities.models import City, Network
 from tracker.cities.queries import list_network_cities
 from tracker.db import get_session
 from tracker.indicators.presenters import unit_text
+from tracker.paging import page_number
 from tracker.plans import queries as plan_queries
 from tracker.progress import rule_views, stored_queries, views
 from tracker.progress.presenters import breakdown_label, decimal_text, number_text, year_text
@@ -157,8 +158,7 @@ def show_network(network: Network) -> str:
     user = signed_in_user()
     drafts = request.args.get("drafts") == "1"  # everyone here may read these cities' drafts
     fresh = stored_queries.freshness(session, network, user)
-    count = stored_queries.page_count(fresh)
-    pages = stored_queries.Pagination(min(page_number(), count), count)  # past the end: last
+    pages = stored_queries.page_of(fresh, page_number())
     if drafts:
         rows, as_of = network_live_rows(session, network, pages.page), None
     else:
@@ -167,12 +167,6 @@ def show_network(network: Network) -> str:
     return render_template("progress/network.html", network=network, drafts=drafts,
                            rows=rows, as_of=as_of, fresh=fresh, pagination=pages,
                            legend=[status_style(s) for s in (*STATUSES, INSUFFICIENT)])
-
-
-def page_number() -> int:
-    """The page asked for (1 when absent or not a positive number)."""
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
 
 
 def network_live_rows(session: Session, network: Network, page: int

@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from tracker.auth.access import readable_cities_clause
 from tracker.auth.models import User
 from tracker.cities.models import City, Network, NetworkMembership
+from tracker.paging import Page
 from tracker.progress.services import CityProgress
 from tracker.progress.stored import is_stale, with_results
 from tracker.progress.stored_models import StoredCityProgress
@@ -42,24 +43,6 @@ class Freshness:
     stale_ids: list[int] = field(default_factory=list)
 
 
-@dataclass
-class Pagination:
-    """A page number and how many pages there are (for _partials/_pagination.html)."""
-
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        """Is there a page before?"""
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        """Is there a page after?"""
-        return self.page < self.pages
-
-
 def member_cities(network: Network, user: User | None) -> Select[Any]:
     """The filter of a network's member cities this user may read, as a query of ids."""
     members = select(col(NetworkMembership.city_id)).where(
@@ -80,9 +63,10 @@ def freshness(session: Session, network: Network, user: User | None) -> Freshnes
     return Freshness(total, stale or 0, stale_ids)
 
 
-def page_count(freshness_: Freshness) -> int:
-    """How many pages the network's cities fill (at least one)."""
-    return max(1, math.ceil(freshness_.cities / PAGE_SIZE))
+def page_of(freshness_: Freshness, page: int) -> Page:
+    """The page asked for among those the network's cities fill (past the end: the last)."""
+    pages = max(1, math.ceil(freshness_.cities / PAGE_SIZE))
+    return Page(min(page, pages), pages, freshness_.cities, PAGE_SIZE)
 
 
 def stored_rows(session: Session, network: Network, user: User | None, page: int
