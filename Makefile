@@ -42,11 +42,10 @@ run: install
 	TRACKER_SECURE_COOKIES=$${TRACKER_SECURE_COOKIES:-0} $(BIN)/tracker run --host $(HOST) --port $(PORT)
 
 # Two workers: CI machines have two cores; each worker gets its own SQLite file and
-# PostgreSQL schema (tests/conftest.py). TEST_WORKERS=0 runs in one process. loadgroup keeps
-# the tests of one xdist_group on one worker (the page crawl runs once, not once per worker).
+# PostgreSQL schema (tests/conftest.py). TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 test: system-test install
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15
 
 # ruff with the project's configuration (pyproject.toml); .ci/run calls it before the tests.
 lint: install
