@@ -25,6 +25,7 @@ from tracker.indicators.models import (
 )
 from tracker.indicators.services import create_indicator
 from tracker.progress.services import cities_progress
+from tracker.progress.stored_models import StoredCityProgress, StoredIndicatorProgress
 
 SMALL = ScaleSpec(network="scaletest", cities=5, indicators=4, years=3, seed=7, chunk=2)
 # The 4 indicators spread over the 231 active, non-repeated SDG indicators of the bundled
@@ -163,15 +164,33 @@ def test_progress_statuses_vary(db: Session) -> None:
     assert len(statuses) >= 4, statuses  # improving, stalling and worsening indicators
 
 
-def test_command_prints_the_pace_and_refuses_a_second_run(runner: FlaskCliRunner) -> None:
+def test_command_prints_the_pace_and_refuses_a_second_run(runner: FlaskCliRunner,
+                                                           db: Session) -> None:
     args = ["demo", "scale", "--network", "clitest", "--cities", "3", "--indicators", "2",
             "--years", "2"]
     first = runner.invoke(args=args)
     assert first.exit_code == 0, first.output
     assert "3 cities, 12 values" in first.output
+    assert "Progress stored for 3 cities" in first.output
+    ids = db.scalars(select(City.id).where(col(City.slug).startswith("clitest-scale-"))).all()
+    stored = db.scalars(select(StoredCityProgress.city_id).where(
+        col(StoredCityProgress.city_id).in_(ids))).all()
+    assert sorted(stored) == sorted(ids)
+    assert count(db, StoredIndicatorProgress,
+                 col(StoredIndicatorProgress.city_id).in_(ids)) == 6  # 3 cities × 2
     second = runner.invoke(args=args)
     assert second.exit_code == 1
     assert "3 scale cities (clitest-scale-…) already exist" in second.output
+
+
+def test_progress_can_be_left_to_the_recompute_command(runner: FlaskCliRunner,
+                                                      db: Session) -> None:
+    result = runner.invoke(args=["demo", "scale", "--network", "later", "--cities", "2",
+                                 "--indicators", "2", "--years", "2", "--progress", "none"])
+    assert result.exit_code == 0, result.output
+    assert "tracker progress recompute" in result.output
+    ids = db.scalars(select(City.id).where(col(City.slug).startswith("later-scale-"))).all()
+    assert count(db, StoredCityProgress, col(StoredCityProgress.city_id).in_(ids)) == 0
 
 
 @pytest.mark.parametrize(("option", "value"), [("--cities", "0"), ("--years", "51"),

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from tracker.db import get_session
 from tracker.demo.data import DEMO_PASSWORD
-from tracker.demo.scale_cli import run_scale
+from tracker.demo.scale_cli import PROGRESS_MODES, run_scale
 from tracker.demo.scale_values import ScaleSpec
 from tracker.demo.services import load_demo
 
@@ -40,6 +40,8 @@ def load() -> None:
 @click.option("--first-year", type=int, default=2015, show_default=True)
 @click.option("--chunk", type=int, default=100, show_default=True,
               help="Cities written (and committed) at a time.")
-def scale(**options: Any) -> None:
+@click.option("--progress", type=click.Choice(PROGRESS_MODES), default="now",
+              show_default=True, help="Stored progress: compute now, queue it, or not.")
+def scale(progress: str, **options: Any) -> None:
     """Generate a network of synthetic cities with approved values (for benchmarks)."""
-    run_scale(ScaleSpec(**{k.replace("-", "_"): v for k, v in options.items()}))
+    run_scale(ScaleSpec(**options), progress)

@@ -143,10 +143,3 @@ def analyse(session: Session) -> None:
     if is_postgres(connection):
         connection.execute(text(f"ANALYZE {', '.join(ANALYSED)}"))
 
-
-def finish_progress(city_count: int) -> str:
-    """Say how the new cities' progress is computed. Hook: when stored progress results
-    exist (issue 16), recompute them here for ScaleTally.city_ids."""
-    message: str = _("Progress of the %(count)d cities: computed when a page shows it (no "
-                     "stored results to refresh).", count=city_count)
-    return message
