@@ -44,6 +44,7 @@ from tracker.reports.worker import (
     check_queue,
     enqueue_after_request,
 )
+from tracker.unit_of_work import expect_write_on_read
 
 bp = Blueprint("reports", __name__)
 
@@ -54,6 +55,8 @@ STEPS = {"queued": _l("Waiting for a worker"), "load": _l("Loading the data"),
          **{reason: _l("Failed") for reason in liveness.REASONS}}
 
 
+# Pages that show runs fail those whose worker stopped: a read that may write, on purpose.
+STALE_RUNS = "a report run whose worker stopped is failed when it is looked at"
 # What the run page says of a run, kept up to date by its poll (report-progress.js).
 RUN_MESSAGES = {RunStatus.QUEUED: _l("The report is being generated."),
                 RunStatus.RUNNING: _l("The report is being generated."),
@@ -100,6 +103,12 @@ def start(target: runs.Target) -> Response:
     return redirect(url_for("reports.show_run", run_id=run.id))
 
 
+def mark_stale_runs_failed() -> None:
+    """Fail the runs whose worker stopped, so that no dead run is listed as running."""
+    expect_write_on_read(STALE_RUNS)
+    liveness.fail_stale_runs(get_session())
+
+
 def render_runs(template_args: dict[str, Any], form: FlaskForm, status: int = 200) -> Page:
     """Render a runs page (a network's or a city's) with its form and its runs."""
     return render_page("reports/runs.html", status, form=form, steps=STEPS, **template_args)
@@ -116,7 +125,7 @@ def network_runs(network: Network) -> Page:
 
 def network_page(network: Network, form: NetworkReportForm, status: int = 200) -> Page:
     """Render the network's reports page."""
-    liveness.fail_stale_runs(get_session())  # no dead run listed as running
+    mark_stale_runs_failed()
     rows = runs.list_runs(get_session(), network=network)
     return render_runs({"network": network, "city": None, "rows": rows,
                         "action": url_for("reports.request_network_run", slug=network.slug)},
@@ -150,7 +159,7 @@ def city_runs(city: City) -> Page:
 
 def city_page(city: City, form: CityReportForm, status: int = 200) -> Page:
     """Render the city's reports page."""
-    liveness.fail_stale_runs(get_session())  # no dead run listed as running
+    mark_stale_runs_failed()
     rows = runs.list_runs(get_session(), city=city)
     can_request = can_edit_city(signed_in_user(), city)
     return render_runs({"network": None, "city": city, "rows": rows,
@@ -174,6 +183,7 @@ def request_city_run(city: City) -> Page | Response:
 def show_run(run_id: int) -> str:
     """Show a run: its parameters, its progress and, once done, the download."""
     run, target = load_run(run_id)
+    expect_write_on_read(STALE_RUNS)
     liveness.check_run(get_session(), run)
     return render_template("reports/runs_show.html", run=run, target=target, steps=STEPS,
                            form=FlaskForm(formdata=None), can_regenerate=may_redo(run, target),
@@ -209,6 +219,7 @@ def status_info(run: ReportRun) -> dict[str, Any]:
 def run_status(run_id: int) -> Response:
     """Answer a run's progress in JSON, for the status page's poll."""
     run, _target = load_run(run_id)
+    expect_write_on_read(STALE_RUNS)
     response = jsonify(status_info(liveness.check_run(get_session(), run)))
     response.headers["Cache-Control"] = "no-store"
     return response
