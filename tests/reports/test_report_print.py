@@ -286,3 +286,9 @@ def test_the_running_header_names_the_section_at_the_top_of_the_page(
 def report_context(demo: Session, ethekwini: City) -> dict[str, Any]:
     """eThekwini's 2024 report data."""
     return city_report_context(demo, ethekwini, 2024)
+
+
+def test_the_one_page_summary_names_every_network(report_context: dict[str, Any]) -> None:
+    html = render.render_summary_html(report_context)  # eThekwini: GCoM and UCLG (demo data)
+    assert ("Networks: Global Covenant of Mayors for Climate &amp; Energy; United Cities and "
+            "Local Governments (UCLG)") in html
