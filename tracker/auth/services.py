@@ -1,5 +1,6 @@
 """Sign-in, passwords and user accounts (services flush, never commit)."""
 
+import functools
 import logging
 
 from flask import current_app
@@ -16,9 +17,14 @@ from tracker.timeutil import utcnow
 logger = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 10
-# A real hash to compare against when the email is unknown, so that both paths take the
-# same time and response timing does not reveal which emails have accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@functools.cache
+def dummy_hash(method: str) -> str:
+    """A real hash to compare against when the email is unknown, so that both paths take the
+    same time and response timing does not reveal which emails have accounts. Made on first
+    use with the configured method, not at import (scrypt cost every process at start-up)."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 class UserError(ValueError):
@@ -55,7 +61,8 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
     """Return the active user whose email and password match, else None."""
     user = get_user_by_email(session, email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")),
+                            password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
