@@ -12,6 +12,8 @@ or a carriage return) with a leading apostrophe; a cell that starts with an apos
 more. Reading a CSV removes that one apostrophe again, so export → import is lossless.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 import warnings
@@ -19,15 +21,17 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.errors import DomainError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl (and numpy, which it loads) is imported where a workbook is read or written,
+# not at start-up: every web process imported it (~0.2 s CPU).
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
@@ -91,6 +95,9 @@ def to_table(rows: list[TableRow], raw: dict[int, list[str]]) -> Table:
 def read_xlsx(data: bytes, max_rows: int = MAX_ROWS, max_unzipped: int | None = None
               ) -> list[TableRow]:
     """Read the values of a workbook's first sheet (formulas as their saved values)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     check_unzipped_size(data, MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped)
     try:
         # openpyxl warns about what it drops (styles, data validation); those are not data.
@@ -236,6 +243,8 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
 def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[str]],
                help_rows: Sequence[Sequence[str]] = ()) -> bytes:
     """Write rows as a workbook of text cells, with an optional Help sheet after the data."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -252,6 +261,9 @@ def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[str]],
 def fill_sheet(sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[str]],
                wrap: bool = False) -> None:
     """Write a bold header and rows of text; no cell ever becomes a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+
     for column, name in enumerate(header, start=1):
         cell = sheet.cell(row=1, column=column, value=name)
         cell.font = Font(bold=True)
