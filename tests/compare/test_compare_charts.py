@@ -51,13 +51,14 @@ def test_the_heat_map_labels_every_tile() -> None:
 
 def test_the_charts_render_in_under_5_ms() -> None:
     groups = [Group(f"{n}.1.1", [float(n * c % 100) for c in range(8)]) for n in range(1, 17)]
-    start = time.perf_counter()
+    # CPU time of this thread: CI shares two cores, and wall time measured the machine's load.
+    start = time.thread_time()
     for _ in range(20):
         render_grouped_bars(groups, [f"City {c}" for c in range(8)], prefix="p", title="t")
         render_heatmap([f"Goal {n}" for n in range(17)], [f"City {c}" for c in range(8)],
                        [[float(n * c) for c in range(8)] for n in range(17)], prefix="h",
                        title="t")
-    assert (time.perf_counter() - start) / 20 < 0.005 * 2  # two charts per round
+    assert (time.thread_time() - start) / 20 < 0.005 * 2  # two charts per round
 
 
 @pytest.mark.usefixtures("app_ctx")
