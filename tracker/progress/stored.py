@@ -35,6 +35,7 @@ from sqlmodel import Session, col
 from tracker.cities.models import City
 from tracker.db import get_db, get_session, saved_id
 from tracker.indicators.models import LocalIndicator
+from tracker.memory import gc_paused
 from tracker.progress import stored_versions  # noqa: F401  (registers the version hooks)
 from tracker.progress.services import CityProgress, Rollup, cities_progress
 from tracker.progress.stored_models import (
@@ -142,9 +143,10 @@ def recompute(session: Session, city_ids: Sequence[int]) -> int:
     """Compute and store these cities' progress (approved values); return how many. The
     versions are read first: data changed meanwhile leaves the result marked stale."""
     versions = versions_of(session, city_ids)
-    cities = list(session.scalars(select(City).where(col(City.id).in_(city_ids))))
-    progresses = cities_progress(session, cities)
-    store(session, progresses, versions)
+    with gc_paused():  # the batch's results too: the collector would rescan every ORM object
+        cities = list(session.scalars(select(City).where(col(City.id).in_(city_ids))))
+        progresses = cities_progress(session, cities)
+        store(session, progresses, versions)
     return len(progresses)
 
 
