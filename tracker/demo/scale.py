@@ -8,7 +8,10 @@ loaded catalogue as a proxy, with a baseline and mostly a 2030 target), approved
 few "not available") and one history row per value ("import_approve", as a trusted Open SDG
 import writes), and the audit events of the cities, memberships and indicators. Left out:
 users, plans, dimensions, reporting windows and the audit events of the SDG alignments
-(the indicator's creation event already records it).
+(the indicator's creation event already records it). The COPY and executemany writes pass
+by the session hooks that bump stored progress versions: none is needed, since a city
+without stored results counts as stale (tracker.progress.stored) until the command's
+progress step, or `tracker progress recompute`, stores them.
 """
 
 import re
