@@ -26,6 +26,7 @@ from tracker.data import import_jobs
 from tracker.data.import_job_models import ImportJob, ImportKind, JobStatus
 from tracker.data.import_queue import start_after_request
 from tracker.db import get_session
+from tracker.unit_of_work import expect_write_on_read
 
 bp = Blueprint("import_jobs", __name__)
 
@@ -40,6 +41,8 @@ def load_job(city: City, job_id: int) -> ImportJob:
     job = session.get(ImportJob, job_id)
     if job is None or job.city_id != city.id:
         abort(404)
+    # A read that may write: the job's pages fail a job left waiting past its time limit.
+    expect_write_on_read("an import job past its time limit is failed")
     return import_jobs.fail_if_stale(session, job)
 
 
