@@ -50,13 +50,18 @@ def count_rows(session: Session, query: Select[Any]) -> int:
         query.order_by(None).subquery())) or 0)
 
 
+def page_for(total: int, page: int, per_page: int = PAGE_SIZE) -> Page:
+    """Return page `page` of `total` rows (no rows yet); a page past the last is the last."""
+    pages = max(1, -(-total // per_page))
+    return Page(min(page, pages), pages, total, per_page)
+
+
 def page_of(session: Session, query: Select[Any], page: int, per_page: int = PAGE_SIZE,
             scalars: bool = True) -> Page:
     """Run one page of an ordered select (two queries: the count and the page); a page past
     the last shows the last."""
-    total = count_rows(session, query)
-    pages = max(1, -(-total // per_page))
-    page = min(page, pages)
-    bounded = query.limit(per_page).offset((page - 1) * per_page)
+    found = page_for(count_rows(session, query), page, per_page)
+    bounded = query.limit(per_page).offset(found.first - 1)
     result = session.scalars(bounded) if scalars else session.execute(bounded)
-    return Page(page, pages, total, per_page, list(result.all()))
+    found.items = list(result.all())
+    return found

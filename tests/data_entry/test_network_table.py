@@ -12,10 +12,12 @@ from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlmodel import Session
 
 from tests.factories import Auth
 from tracker.auth.models import Role, User
+from tracker.bulk.formats import XLSX_TYPE
 from tracker.cities.models import City, Network, NetworkMembership
 from tracker.data import completeness
 from tracker.data import completeness_table as ct
@@ -219,3 +221,16 @@ def test_the_default_period_is_the_overdue_one(big, client: FlaskClient, auth: A
     assert ct.network_default_period(db, network, TODAY) == (2024, 0)
     auth.login(secretariat)
     assert names_on(client.get(BASE).get_data(as_text=True))[:2] == ["City 001", "City 002"]
+
+
+def test_the_workbook_holds_every_row_with_numbers(big, client: FlaskClient, auth: Auth) -> None:  # type: ignore[no-untyped-def]
+    auth.login(big[1])
+    response = client.get(f"{BASE}.xlsx?{PERIOD}&sort=overdue&dir=desc")
+    assert response.status_code == 200 and response.mimetype == XLSX_TYPE
+    assert "completeness-big-2024.xlsx" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "City" and rows[0][12] == "Overdue"
+    ordered = sorted(EXPECTED, key=lambda e: (-e.overdue, e.name))
+    assert [(r[0], r[8], r[12]) for r in rows[1:]] == [(e.name, e.due, e.overdue)
+                                                      for e in ordered]

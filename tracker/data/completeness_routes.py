@@ -22,17 +22,17 @@ from tracker.auth.access import (
     signed_in_user,
 )
 from tracker.auth.city_scope import city_route, current_user_id, network_route
-from tracker.bulk.formats import CSV_TYPE
+from tracker.bulk.formats import CSV_TYPE, XLSX_TYPE
 from tracker.cities.models import City, Network
 from tracker.data import completeness, windows
 from tracker.data import completeness_table as ct
 from tracker.data.completeness import Period
-from tracker.data.completeness_export import period_slug, table_csv
+from tracker.data.completeness_export import period_slug, table_csv, table_xlsx
 from tracker.data.completeness_forms import NetworkTableForm, PeriodForm, WindowForm
 from tracker.data.queries import period_name
 from tracker.db import get_session
 from tracker.pages import render_form
-from tracker.paging import page_number, page_of
+from tracker.paging import page_number
 from tracker.timeutil import utcnow
 
 bp = Blueprint("completeness", __name__)
@@ -82,27 +82,27 @@ def show_city(city: City) -> Page:
 def show_network(network: Network) -> Page:
     """Show a page of the member cities' completeness for a period, filtered and sorted,
     with the whole network's figures."""
-    session = get_session()
     form, table, status = network_table(network)
-    page = page_of(session, ct.table_select(network, table), page_number(), scalars=False)
-    page.items = [ct.to_row(row, table) for row in page.items]
+    page, summary = ct.load_page(get_session(), network, table, page_number())
     return render_template("data/completeness_network.html", network=network, form=form,
                            year=table.year, quarter=table.quarter, page=page,
-                           table=table, args=form.args(table),
-                           summary=ct.summarise(session, network, table),
+                           table=table, args=form.args(table), summary=summary,
                            can_set_windows=can_manage_network(signed_in_user(), network)
                            ), status
 
 
-@bp.get("/networks/<slug>/completeness.csv")
+@bp.get("/networks/<slug>/completeness.<any(csv, xlsx):fmt>")
 @network_route("watch_network")
-def export_network(network: Network) -> Response:
+def export_network(network: Network, fmt: str) -> Response:
     """Send the whole table (every member city, filtered and sorted as on the page) as CSV,
-    streamed from the database in batches."""
-    form, table, _status = network_table(network)
-    name = f"completeness-{network.slug}-{period_slug(table)}.csv"
-    return Response(stream_with_context(table_csv(get_session(), network, table)),
-                    mimetype=CSV_TYPE,
+    streamed from the database in batches, or as a workbook written row by row."""
+    _form, table, _status = network_table(network)
+    name = f"completeness-{network.slug}-{period_slug(table)}.{fmt}"
+    if fmt == "xlsx":
+        body: Any = table_xlsx(get_session(), network, table)
+    else:
+        body = stream_with_context(table_csv(get_session(), network, table))
+    return Response(body, mimetype=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 import pycountry
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, literal
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, literal, true
 from sqlmodel import Session, col, select
 
 from tracker.cities.models import City, Network, NetworkMembership
@@ -18,6 +18,7 @@ from tracker.data.completeness import DONE, PeriodStatus
 from tracker.data.models import WHOLE_YEAR, Observation, ObservationStatus, ReportingWindow
 from tracker.data.queries import period_name
 from tracker.indicators.models import Frequency, LocalIndicator
+from tracker.paging import Page, page_for
 
 
 class Show(StrEnum):
@@ -85,6 +86,7 @@ class Summary:
     """The whole network's figures for the period (whatever the filters)."""
 
     cities: int = 0
+    shown: int = 0  # the cities the filters keep
     overdue_cities: int = 0
     complete_cities: int = 0
     nothing_due_cities: int = 0
@@ -119,8 +121,10 @@ def is_total_cell(year: Any, quarter: Any) -> ColumnElement[bool]:
                 col(Observation.is_deleted) == false())
 
 
-def counts_per_city(network: Network, year: int, quarter: int) -> Subquery:
-    """Count each member city's due indicators and their total cells by status."""
+def counts_per_city(network: Network, year: int, quarter: int,
+                    among: Select[Any] | None = None) -> Subquery:
+    """Count each member city's (or only these cities') due indicators and their total
+    cells by status."""
     status = col(Observation.status)
     columns: list[Any] = [
         col(LocalIndicator.city_id).label("city_id"),
@@ -131,16 +135,18 @@ def counts_per_city(network: Network, year: int, quarter: int) -> Subquery:
     query: Select[Any] = select(*columns).select_from(LocalIndicator)
     return (query
             .outerjoin(Observation, is_total_cell(year, quarter))
-            .where(col(LocalIndicator.city_id).in_(members(network)),
+            .where(col(LocalIndicator.city_id).in_(members(network) if among is None else among),
                    col(LocalIndicator.is_retired) == false(),
                    col(LocalIndicator.frequency) == due_frequency(quarter))
             .group_by(col(LocalIndicator.city_id))
             .subquery("counts"))
 
 
-def figures(network: Network, year: int, quarter: int, today: date) -> Subquery:
-    """One row per member city: its counts, overdue count, share done and period status."""
-    counts = counts_per_city(network, year, quarter)
+def figures(network: Network, year: int, quarter: int, today: date,
+            among: Select[Any] | None = None) -> Subquery:
+    """One row per member city (of `among` only, when given): its counts, overdue count,
+    share done and period status."""
+    counts = counts_per_city(network, year, quarter, among)
     due = func.coalesce(counts.c.due, 0)
     done = func.coalesce(counts.c.submitted, 0) + func.coalesce(counts.c.approved, 0)
     overdue = case((col(ReportingWindow.due_on) < today, due - done), else_=0)
@@ -150,12 +156,15 @@ def figures(network: Network, year: int, quarter: int, today: date) -> Subquery:
                   (due > done, PeriodStatus.OVERDUE.value), else_=PeriodStatus.CLOSED.value)
     columns: list[Any] = [
         col(City.id).label("city_id"), col(ReportingWindow.id).label("window_id"),
+        col(City.country_code).label("country"),
         due.label("due"), func.coalesce(counts.c.entered, 0).label("entered"),
         func.coalesce(counts.c.submitted, 0).label("submitted"),
         func.coalesce(counts.c.approved, 0).label("approved"), done.label("done"),
         overdue.label("overdue"), status.label("status"),
         case((due > 0, literal(100.0) * done / due)).label("share")]
     query: Select[Any] = select(*columns).select_from(City)
+    if among is not None:
+        query = query.where(col(City.id).in_(among))
     return (query
             .join(NetworkMembership, and_(col(NetworkMembership.city_id) == City.id,
                                           col(NetworkMembership.network_id) == network.id))
@@ -182,10 +191,12 @@ def country_order() -> ColumnElement[Any]:
                 value=col(City.country_code), else_=len(named))
 
 
-def order_by(fig: Subquery, table: TableQuery) -> list[Any]:
-    """Return the ORDER BY of the table: the chosen key, then the name (and id: stable)."""
-    key = {Sort.COUNTRY: country_order(), Sort.PERCENT: fig.c.share,
-           Sort.OVERDUE: fig.c.overdue}.get(table.sort)
+def order_by(fig: Subquery | None, table: TableQuery) -> list[Any]:
+    """Return the ORDER BY of the table: the chosen key, then the name (and id: stable);
+    no figures are needed to sort by name or country."""
+    key = country_order() if table.sort == Sort.COUNTRY else None
+    if fig is not None and table.sort in (Sort.PERCENT, Sort.OVERDUE):
+        key = fig.c.share if table.sort == Sort.PERCENT else fig.c.overdue
     name = [func.lower(col(City.name)), col(City.id)]
     if key is None:
         return [n.desc() for n in name] if table.descending else name
@@ -193,10 +204,12 @@ def order_by(fig: Subquery, table: TableQuery) -> list[Any]:
     return [first.nulls_last(), *name]  # "nothing due" has no share: last either way
 
 
-def table_select(network: Network, table: TableQuery, plain: bool = False) -> Select[Any]:
-    """Select the table's rows, filtered and sorted: City, window and counts, or (`plain`)
-    the columns an export writes, which pile nothing up in the session."""
-    fig = figures(network, table.year, table.quarter, table.today)
+def table_select(network: Network, table: TableQuery, plain: bool = False,
+                 among: Select[Any] | None = None) -> Select[Any]:
+    """Select the table's rows (of the cities `among`, when given), filtered and sorted:
+    City, window and counts, or (`plain`) the columns an export writes, which pile nothing
+    up in the session."""
+    fig = figures(network, table.year, table.quarter, table.today, among)
     counts = [fig.c.due, fig.c.entered, fig.c.submitted, fig.c.approved, fig.c.overdue,
               fig.c.status]
     w = ReportingWindow
@@ -207,10 +220,14 @@ def table_select(network: Network, table: TableQuery, plain: bool = False) -> Se
              .join(fig, fig.c.city_id == City.id)
              .outerjoin(w, col(w.id) == fig.c.window_id)
              .order_by(*order_by(fig, table)))
-    if table.country:
-        query = query.where(col(City.country_code) == table.country)
+    return query.where(chosen(fig, table))
+
+
+def chosen(fig: Subquery, table: TableQuery) -> ColumnElement[bool]:
+    """Return the filter of the cities the table shows (its country and Show choice)."""
+    clauses = [fig.c.country == table.country] if table.country else []
     shown = show_clauses(fig).get(table.show)
-    return query if shown is None else query.where(shown)
+    return and_(true(), *clauses, *([shown] if shown is not None else []))
 
 
 def to_row(row: Any, table: TableQuery) -> CityRow:
@@ -225,14 +242,15 @@ def summarise(session: Session, network: Network, table: TableQuery) -> Summary:
     fig = figures(network, table.year, table.quarter, table.today)
     c, shows = fig.c, show_clauses(fig)
 
-    def cities_where(show: Show) -> Any:
-        return func.coalesce(func.sum(case((shows[show], 1), else_=0)), 0)
+    def cities_where(clause: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((clause, 1), else_=0)), 0)
 
-    row = session.execute(select(
-        func.count(), cities_where(Show.OVERDUE), cities_where(Show.COMPLETE),
-        cities_where(Show.NOTHING_DUE),
+    columns: list[Any] = [
+        func.count(), cities_where(chosen(fig, table)), cities_where(shows[Show.OVERDUE]),
+        cities_where(shows[Show.COMPLETE]), cities_where(shows[Show.NOTHING_DUE]),
         *(func.coalesce(func.sum(column), 0) for column in
-          (c.due, c.entered, c.submitted, c.approved, c.overdue))).select_from(fig)).one()
+          (c.due, c.entered, c.submitted, c.approved, c.overdue))]
+    row = session.execute(select(*columns).select_from(fig)).one()
     return Summary(*(int(value) for value in row))
 
 
@@ -288,3 +306,26 @@ def network_default_period(session: Session, network: Network, today: date
                                   .where(col(City.id).in_(members(network))))
     started = latest_start is None or today.month >= latest_start
     return (today.year if started else today.year - 1), WHOLE_YEAR
+
+
+def page_ids(network: Network, table: TableQuery, page: Page) -> Select[Any]:
+    """Select the ids of one page's cities when the order and filters need no figures."""
+    query = select(col(City.id)).where(col(City.id).in_(members(network)))
+    if table.country:
+        query = query.where(col(City.country_code) == table.country)
+    return query.order_by(*order_by(None, table)).limit(page.per_page).offset(page.first - 1)
+
+
+def load_page(session: Session, network: Network, table: TableQuery, number: int
+              ) -> tuple[Page, Summary]:
+    """Read one page of the table and the network's figures: one pass over the whole
+    network (the figures and how many cities the filters keep), then the page's rows, of
+    only its cities when sorted by name or country with no status filter."""
+    summary = summarise(session, network, table)
+    page = page_for(summary.shown, number)
+    if table.sort in (Sort.NAME, Sort.COUNTRY) and table.show == Show.ALL:
+        query = table_select(network, table, among=page_ids(network, table, page))
+    else:
+        query = table_select(network, table).limit(page.per_page).offset(page.first - 1)
+    page.items = [to_row(row, table) for row in session.execute(query)]
+    return page, summary
