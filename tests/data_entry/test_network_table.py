@@ -234,3 +234,46 @@ def test_the_workbook_holds_every_row_with_numbers(big, client: FlaskClient, aut
     ordered = sorted(EXPECTED, key=lambda e: (-e.overdue, e.name))
     assert [(r[0], r[8], r[12]) for r in rows[1:]] == [(e.name, e.due, e.overdue)
                                                       for e in ordered]
+
+
+WINDOWS = {  # city → [(year, quarter, opens, due)]; TODAY is 2026-12-06
+    "closed and open": [(2024, 0, date(2025, 1, 1), date(2025, 3, 31)),
+                        (2026, 0, date(2026, 11, 1), date(2027, 1, 31))],
+    "two overdue": [(2024, 0, date(2025, 1, 1), date(2025, 6, 30)),
+                    (2023, 0, date(2024, 1, 1), date(2024, 3, 31))],
+    "only future": [(2027, 0, date(2027, 1, 1), date(2027, 3, 31)),
+                    (2026, 0, date(2027, 2, 1), date(2027, 4, 30))],
+    "none": [],
+}
+
+
+@pytest.mark.parametrize("case", list(WINDOWS))
+def test_the_default_period_matches_the_per_city_rule(case: str, db: Session,  # type: ignore[no-untyped-def]
+                                                      make_network) -> None:
+    """The network's default period found in SQL equals tracker.data.completeness's, which
+    loads every city's cells: the first city's 2024 value is approved (every city's in the
+    first case: its 2024 window is closed, not overdue), the rest missing."""
+    network = make_network()
+    cities = []
+    for i, start in enumerate((1, 7)):
+        city = City(slug=f"d-{i}", name=f"D {i}", country_code="ZA", is_published=True,
+                    fiscal_year_start_month=start)
+        db.add(city)
+        db.flush()
+        db.add(NetworkMembership(network_id=network.id, city_id=city.id))
+        indicator = LocalIndicator(city_id=city.id, code="I-1", name="Indicator 1",
+                                   unit_kind=UnitKind.COUNT, direction=Direction.HIGHER)
+        db.add(indicator)
+        db.flush()
+        if i == 0 or case == "closed and open":
+            db.add(Observation(indicator_id=indicator.id, year=2024, value=Decimal(1),
+                               status=ObservationStatus.APPROVED))
+        for year, quarter, opens, due in WINDOWS[case]:
+            db.add(ReportingWindow(city_id=city.id, year=year, quarter=quarter,
+                                   opens_on=opens, due_on=due))
+        cities.append(city)
+    db.flush()
+    expected = {"closed and open": (2026, 0), "two overdue": (2023, 0),
+                "only future": (2027, 0), "none": (2026, 0)}[case]
+    assert completeness.default_period(db, cities, TODAY) == expected
+    assert ct.network_default_period(db, network, TODAY) == expected

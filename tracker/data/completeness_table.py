@@ -260,18 +260,40 @@ def list_countries(session: Session, network: Network) -> list[str]:
     return sorted(session.scalars(query))
 
 
-def undone_indicator() -> Select[Any]:
-    """Select a due indicator of a window's city without a submitted or approved total cell
-    for the window's period (correlated with ReportingWindow)."""
-    window = ReportingWindow
+def undone_indicator(network: Network, period: tuple[int, int, date], today: date
+                     ) -> Select[Any]:
+    """Select a due indicator, of a member city whose window of the period (year, quarter,
+    due date) has begun, without a submitted or approved total cell (year and quarter as
+    values, not correlated: the database can anti-join in one pass)."""
+    year, quarter, due_on = period
+    w = ReportingWindow
     done_cell = (select(col(Observation.id))
-                 .where(is_total_cell(window.year, window.quarter),
-                        col(Observation.status).in_(DONE)))
-    kind = case((col(window.quarter) == WHOLE_YEAR, Frequency.ANNUAL.value),
-                else_=Frequency.QUARTERLY.value)
-    return select(col(LocalIndicator.id)).where(
-        col(LocalIndicator.city_id) == window.city_id, col(LocalIndicator.is_retired) == false(),
-        col(LocalIndicator.frequency) == kind, ~done_cell.exists())
+                 .where(is_total_cell(year, quarter), col(Observation.status).in_(DONE)))
+    return (select(col(LocalIndicator.id))
+            .join(w, and_(col(w.city_id) == LocalIndicator.city_id, col(w.year) == year,
+                          col(w.quarter) == quarter, col(w.due_on) == due_on,
+                          col(w.opens_on) <= today))
+            .where(col(w.city_id).in_(members(network)),
+                   col(LocalIndicator.is_retired) == false(),
+                   col(LocalIndicator.frequency) == due_frequency(quarter),
+                   ~done_cell.exists())
+            .limit(1))
+
+
+def overdue_period(session: Session, network: Network, today: date) -> tuple[int, int] | None:
+    """Return the period overdue the longest among the member cities: the past due dates
+    in order, each checked for a due indicator not done until one is found."""
+    w = ReportingWindow
+    columns: list[Any] = [col(w.year), col(w.quarter), col(w.due_on)]
+    candidates = session.execute(
+        select(*columns).distinct()
+        .where(col(w.city_id).in_(members(network)), col(w.opens_on) <= today,
+               col(w.due_on) < today)
+        .order_by(col(w.due_on), col(w.year).desc(), col(w.quarter))).all()
+    for year, quarter, due_on in candidates:
+        if session.scalar(undone_indicator(network, (year, quarter, due_on), today)):
+            return int(year), int(quarter)
+    return None
 
 
 def first_window(session: Session, network: Network, where: list[ColumnElement[bool]],
@@ -288,13 +310,14 @@ def network_default_period(session: Session, network: Network, today: date
                            ) -> tuple[int, int]:
     """Return the network's most urgent period as tracker.data.completeness.default_period
     finds it (overdue the longest, then open due soonest, then closed the latest, then not
-    yet open the soonest), in at most five small queries instead of every city's cells."""
+    yet open the soonest), in a few queries instead of loading every city's cells."""
     w = ReportingWindow
     year_quarter = [col(w.year).desc(), col(w.quarter)]
     begun = col(w.opens_on) <= today
+    overdue = overdue_period(session, network, today)
+    if overdue is not None:
+        return overdue
     steps: list[tuple[list[ColumnElement[bool]], list[Any]]] = [
-        ([begun, col(w.due_on) < today, undone_indicator().exists()],
-         [col(w.due_on), *year_quarter]),
         ([begun, col(w.due_on) >= today], [col(w.due_on), *year_quarter]),
         ([begun, col(w.due_on) < today], [col(w.due_on).desc(), *year_quarter]),
         ([col(w.opens_on) > today], [col(w.opens_on), *year_quarter])]
