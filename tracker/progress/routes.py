@@ -33,7 +33,7 @@ from tracker.progress.services import (
     city_progress,
     count_list,
 )
-from tracker.progress.stored import recompute_after_request
+from tracker.progress.stored_versions import recompute_after_request
 
 bp = Blueprint("progress", __name__)
 CITY = "/cities/<slug>"

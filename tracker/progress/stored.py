@@ -27,7 +27,6 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from flask import g
 from sqlalchemy import Table, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
@@ -36,17 +35,17 @@ from tracker.cities.models import City
 from tracker.db import get_db, get_session, saved_id
 from tracker.indicators.models import LocalIndicator
 from tracker.memory import gc_paused
-from tracker.progress import stored_versions  # noqa: F401  (registers the version hooks)
+from tracker.progress import stored_versions  # the version hooks: imported, registered
 from tracker.progress.services import CityProgress, Rollup, cities_progress
 from tracker.progress.stored_models import (
     ProgressVersion,
     StoredCityProgress,
     StoredIndicatorProgress,
 )
-from tracker.reports.worker import enqueue_task_after_request, register_task
+from tracker.reports.worker import register_task
 from tracker.timeutil import utcnow
 
-TASK_NAME = "recompute_progress"
+TASK_NAME = stored_versions.RECOMPUTE_TASK
 BATCH = 200  # cities per transaction of a recomputation: ~10 000 indicators' data in memory
 CITY_RESULTS: Table = StoredCityProgress.__table__  # type: ignore[attr-defined]
 INDICATOR_RESULTS: Table = StoredIndicatorProgress.__table__  # type: ignore[attr-defined]
@@ -181,13 +180,3 @@ def recompute_in_app(city_ids: Iterable[int]) -> int:
 def recompute_progress(city_ids: Iterable[int]) -> None:
     """The background task: bring these cities' stored progress up to date."""
     recompute_in_app(city_ids)
-
-
-def recompute_after_request(city_ids: Iterable[int]) -> None:
-    """Queue the recomputation of these cities once this request has committed (one task
-    per request: the set keeps filling until the request ends)."""
-    pending = g.get("progress_recompute")
-    if pending is None:
-        pending = g.progress_recompute = set()
-        enqueue_task_after_request(TASK_NAME, pending)
-    pending.update(city_ids)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from sqlalchemy import Select, Table, event, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -29,6 +29,7 @@ from tracker.indicators.models import (
     LocalIndicator,
 )
 from tracker.progress.stored_models import ProgressVersion
+from tracker.reports.worker import enqueue_task_after_request
 
 BY_INDICATOR = (Observation, IndicatorTarget, IndicatorAlignment, IndicatorElementLink)
 CATALOGUE = (Goal, Target, SdgIndicator)
@@ -37,6 +38,7 @@ INDICATORS: Table = LocalIndicator.__table__  # type: ignore[attr-defined]
 TABLES_BY_INDICATOR = {str(m.__tablename__) for m in BY_INDICATOR}
 CATALOGUE_TABLES = {str(m.__tablename__) for m in CATALOGUE}
 CHUNK = 1000
+RECOMPUTE_TASK = "recompute_progress"  # registered by tracker.progress.stored
 
 
 def bump(session: Session, cities: Select[Any, Any]) -> list[int]:
@@ -48,10 +50,18 @@ def bump(session: Session, cities: Select[Any, Any]) -> list[int]:
         index_elements=["city_id"], set_={"version": VERSIONS.c.version + 1})
     ids = list(connection.execute(statement.returning(VERSIONS.c.city_id)).scalars())
     if ids and has_request_context():
-        from tracker.progress.stored import recompute_after_request  # noqa: PLC0415 (cycle)
-
         recompute_after_request(ids)
     return ids
+
+
+def recompute_after_request(city_ids: Iterable[int]) -> None:
+    """Queue the recomputation of these cities (tracker.progress.stored) once this request
+    has committed: one task per request, its set filling until the request ends."""
+    pending = g.get("progress_recompute")
+    if pending is None:
+        pending = g.progress_recompute = set()
+        enqueue_task_after_request(RECOMPUTE_TASK, pending)
+    pending.update(city_ids)
 
 
 def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterable[list[int]]:
