@@ -121,8 +121,10 @@ def get_session() -> Session:
         session = database.session_factory()
         if not database.closes_sessions:
             # The test's shared session: what the test itself wrote before this request is
-            # flushed now, so that it does not count as the request's write.
-            session.flush()
+            # committed now (to the test's savepoint), so that it does not count as the
+            # request's write and a later request's rollback cannot take it away — as with
+            # real sessions, where the test's data would have been committed already.
+            session.commit()
             g.pop(WROTE, None)
         g.db_session = session
     return cast(Session, g.db_session)
